@@ -1,0 +1,44 @@
+"""Command line: ``python -m components <command> --stack NAME``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from components.config import ConfigError
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from components.offline import run_stack_offline
+    from components.plan_report import render_plan_json, render_plan_text
+
+    run = run_stack_offline(args.stack)
+    sys.stdout.write(render_plan_json(run) if args.json else render_plan_text(run))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m components", description="zt-ecmp: ZeroTier ECMP labs")
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser("plan", help="show what `pulumi up` would build, offline: no CLI, no hardware, no secrets")
+    plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    plan.add_argument("--json", action="store_true", help="one JSON document instead of text")
+    plan.set_defaults(handler=_plan)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

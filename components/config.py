@@ -1,0 +1,401 @@
+"""Stack configuration: the validated, immutable model of one lab.
+
+Every key a stack file may set lives here, in camelCase as it appears in ``Pulumi.<stack>.yaml``
+under the ``zt-ecmp:`` namespace. Validation happens entirely in this module, before the Pulumi
+program registers a single resource, and every error names the setting's full path, the value
+that was given and what would have been valid.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+LinkSpeed = Literal["1G", "2.5G", "10G", "25G", "40G", "100G"]
+LINK_SPEED_GBPS: Mapping[str, float] = {
+    "1G": 1.0,
+    "2.5G": 2.5,
+    "10G": 10.0,
+    "25G": 25.0,
+    "40G": 40.0,
+    "100G": 100.0,
+}
+ScalingMode = Literal["multi-instance", "multicore", "hybrid"]
+RouterFlavor = Literal["vyos", "linux"]
+ContainerRuntime = Literal["docker", "vyos"]
+
+MAX_PATHS = 64
+LINUX_IFNAME_MAX = 15  # IFNAMSIZ - 1
+# zerotier-one skips interfaces with these prefixes on Linux when choosing underlay paths;
+# a path interface named "zt..." can therefore never carry another instance's traffic.
+ZEROTIER_IGNORED_PREFIX = "zt"
+IMAGE_WITH_TAG = re.compile(r"^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?(/[a-z0-9._-]+)*:[A-Za-z0-9_.-]+(@sha256:[0-9a-f]{64})?$")
+IFNAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+NETWORK_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class ConfigError(ValueError):
+    """A stack configuration that cannot be built, with one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid stack configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class _Model(BaseModel):
+    """Frozen, strict about unknown keys, camelCase in YAML and snake_case in Python."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+
+
+class SshConfig(_Model):
+    host: str = Field(min_length=1, description="Address or DNS name the router's SSH server answers on.")
+    port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
+    user: str = Field(default="vyos", min_length=1, description="Login user.")
+    auth: Literal["key", "agent"] = Field(
+        default="key",
+        description="`key`: the private key in the secret config key named by `privateKeyConfig`; "
+        "`agent`: the operator's ssh-agent (SSH_AUTH_SOCK).",
+    )
+    private_key_config: str = Field(
+        default="sshPrivateKey",
+        pattern=r"^[A-Za-z][A-Za-z0-9]*$",
+        description="Name of the secret stack setting (in this project's namespace) that holds the private key.",
+    )
+    host_key: str | None = Field(
+        default=None,
+        description="The router's public SSH host key (`ssh-ed25519 AAAA...`), verified on every connection.",
+    )
+
+    @field_validator("host_key")
+    @classmethod
+    def _host_key_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+$", value):
+            raise ValueError(f"{value!r} is not a public host key; expected '<type> <base64>' as printed by ssh-keyscan")
+        return value
+
+
+class UnderlayConfig(_Model):
+    interface: str = Field(min_length=1, max_length=LINUX_IFNAME_MAX, description="Physical interface the instances send their UDP over.")
+    speed: LinkSpeed = Field(description="Link speed, used for the capacity estimate.")
+
+
+class RouterConfig(_Model):
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Short router name used in resource names.")
+    ssh: SshConfig
+    flavor: RouterFlavor = Field(default="vyos", description="How routing is configured: VyOS commands or iproute2/sysctl.")
+    runtime: ContainerRuntime = Field(
+        default="docker", description="What runs the ZeroTier containers: a Docker engine or VyOS's own `container`."
+    )
+    docker_host: str | None = Field(
+        default=None,
+        description="Docker endpoint (`ssh://user@host:port` or `tcp://host:port`); defaults to SSH to the router.",
+    )
+    underlay: UnderlayConfig
+    cpus: tuple[Annotated[int, Field(ge=0)], ...] = Field(
+        default=(),
+        description="Logical CPU ids the instances are pinned to, in path order; empty means no pinning.",
+    )
+    floating_ip: ipaddress.IPv4Interface | None = Field(
+        default=None,
+        description="Floating /32 on the dummy interface; defaults to 10.0.55.1/32 for the first router and .2 for the second.",
+    )
+
+    @field_validator("docker_host")
+    @classmethod
+    def _docker_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(ssh|tcp|unix)://\S+$", value):
+            raise ValueError(f"{value!r} is not a Docker endpoint; expected ssh://user@host[:port], tcp://host:port or unix:///path")
+        return value
+
+
+class PathsConfig(_Model):
+    count: int = Field(ge=1, le=MAX_PATHS, description="N: ZeroTier instances per router, one per path.")
+    active: int | None = Field(default=None, ge=1, le=MAX_PATHS, description="K: paths whose routes are enabled (1..N); defaults to N.")
+
+
+class AddressingConfig(_Model):
+    transit_supernet: ipaddress.IPv4Network = Field(
+        default=ipaddress.IPv4Network("10.14.0.0/24"), description="Carved into /30s in order, one per path."
+    )
+    dummy_interface: str = Field(default="dum0", pattern=r"^dum[0-9]+$", description="Dummy interface holding the floating /32.")
+
+
+class ZeroTierConfig(_Model):
+    image: str = Field(default="zerotier/zerotier:1.14.2", description="Container image with a pinned tag (or digest).")
+    base_port: int = Field(default=9993, ge=1, le=65535 - 1, description="Path i listens on basePort + i (UDP, and TCP for its local API).")
+    ports: tuple[int, ...] | None = Field(default=None, description="Explicit port per path, overriding basePort.")
+    interface_prefix: str = Field(default="ztecmp", description="Path i's interface is named <prefix><i>.")
+    interfaces: tuple[str, ...] | None = Field(default=None, description="Explicit interface name per path, overriding interfacePrefix.")
+    blacklist_prefixes: tuple[str, ...] = Field(
+        default=("dum", "wg", "vti", "vtun", "br", "veth"),
+        description="Interface prefixes no instance may use as an underlay, besides the path interfaces themselves.",
+    )
+    mode: ScalingMode = Field(default="multi-instance", description="How the lab uses more than one core; see the README.")
+    concurrency: int | None = Field(default=None, description="Threads per instance in multicore and hybrid modes.")
+    cpus_per_instance: int | None = Field(
+        default=None, ge=1, description="CPUs each instance is pinned to; 1 in multi-instance mode, all listed CPUs in multicore mode."
+    )
+    networks: tuple[str, ...] | None = Field(
+        default=None, description="Bring your own: existing network id per path; no ZeroTier network or member is created."
+    )
+
+    @field_validator("image")
+    @classmethod
+    def _pinned_image(cls, value: str) -> str:
+        if not IMAGE_WITH_TAG.match(value) or value.endswith(":latest"):
+            raise ValueError(f"{value!r} is not a pinned image; expected repository:tag with a fixed tag such as zerotier/zerotier:1.14.2")
+        return value
+
+    @field_validator("networks")
+    @classmethod
+    def _network_ids(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for nwid in value or ():
+            if not NETWORK_ID.match(nwid):
+                raise ValueError(f"{nwid!r} is not a ZeroTier network id; expected 16 lowercase hex digits")
+        return value
+
+
+class HardwareConfig(_Model):
+    model: str = Field(min_length=1, description="Hardware model, for reports.")
+    cpu: str = Field(default="", description="Processor, for reports.")
+    performance_cores: int = Field(ge=1, le=512, description="Performance (or only) cores.")
+    efficiency_cores: int = Field(default=0, ge=0, le=512, description="Efficiency cores.")
+    threads_per_performance_core: int = Field(default=1, ge=1, le=2, description="2 where performance cores have SMT.")
+    instance_gbps: float = Field(gt=0, description="Estimated throughput of one ZeroTier instance on one core, Gbit/s.")
+    seed_reference: Literal["gk41", "ms01"] | None = Field(default=None, description="Which published measurements to show beside ours.")
+
+    @property
+    def logical_cpus(self) -> int:
+        return self.performance_cores * self.threads_per_performance_core + self.efficiency_cores
+
+
+def _first_duplicate(values: list[Any]) -> Any | None:
+    repeated = [value for value, count in Counter(values).items() if count > 1]
+    return repeated[0] if repeated else None
+
+
+class LabConfig(_Model):
+    """One stack's whole lab, as written under ``zt-ecmp:`` in its stack file."""
+
+    hardware: HardwareConfig
+    routers: tuple[RouterConfig, RouterConfig]
+    paths: PathsConfig
+    addressing: AddressingConfig = AddressingConfig()
+    zerotier: ZeroTierConfig = ZeroTierConfig()
+
+    @property
+    def path_count(self) -> int:
+        return self.paths.count
+
+    @property
+    def active_paths(self) -> int:
+        return self.paths.active if self.paths.active is not None else self.paths.count
+
+    @property
+    def cpus_per_instance(self) -> int:
+        zt = self.zerotier
+        if zt.cpus_per_instance is not None:
+            return zt.cpus_per_instance
+        if zt.mode == "multicore":
+            return max(1, min(len(router.cpus) for router in self.routers) or self.hardware.logical_cpus)
+        return 1
+
+    def path_ports(self) -> tuple[int, ...]:
+        zt = self.zerotier
+        if zt.ports is not None:
+            return zt.ports
+        return tuple(zt.base_port + index for index in range(1, self.path_count + 1))
+
+    def path_interfaces(self) -> tuple[str, ...]:
+        zt = self.zerotier
+        if zt.interfaces is not None:
+            return zt.interfaces
+        return tuple(f"{zt.interface_prefix}{index}" for index in range(1, self.path_count + 1))
+
+    def floating_ips(self) -> tuple[ipaddress.IPv4Interface, ipaddress.IPv4Interface]:
+        defaults = (ipaddress.IPv4Interface("10.0.55.1/32"), ipaddress.IPv4Interface("10.0.55.2/32"))
+        first, second = (router.floating_ip or default for router, default in zip(self.routers, defaults, strict=True))
+        return first, second
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> LabConfig:
+        problems = [
+            *self._check_paths(),
+            *self._check_addressing(),
+            *self._check_ports_and_interfaces(),
+            *self._check_routers(),
+            *self._check_scaling(),
+        ]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _check_paths(self) -> list[str]:
+        n, k = self.paths.count, self.active_paths
+        if k > n:
+            return [f"paths.active: {k} is more than paths.count ({n}); choose 1..{n}"]
+        return []
+
+    def _check_addressing(self) -> list[str]:
+        problems: list[str] = []
+        supernet = self.addressing.transit_supernet
+        if supernet.prefixlen > 30:
+            problems.append(f"addressing.transitSupernet: {supernet} is smaller than one /30; use a /30 or larger")
+        else:
+            available = 2 ** (30 - supernet.prefixlen)
+            if available < self.paths.count:
+                needed = 30 - (self.paths.count - 1).bit_length()
+                problems.append(
+                    f"addressing.transitSupernet: {supernet} holds {available} /30s but paths.count is {self.paths.count}; "
+                    f"use a /{needed} or larger"
+                )
+        floating = self.floating_ips()
+        for position, (router, address) in enumerate(zip(self.routers, floating, strict=True)):
+            setting = f"routers[{position}].floatingIp"
+            if address.network.prefixlen != 32:
+                problems.append(
+                    f"{setting}: {address} is not a /32; a floating IP is a single host address such as 10.0.55.{position + 1}/32"
+                )
+            if address.ip in supernet:
+                problems.append(f"{setting}: {address.ip} lies inside addressing.transitSupernet {supernet}; pick an address outside it")
+            del router
+        if floating[0].ip == floating[1].ip:
+            problems.append(f"routers[1].floatingIp: {floating[1].ip} equals routers[0].floatingIp; each router needs its own floating IP")
+        return problems
+
+    def _check_ports_and_interfaces(self) -> list[str]:
+        problems: list[str] = []
+        zt, n = self.zerotier, self.paths.count
+        if zt.ports is not None and len(zt.ports) != n:
+            problems.append(f"zerotier.ports: {len(zt.ports)} ports given for paths.count {n}; give exactly one per path")
+        ports = self.path_ports()
+        setting = "zerotier.ports" if zt.ports is not None else "zerotier.basePort"
+        for port in ports:
+            if not 1 <= port <= 65535:
+                problems.append(f"{setting}: port {port} is outside 1..65535 (path ports are basePort + 1 .. basePort + {n})")
+                break
+        if (duplicate := _first_duplicate(list(ports))) is not None:
+            problems.append(
+                f"{setting}: port {duplicate} is used by more than one path; every instance on a router needs its own UDP and TCP port"
+            )
+        if zt.interfaces is not None and len(zt.interfaces) != n:
+            problems.append(f"zerotier.interfaces: {len(zt.interfaces)} names given for paths.count {n}; give exactly one per path")
+        names_setting = "zerotier.interfaces" if zt.interfaces is not None else "zerotier.interfacePrefix"
+        for name in self.path_interfaces():
+            if not name.startswith(ZEROTIER_IGNORED_PREFIX):
+                problems.append(
+                    f"{names_setting}: interface {name!r} does not start with 'zt'; zerotier-one only ignores zt* interfaces as underlays"
+                )
+            elif len(name) > LINUX_IFNAME_MAX or not IFNAME.match(name):
+                problems.append(
+                    f"{names_setting}: interface {name!r} is not a Linux interface name; "
+                    f"use at most {LINUX_IFNAME_MAX} of A-Z a-z 0-9 _ . -"
+                )
+        if (duplicate := _first_duplicate(list(self.path_interfaces()))) is not None:
+            problems.append(f"{names_setting}: interface {duplicate!r} is used by more than one path; names must be unique per router")
+        if zt.networks is not None and len(zt.networks) != n:
+            problems.append(f"zerotier.networks: {len(zt.networks)} network ids given for paths.count {n}; give exactly one per path")
+        return problems
+
+    def _check_routers(self) -> list[str]:
+        problems: list[str] = []
+        first, second = self.routers
+        if first.name == second.name:
+            problems.append(f"routers[1].name: {second.name!r} is also routers[0].name; router names must differ")
+        if (first.ssh.host, first.ssh.port) == (second.ssh.host, second.ssh.port):
+            problems.append(f"routers[1].ssh.host: {second.ssh.host!r} is also routers[0].ssh.host; each router needs its own host")
+        logical = self.hardware.logical_cpus
+        needed = self.paths.count * self.cpus_per_instance if self.zerotier.mode != "multicore" else self.cpus_per_instance
+        for position, router in enumerate(self.routers):
+            if not router.cpus:
+                continue
+            setting = f"routers[{position}].cpus"
+            if len(router.cpus) < needed:
+                problems.append(
+                    f"{setting}: {len(router.cpus)} CPUs listed but {needed} are needed "
+                    f"({self.paths.count} instance(s) x {self.cpus_per_instance} CPU(s) each)"
+                )
+            unknown = sorted(cpu for cpu in router.cpus if cpu >= logical)
+            if unknown:
+                problems.append(
+                    f"{setting}: CPU {unknown[0]} does not exist on a {self.hardware.model} ({logical} logical CPUs: 0..{logical - 1})"
+                )
+            if (duplicate := _first_duplicate(list(router.cpus))) is not None:
+                problems.append(f"{setting}: CPU {duplicate} is listed twice; list each CPU once")
+        return problems
+
+    def _check_scaling(self) -> list[str]:
+        zt = self.zerotier
+        problems: list[str] = []
+        if zt.mode == "multicore" and self.paths.count != 1:
+            problems.append(f"paths.count: {self.paths.count} with zerotier.mode multicore; multicore runs one instance per router, set 1")
+        if zt.mode == "multi-instance":
+            if zt.concurrency is not None:
+                problems.append("zerotier.concurrency: only applies to zerotier.mode multicore or hybrid; remove it or change the mode")
+            if zt.cpus_per_instance not in (None, 1):
+                problems.append(
+                    f"zerotier.cpusPerInstance: {zt.cpus_per_instance} with mode multi-instance; each instance gets one CPU, set 1"
+                )
+            return problems
+        visible = self.cpus_per_instance
+        if zt.concurrency is None:
+            problems.append(f"zerotier.concurrency: required with zerotier.mode {zt.mode}; choose 2..{max(2, visible - 1)}")
+        elif not 1 < zt.concurrency < visible:
+            valid = f"2..{visible - 1}" if visible > 2 else "nothing: give each instance at least 3 CPUs (zerotier.cpusPerInstance)"
+            problems.append(
+                f"zerotier.concurrency: {zt.concurrency} is not accepted by zerotier-one for an instance that sees {visible} CPU(s); "
+                f"it must be more than 1 and fewer than the CPUs the instance sees: {valid}"
+            )
+        return problems
+
+
+def _format_location(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _describe(error: Mapping[str, Any]) -> list[str]:
+    location = _format_location(tuple(error["loc"]))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return [f"{location}: unknown setting (a typo?); see the configuration reference in README.md"]
+    if error["type"] == "value_error" and not location:
+        return message.splitlines()
+    given = error.get("input")
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    prefix = f"{location}: " if location else ""
+    return [f"{prefix}{message}{shown}"]
+
+
+def parse_lab_config(raw: Mapping[str, Any]) -> LabConfig:
+    """Validate a stack's ``zt-ecmp:`` settings (keys without the namespace) into a LabConfig.
+
+    Raises ConfigError listing every problem found, each naming its setting.
+    """
+    try:
+        return LabConfig.model_validate(dict(raw))
+    except ValidationError as error:
+        problems = [line for detail in error.errors() for line in _describe(detail)]
+        raise ConfigError(problems) from None

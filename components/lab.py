@@ -1,0 +1,47 @@
+"""The whole lab as a Pulumi program: settings -> plan -> component resources -> outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.outputs import plan_outputs
+from components.plan import LabPlan, build_plan
+from components.stack_settings import StackSettings, read_stack_settings
+from components.zerotier_instance import ZeroTierHost, ZeroTierHostArgs, ZeroTierInstance, ZeroTierInstanceArgs
+from components.zerotier_path import ZeroTierPath, ZeroTierPathArgs
+
+
+def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
+    """Register every resource of the lab; returns the stack outputs."""
+    del settings  # router credentials are wired in by the router components
+    paths = {path.index: ZeroTierPath(f"path{path.index}", ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
+    for router in plan.routers:
+        if router.runtime != "docker":
+            continue
+        host = ZeroTierHost(f"{router.name}-zerotier", ZeroTierHostArgs(router=router, image=plan.zerotier.image))
+        for path in plan.paths:
+            ZeroTierInstance(
+                f"{router.name}-path{path.index}",
+                ZeroTierInstanceArgs(
+                    plan=plan,
+                    router=router.name,
+                    path_index=path.index,
+                    network_id=paths[path.index].network_id,
+                    host=host,
+                    identity=paths[path.index].identities.get(router.name),
+                ),
+                opts=pulumi.ResourceOptions(parent=host),
+            )
+    outputs = plan_outputs(plan)
+    outputs["networkIds"] = {f"path{index}": path.network_id for index, path in paths.items()}
+    return outputs
+
+
+def run() -> None:
+    """Entry point of ``__main__.py``."""
+    settings = read_stack_settings()
+    plan = build_plan(settings.lab, pulumi.get_project(), pulumi.get_stack())
+    for key, value in deploy(plan, settings).items():
+        pulumi.export(key, value)

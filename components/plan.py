@@ -1,0 +1,286 @@
+"""The address and resource plan: everything the lab will be, computed from a LabConfig.
+
+Plain, immutable and free of Pulumi: renderers and component resources read it, nothing writes
+back to it. Path indices are 1-based, as operators count them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Literal
+
+from components.config import LINK_SPEED_GBPS, LabConfig, RouterConfig
+
+# iperf3 goodput over a clean link is about 94% of line rate (941 Mbit/s on 1G, 9.35 Gbit/s on
+# 10G in the reference measurements); no tunnel can beat that.
+LINK_GOODPUT_RATIO = 0.94
+
+SCALING_MODE_NOTES = {
+    "multi-instance": (
+        "N single-threaded instances, ECMP with layer-4 hashing across them: aggregate throughput grows "
+        "with active paths; one flow stays on one path, so its ceiling is one instance (one core) and its "
+        "packets stay in order."
+    ),
+    "multicore": (
+        "One instance per router using zerotier-one's native multithreading (1.14.1+, beta): one flow can "
+        "exceed one core, but its packets may arrive out of order; no ECMP."
+    ),
+    "hybrid": (
+        "N multithreaded instances with ECMP across them: aggregate grows with paths and threads; one flow "
+        "stays on one instance but may be reordered by that instance's threads."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    host: str
+    port: int
+    user: str
+    auth: Literal["key", "agent"]
+    private_key_config: str
+    host_key: str | None
+
+
+@dataclass(frozen=True)
+class PathEnd:
+    """One router's side of a path: its instance, port, interface and address on the /30."""
+
+    router: str
+    address: ipaddress.IPv4Interface
+    peer_address: ipaddress.IPv4Address
+    port: int
+    interface: str
+    cpus: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PathPlan:
+    index: int
+    network_name: str
+    subnet: ipaddress.IPv4Network
+    active: bool
+    ends: tuple[PathEnd, PathEnd]
+    existing_network_id: str | None = None
+
+    def end(self, router: str) -> PathEnd:
+        for end in self.ends:
+            if end.router == router:
+                return end
+        raise KeyError(f"router {router!r} has no end on path {self.index}")
+
+
+@dataclass(frozen=True)
+class NextHop:
+    path_index: int
+    address: ipaddress.IPv4Address
+    interface: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class RouterPlan:
+    name: str
+    position: int
+    flavor: Literal["vyos", "linux"]
+    runtime: Literal["docker", "vyos"]
+    ssh: SshTarget
+    docker_host: str
+    underlay_interface: str
+    link_speed: str
+    floating_ip: ipaddress.IPv4Interface
+    peer_name: str
+    peer_floating_ip: ipaddress.IPv4Interface
+    dummy_interface: str
+    next_hops: tuple[NextHop, ...]
+
+    @property
+    def active_next_hops(self) -> tuple[NextHop, ...]:
+        return tuple(hop for hop in self.next_hops if hop.active)
+
+
+@dataclass(frozen=True)
+class CapacityEstimate:
+    instance_gbps: float
+    threads_per_instance: int
+    active_paths: int
+    link_gbps: float
+    link_goodput_gbps: float
+    estimated_gbps: float
+    limited_by: Literal["instances", "link"]
+
+
+@dataclass(frozen=True)
+class ZeroTierSettings:
+    image: str
+    mode: Literal["multi-instance", "multicore", "hybrid"]
+    concurrency: int | None
+    cpus_per_instance: int
+    blacklist_prefixes: tuple[str, ...]
+    bring_your_own_networks: bool
+
+
+@dataclass(frozen=True)
+class LabPlan:
+    project: str
+    stack: str
+    hardware_model: str
+    seed_reference: str | None
+    transit_supernet: ipaddress.IPv4Network
+    zerotier: ZeroTierSettings
+    paths: tuple[PathPlan, ...]
+    routers: tuple[RouterPlan, RouterPlan]
+    capacity: CapacityEstimate
+
+    @property
+    def path_count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def active_path_count(self) -> int:
+        return sum(path.active for path in self.paths)
+
+    @property
+    def mode_note(self) -> str:
+        return SCALING_MODE_NOTES[self.zerotier.mode]
+
+    def router(self, name: str) -> RouterPlan:
+        for router in self.routers:
+            if router.name == name:
+                return router
+        raise KeyError(f"no router named {name!r}")
+
+    def path(self, index: int) -> PathPlan:
+        return self.paths[index - 1]
+
+    def interfaces_on(self, router: str) -> tuple[str, ...]:
+        return tuple(path.end(router).interface for path in self.paths)
+
+
+def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[int, ...]:
+    start = path_position * per_instance
+    return tuple(router.cpus[start : start + per_instance])
+
+
+def _end(
+    router: RouterConfig, own: ipaddress.IPv4Address, peer: ipaddress.IPv4Address, *, port: int, interface: str, cpus: tuple[int, ...]
+) -> PathEnd:
+    return PathEnd(
+        router=router.name, address=ipaddress.IPv4Interface(f"{own}/30"), peer_address=peer, port=port, interface=interface, cpus=cpus
+    )
+
+
+def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
+    subnets = config.addressing.transit_supernet.subnets(new_prefix=30)
+    ports, interfaces = config.path_ports(), config.path_interfaces()
+    first, second = config.routers
+    per_instance = config.cpus_per_instance
+    networks = config.zerotier.networks
+    plans = []
+    for position in range(config.path_count):
+        subnet = next(subnets)
+        first_ip, second_ip = subnet.network_address + 1, subnet.network_address + 2
+        index = position + 1
+
+        plans.append(
+            PathPlan(
+                index=index,
+                network_name=f"{project}-{stack}-path{index}",
+                subnet=subnet,
+                active=index <= config.active_paths,
+                ends=(
+                    _end(
+                        first,
+                        first_ip,
+                        second_ip,
+                        port=ports[position],
+                        interface=interfaces[position],
+                        cpus=_pins(first, position, per_instance),
+                    ),
+                    _end(
+                        second,
+                        second_ip,
+                        first_ip,
+                        port=ports[position],
+                        interface=interfaces[position],
+                        cpus=_pins(second, position, per_instance),
+                    ),
+                ),
+                existing_network_id=networks[position] if networks else None,
+            )
+        )
+    return tuple(plans)
+
+
+def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
+    router, peer = config.routers[position], config.routers[1 - position]
+    floating = config.floating_ips()
+    ssh = router.ssh
+    hops = tuple(
+        NextHop(
+            path_index=path.index,
+            address=path.end(router.name).peer_address,
+            interface=path.end(router.name).interface,
+            active=path.active,
+        )
+        for path in paths
+    )
+    return RouterPlan(
+        name=router.name,
+        position=position,
+        flavor=router.flavor,
+        runtime=router.runtime,
+        ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
+        docker_host=router.docker_host or f"ssh://{ssh.user}@{ssh.host}:{ssh.port}",
+        underlay_interface=router.underlay.interface,
+        link_speed=router.underlay.speed,
+        floating_ip=floating[position],
+        peer_name=peer.name,
+        peer_floating_ip=floating[1 - position],
+        dummy_interface=config.addressing.dummy_interface,
+        next_hops=hops,
+    )
+
+
+def estimate_capacity(config: LabConfig) -> CapacityEstimate:
+    """Expected aggregate between the floating IPs: instances x per-instance rate, capped by the slower link."""
+    link = min(LINK_SPEED_GBPS[router.underlay.speed] for router in config.routers)
+    goodput = round(link * LINK_GOODPUT_RATIO, 3)
+    zt = config.zerotier
+    threads = zt.concurrency if zt.mode != "multi-instance" and zt.concurrency else 1
+    instances = config.active_paths
+    from_instances = round(instances * threads * config.hardware.instance_gbps, 3)
+    limited_by: Literal["instances", "link"] = "link" if from_instances > goodput else "instances"
+    return CapacityEstimate(
+        instance_gbps=config.hardware.instance_gbps,
+        threads_per_instance=threads,
+        active_paths=instances,
+        link_gbps=link,
+        link_goodput_gbps=goodput,
+        estimated_gbps=min(from_instances, goodput),
+        limited_by=limited_by,
+    )
+
+
+def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
+    paths = _path_plans(config, project, stack)
+    zt = config.zerotier
+    return LabPlan(
+        project=project,
+        stack=stack,
+        hardware_model=config.hardware.model,
+        seed_reference=config.hardware.seed_reference,
+        transit_supernet=config.addressing.transit_supernet,
+        zerotier=ZeroTierSettings(
+            image=zt.image,
+            mode=zt.mode,
+            concurrency=zt.concurrency,
+            cpus_per_instance=config.cpus_per_instance,
+            blacklist_prefixes=zt.blacklist_prefixes,
+            bring_your_own_networks=zt.networks is not None,
+        ),
+        paths=paths,
+        routers=(_router_plan(config, 0, paths), _router_plan(config, 1, paths)),
+        capacity=estimate_capacity(config),
+    )

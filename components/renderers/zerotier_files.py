@@ -1,0 +1,51 @@
+"""Files each zerotier-one instance finds in its home directory: local.conf and devicemap."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from components.plan import LabPlan, PathEnd
+
+# The local API is never opened beyond the router itself.
+LOCALHOST_ONLY = ("127.0.0.1/32", "::1/128")
+
+
+def local_conf_settings(plan: LabPlan, end: PathEnd) -> dict[str, Any]:
+    """The ``settings`` object for one instance, before serialisation (handy for assertions)."""
+    zt = plan.zerotier
+    blacklist = list(plan.interfaces_on(end.router))
+    blacklist += [prefix for prefix in zt.blacklist_prefixes if prefix not in blacklist]
+    settings: dict[str, Any] = {
+        "primaryPort": end.port,
+        # One known port per instance: no random secondary port, no UPnP/NAT-PMP mapping, and no
+        # relaying over TCP through a public relay when UDP looks blocked.
+        "allowSecondaryPort": False,
+        "portMappingEnabled": False,
+        "allowTcpFallbackRelay": False,
+        "allowManagementFrom": list(LOCALHOST_ONLY),
+        "interfacePrefixBlacklist": blacklist,
+    }
+    if zt.mode != "multi-instance":
+        settings["multicoreEnabled"] = True
+        settings["concurrency"] = zt.concurrency
+        # With a cpuset from the plan the container is already confined; zerotier-one's own pinning
+        # would try CPUs outside that set.
+        settings["cpuPinningEnabled"] = not end.cpus
+    return settings
+
+
+def render_local_conf(plan: LabPlan, router: str, path_index: int) -> str:
+    """local.conf for the instance of ``router`` on path ``path_index``, as deterministic JSON."""
+    end = plan.path(path_index).end(router)
+    # The overlay must never become an underlay: blacklist the transit /30s and both floating IPs.
+    physical = {str(plan.transit_supernet): {"blacklist": True}}
+    for each in plan.routers:
+        physical[str(each.floating_ip.network)] = {"blacklist": True}
+    document = {"physical": physical, "virtual": {}, "settings": local_conf_settings(plan, end)}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def render_devicemap(network_id: str, interface: str) -> str:
+    """devicemap: makes zerotier-one name the network's tap interface as planned."""
+    return f"{network_id}={interface}\n"

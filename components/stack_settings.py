@@ -1,0 +1,83 @@
+"""Reading a stack's ``zt-ecmp:`` settings: plain ones into a LabConfig, secret ones kept secret.
+
+The split is pure (``parse_stack_settings``); ``read_stack_settings`` is the thin part that asks
+the Pulumi runtime for the values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.runtime.config as runtime_config
+
+from components.config import ConfigError, LabConfig, parse_lab_config
+
+NAMESPACE = "zt-ecmp"
+LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    lab: LabConfig
+    # Names of the secret settings the lab uses, by router: where its SSH private key is.
+    private_key_settings: Mapping[str, str]
+
+
+def _decode(value: Any) -> Any:
+    """Pulumi hands structured settings to programs as JSON text."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str]) -> StackSettings:
+    """Validate the namespace's settings (keys without ``zt-ecmp:``); secrets are only checked for presence."""
+    lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS or key not in secret_names})
+    problems: list[str] = []
+    wanted: dict[str, str] = {}
+    for position, router in enumerate(lab.routers):
+        if router.ssh.auth != "key":
+            continue
+        name = router.ssh.private_key_config
+        wanted[router.name] = name
+        if name not in values:
+            if any(name in problem for problem in problems):
+                continue
+            problems.append(
+                f"{name}: not set, but routers[{position}].ssh.auth is 'key'; run "
+                f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
+            )
+        elif name not in secret_names:
+            problems.append(f"{name}: stored in plain text; store the private key as a secret with `pulumi config set --secret {name} ...`")
+    for name in sorted(set(secret_names) - LAB_SETTINGS - set(wanted.values())):
+        problems.append(f"{name}: unknown secret setting; no router's ssh.privateKeyConfig names it")
+    if problems:
+        raise ConfigError(problems)
+    return StackSettings(lab=lab, private_key_settings=wanted)
+
+
+def _namespace_values() -> tuple[dict[str, Any], set[str]]:
+    prefix = f"{NAMESPACE}:"
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    values = {key.removeprefix(prefix): value for key, value in merged.items() if key.startswith(prefix)}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
+    return values, secrets
+
+
+def read_stack_settings() -> StackSettings:
+    values, secrets = _namespace_values()
+    return parse_stack_settings(values, secrets)
+
+
+def ssh_private_keys(settings: StackSettings) -> dict[str, pulumi.Output[str]]:
+    """Each key-authenticated router's private key, as a secret Output."""
+    config = pulumi.Config(NAMESPACE)
+    return {router: config.require_secret(setting) for router, setting in settings.private_key_settings.items()}

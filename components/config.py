@@ -138,6 +138,19 @@ class AddressingConfig(_Model):
         default=ipaddress.IPv4Network("10.14.0.0/24"), description="Carved into /30s in order, one per path."
     )
     dummy_interface: str = Field(default="dum0", pattern=r"^dum[0-9]+$", description="Dummy interface holding the floating /32.")
+    floating_on: Literal["dummy", "loopback"] = Field(
+        default="dummy",
+        description="Where the floating /32 lives: the dummy interface (default) or `lo`, for hosts whose kernel has no dummy driver.",
+    )
+
+
+class RoutingConfig(_Model):
+    commit_confirm_minutes: int = Field(
+        default=5, ge=1, le=60, description="VyOS rolls a commit back after this many minutes unless the router still answers over SSH."
+    )
+    open_firewall: bool = Field(
+        default=False, description="Add firewall rules admitting the instances' UDP ports on the underlay interface."
+    )
 
 
 class ZeroTierConfig(_Model):
@@ -202,6 +215,7 @@ class LabConfig(_Model):
     paths: PathsConfig
     addressing: AddressingConfig = AddressingConfig()
     zerotier: ZeroTierConfig = ZeroTierConfig()
+    routing: RoutingConfig = RoutingConfig()
 
     @property
     def path_count(self) -> int:

@@ -93,6 +93,8 @@ class RouterPlan:
     peer_name: str
     peer_floating_ip: ipaddress.IPv4Interface
     dummy_interface: str
+    # "dummy": the floating /32 sits on dummy_interface; "loopback": on lo (kernels without a dummy driver).
+    floating_on: Literal["dummy", "loopback"]
     next_hops: tuple[NextHop, ...]
 
     @property
@@ -122,6 +124,12 @@ class ZeroTierSettings:
 
 
 @dataclass(frozen=True)
+class RoutingSettings:
+    commit_confirm_minutes: int
+    open_firewall: bool
+
+
+@dataclass(frozen=True)
 class LabPlan:
     project: str
     stack: str
@@ -129,6 +137,7 @@ class LabPlan:
     seed_reference: str | None
     transit_supernet: ipaddress.IPv4Network
     zerotier: ZeroTierSettings
+    routing: RoutingSettings
     paths: tuple[PathPlan, ...]
     routers: tuple[RouterPlan, RouterPlan]
     capacity: CapacityEstimate
@@ -239,6 +248,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         peer_name=peer.name,
         peer_floating_ip=floating[1 - position],
         dummy_interface=config.addressing.dummy_interface,
+        floating_on=config.addressing.floating_on,
         next_hops=hops,
     )
 
@@ -279,6 +289,10 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             cpus_per_instance=config.cpus_per_instance,
             blacklist_prefixes=zt.blacklist_prefixes,
             bring_your_own_networks=zt.networks is not None,
+        ),
+        routing=RoutingSettings(
+            commit_confirm_minutes=config.routing.commit_confirm_minutes,
+            open_firewall=config.routing.open_firewall,
         ),
         paths=paths,
         routers=(_router_plan(config, 0, paths), _router_plan(config, 1, paths)),

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from components.config import ConfigError
+from components.offline import PROJECT_DIR
 
 
 def _plan(args: argparse.Namespace) -> int:
     from components.offline import run_stack_offline
     from components.plan_report import render_plan_json, render_plan_text
 
-    run = run_stack_offline(args.stack)
+    run = run_stack_offline(args.stack, args.project_dir)
     sys.stdout.write(render_plan_json(run) if args.json else render_plan_text(run))
     return 0
 
@@ -24,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="show what `pulumi up` would build, offline: no CLI, no hardware, no secrets")
     plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     plan.add_argument("--json", action="store_true", help="one JSON document instead of text")
+    plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
     plan.set_defaults(handler=_plan)
     return parser
 

@@ -217,6 +217,13 @@ class LabConfig(_Model):
     zerotier: ZeroTierConfig = ZeroTierConfig()
     routing: RoutingConfig = RoutingConfig()
 
+    @field_validator("routers", mode="before")
+    @classmethod
+    def _exactly_two_routers(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) != 2:
+            raise ValueError(f"{len(value)} router(s) given; a lab joins exactly two routers")
+        return value
+
     @property
     def path_count(self) -> int:
         return self.paths.count
@@ -245,6 +252,14 @@ class LabConfig(_Model):
         if zt.interfaces is not None:
             return zt.interfaces
         return tuple(f"{zt.interface_prefix}{index}" for index in range(1, self.path_count + 1))
+
+    def path_interface_prefix(self) -> str:
+        """The longest prefix all path interfaces share: at least "zt", since every name must start with it."""
+        names = self.path_interfaces()
+        length = 0
+        while all(len(name) > length and name[length] == names[0][length] for name in names):
+            length += 1
+        return names[0][:length]
 
     def floating_ips(self) -> tuple[ipaddress.IPv4Interface, ipaddress.IPv4Interface]:
         defaults = (ipaddress.IPv4Interface("10.0.55.1/32"), ipaddress.IPv4Interface("10.0.55.2/32"))
@@ -320,11 +335,13 @@ class LabConfig(_Model):
                 problems.append(
                     f"{names_setting}: interface {name!r} does not start with 'zt'; zerotier-one only ignores zt* interfaces as underlays"
                 )
+                break
             elif len(name) > LINUX_IFNAME_MAX or not IFNAME.match(name):
                 problems.append(
                     f"{names_setting}: interface {name!r} is not a Linux interface name; "
                     f"use at most {LINUX_IFNAME_MAX} of A-Z a-z 0-9 _ . -"
                 )
+                break
         if (duplicate := _first_duplicate(list(self.path_interfaces()))) is not None:
             problems.append(f"{names_setting}: interface {duplicate!r} is used by more than one path; names must be unique per router")
         if zt.networks is not None and len(zt.networks) != n:
@@ -371,7 +388,8 @@ class LabConfig(_Model):
                     f"zerotier.cpusPerInstance: {zt.cpus_per_instance} with mode multi-instance; each instance gets one CPU, set 1"
                 )
             return problems
-        visible = self.cpus_per_instance
+        # An unpinned instance sees every CPU of the box; a pinned one only its own.
+        visible = self.cpus_per_instance if any(router.cpus for router in self.routers) else self.hardware.logical_cpus
         if zt.concurrency is None:
             problems.append(f"zerotier.concurrency: required with zerotier.mode {zt.mode}; choose 2..{max(2, visible - 1)}")
         elif not 1 < zt.concurrency < visible:
@@ -393,12 +411,15 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
 def _describe(error: Mapping[str, Any]) -> list[str]:
     location = _format_location(tuple(error["loc"]))
     message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return [f"{location}: required but not set; see the configuration reference in README.md"]
     if error["type"] == "extra_forbidden":
         return [f"{location}: unknown setting (a typo?); see the configuration reference in README.md"]
     if error["type"] == "value_error" and not location:
         return message.splitlines()
     given = error.get("input")
-    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    already_shown = error["type"] == "value_error"
+    shown = "" if already_shown or isinstance(given, dict | list) or given is None else f" (got {given!r})"
     prefix = f"{location}: " if location else ""
     return [f"{prefix}{message}{shown}"]
 

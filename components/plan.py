@@ -119,6 +119,9 @@ class ZeroTierSettings:
     mode: Literal["multi-instance", "multicore", "hybrid"]
     concurrency: int | None
     cpus_per_instance: int
+    # Covers every path interface on a router whatever N is, so growing the lab leaves
+    # existing instances' local.conf (and so their containers) untouched.
+    path_interface_prefix: str
     blacklist_prefixes: tuple[str, ...]
     bring_your_own_networks: bool
 
@@ -287,6 +290,7 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             mode=zt.mode,
             concurrency=zt.concurrency,
             cpus_per_instance=config.cpus_per_instance,
+            path_interface_prefix=config.path_interface_prefix(),
             blacklist_prefixes=zt.blacklist_prefixes,
             bring_your_own_networks=zt.networks is not None,
         ),

@@ -39,7 +39,12 @@ def _decode(value: Any) -> Any:
 
 def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str]) -> StackSettings:
     """Validate the namespace's settings (keys without ``zt-ecmp:``); secrets are only checked for presence."""
-    lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS or key not in secret_names})
+    others = {key for key in values if key not in LAB_SETTINGS}
+    try:
+        lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS})
+    except ConfigError as error:
+        # Which other settings are legitimate (key secrets) depends on the routers: judge them once those parse.
+        raise ConfigError(error.problems) from None
     problems: list[str] = []
     wanted: dict[str, str] = {}
     for position, router in enumerate(lab.routers):
@@ -47,17 +52,18 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
             continue
         name = router.ssh.private_key_config
         wanted[router.name] = name
-        if name not in values:
-            if any(name in problem for problem in problems):
-                continue
-            problems.append(
-                f"{name}: not set, but routers[{position}].ssh.auth is 'key'; run "
-                f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
-            )
+        if name in values or any(problem.startswith(f"{name}:") for problem in problems):
+            continue
+        problems.append(
+            f"{name}: not set, but routers[{position}].ssh.auth is 'key'; run "
+            f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
+        )
+    for name in sorted(others):
+        if name not in wanted.values():
+            kind = "secret setting; no router's ssh.privateKeyConfig names it" if name in secret_names else "setting (a typo?)"
+            problems.append(f"{name}: unknown {kind}; see the configuration reference in README.md")
         elif name not in secret_names:
             problems.append(f"{name}: stored in plain text; store the private key as a secret with `pulumi config set --secret {name} ...`")
-    for name in sorted(set(secret_names) - LAB_SETTINGS - set(wanted.values())):
-        problems.append(f"{name}: unknown secret setting; no router's ssh.privateKeyConfig names it")
     if problems:
         raise ConfigError(problems)
     return StackSettings(lab=lab, private_key_settings=wanted)

@@ -14,8 +14,7 @@ LOCALHOST_ONLY = ("127.0.0.1/32", "::1/128")
 def local_conf_settings(plan: LabPlan, end: PathEnd) -> dict[str, Any]:
     """The ``settings`` object for one instance, before serialisation (handy for assertions)."""
     zt = plan.zerotier
-    blacklist = list(plan.interfaces_on(end.router))
-    blacklist += [prefix for prefix in zt.blacklist_prefixes if prefix not in blacklist]
+    blacklist = [zt.path_interface_prefix, *(prefix for prefix in zt.blacklist_prefixes if prefix != zt.path_interface_prefix)]
     settings: dict[str, Any] = {
         "primaryPort": end.port,
         # One known port per instance: no random secondary port, no UPnP/NAT-PMP mapping, and no

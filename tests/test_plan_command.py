@@ -1,0 +1,67 @@
+"""`python -m components plan`: the whole plan offline, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.__main__ import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _json_plan(stack: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["plan", "--stack", stack, "--json"]) == 0
+    document: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return document
+
+
+def test_json_paths_carry_index_subnet_active_and_per_router_values(capsys: pytest.CaptureFixture[str]) -> None:
+    path = _json_plan("gk41", capsys)["paths"][1]
+    assert path["index"] == 2
+    assert path["subnet"] == "10.14.0.4/30"
+    assert path["active"] is True
+    assert path["routers"]["r1"] == {"address": "10.14.0.5", "port": 9995, "interface": "ztecmp2", "cpus": [1]}
+    assert path["routers"]["r2"]["address"] == "10.14.0.6"
+
+
+def test_json_routers_carry_floating_ip_and_next_hops(capsys: pytest.CaptureFixture[str]) -> None:
+    r2 = _json_plan("gk41", capsys)["routers"][1]
+    assert (r2["name"], r2["floating_ip"]) == ("r2", "10.0.55.2/32")
+    assert [hop["address"] for hop in r2["next_hops"]] == ["10.14.0.1", "10.14.0.5", "10.14.0.9", "10.14.0.13"]
+
+
+def test_json_resources_name_type_and_parent(capsys: pytest.CaptureFixture[str]) -> None:
+    resources = _json_plan("ms01", capsys)["resources"]
+    assert {"type": "docker:index/container:Container", "name": "r2-path8", "parent": "r2-path8"} in resources
+    assert {"type": "zerotier:index/network:Network", "name": "path8", "parent": "path8"} in resources
+
+
+def test_text_plan_shows_paths_routes_capacity_and_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "gk41"]) == 0
+    text = capsys.readouterr().out
+    assert "2     10.14.0.4/30   10.14.0.5   10.14.0.6   9995  ztecmp2" in text
+    assert "r1 (vyos, 10.0.55.1/32 on dum0) -> 10.0.55.2/32 via 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14" in text
+    assert "Capacity estimate: 1.572 Gbit/s" in text
+    assert "--- r2: path4 devicemap ---\n<network id of path4>=ztecmp4" in text
+
+
+def test_unknown_stack_exits_non_zero_listing_known_stacks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "nope"]) == 2
+    assert "known stacks: gk41, ms01" in capsys.readouterr().err
+
+
+def test_bad_configuration_exits_non_zero_with_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())
+    stack = (REPO / "Pulumi.gk41.yaml").read_text().replace("active: 4", "active: 9")
+    (tmp_path / "Pulumi.gk41.yaml").write_text(stack)
+    command = [sys.executable, "-m", "components", "plan", "--stack", "gk41", "--project-dir", str(tmp_path)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "paths.active: 9 is more than paths.count (4)" in done.stderr

@@ -1,0 +1,103 @@
+"""Properties of the plan and the ZeroTier files that hold for every valid configuration."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from itertools import combinations
+from typing import Any
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from components.config import parse_lab_config
+from components.plan import LabPlan, build_plan
+from components.renderers.zerotier_files import render_local_conf
+from tests.lab_settings import stack_settings
+
+
+@st.composite
+def valid_settings(draw: st.DrawFn) -> dict[str, Any]:
+    count = draw(st.integers(min_value=1, max_value=64))
+    active = draw(st.integers(min_value=1, max_value=count))
+    smallest_prefix_that_fits = 30 - (count - 1).bit_length()
+    prefix = draw(st.integers(min_value=max(8, smallest_prefix_that_fits - 6), max_value=smallest_prefix_that_fits))
+    supernet = ipaddress.IPv4Network((draw(st.integers(min_value=0, max_value=2**32 - 1)), prefix), strict=False)
+    floating = [ipaddress.IPv4Address(n) for n in draw(st.lists(st.integers(0, 2**32 - 1), min_size=2, max_size=2, unique=True))]
+    settings = stack_settings("gk41")
+    settings["hardware"]["performanceCores"] = 64
+    for router, address in zip(settings["routers"], floating, strict=True):
+        router["cpus"] = []
+        router["floatingIp"] = f"{address}/32"
+    settings["paths"] = {"count": count, "active": active}
+    settings["addressing"] = {"transitSupernet": str(supernet)}
+    settings["zerotier"] = {
+        "basePort": draw(st.integers(min_value=1024, max_value=65535 - count)),
+        "interfacePrefix": "zt" + draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=0, max_size=6)),
+    }
+    return settings
+
+
+def _plan(settings: dict[str, Any]) -> LabPlan:
+    # A floating IP drawn inside the supernet is a configuration error, covered elsewhere.
+    assume(not _floating_clash(settings))
+    return build_plan(parse_lab_config(settings), "zt-ecmp", "prop")
+
+
+def _floating_clash(settings: dict[str, Any]) -> bool:
+    supernet = ipaddress.IPv4Network(settings["addressing"]["transitSupernet"])
+    return any(ipaddress.IPv4Interface(router["floatingIp"]).ip in supernet for router in settings["routers"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_settings())
+def test_no_two_path_subnets_overlap(settings: dict[str, Any]) -> None:
+    plan = _plan(settings)
+    assert not any(a.subnet.overlaps(b.subnet) for a, b in combinations(plan.paths, 2))
+    assert all(path.subnet.subnet_of(plan.transit_supernet) for path in plan.paths)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_settings())
+def test_ports_and_interface_names_are_unique_per_router(settings: dict[str, Any]) -> None:
+    plan = _plan(settings)
+    for router in plan.routers:
+        ends = [path.end(router.name) for path in plan.paths]
+        assert len({end.port for end in ends}) == len(ends)
+        assert len({end.interface for end in ends}) == len(ends)
+        assert all(end.interface.startswith("zt") and len(end.interface) <= 15 for end in ends)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_settings())
+def test_both_ends_of_a_path_share_its_30_and_point_at_each_other(settings: dict[str, Any]) -> None:
+    plan = _plan(settings)
+    for path in plan.paths:
+        first, second = path.ends
+        assert first.address.network == second.address.network == path.subnet
+        assert first.address.ip != second.address.ip
+        assert (first.peer_address, second.peer_address) == (second.address.ip, first.address.ip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_settings())
+def test_local_conf_is_json_whose_blacklist_covers_every_other_instance(settings: dict[str, Any]) -> None:
+    plan = _plan(settings)
+    for router in plan.routers:
+        interfaces = {path.end(router.name).interface for path in plan.paths}
+        for path in plan.paths:
+            document = json.loads(render_local_conf(plan, router.name, path.index))
+            blacklist = document["settings"]["interfacePrefixBlacklist"]
+            others = interfaces - {path.end(router.name).interface}
+            assert all(any(other.startswith(prefix) for prefix in blacklist) for other in others)
+            assert document["settings"]["primaryPort"] == path.end(router.name).port
+            assert str(plan.transit_supernet) in document["physical"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_settings())
+def test_active_next_hops_are_exactly_the_first_k_paths(settings: dict[str, Any]) -> None:
+    plan = _plan(settings)
+    k = settings["paths"]["active"]
+    for router in plan.routers:
+        assert [hop.path_index for hop in router.active_next_hops] == list(range(1, k + 1))

@@ -1,0 +1,75 @@
+"""local.conf and devicemap, as each instance finds them in its home directory."""
+
+from __future__ import annotations
+
+import json
+
+from components.renderers.zerotier_files import render_devicemap, render_local_conf
+from components.renderers.zerotier_network import render_flow_rules
+from tests.lab_settings import lab_plan
+
+
+def _settings(stack: str = "gk41", router: str = "r1", path: int = 2, **changes: object) -> dict[str, object]:
+    settings: dict[str, object] = json.loads(render_local_conf(lab_plan(stack, **changes), router, path))["settings"]
+    return settings
+
+
+def test_primary_port_is_the_paths_port() -> None:
+    assert _settings(path=2)["primaryPort"] == 9995
+
+
+def test_each_instance_owns_exactly_one_known_port() -> None:
+    settings = _settings()
+    assert (settings["allowSecondaryPort"], settings["portMappingEnabled"], settings["allowTcpFallbackRelay"]) == (False, False, False)
+
+
+def test_management_api_answers_on_localhost_only() -> None:
+    assert _settings()["allowManagementFrom"] == ["127.0.0.1/32", "::1/128"]
+
+
+def test_blacklist_covers_every_path_interface_by_prefix_then_the_extra_prefixes() -> None:
+    assert _settings()["interfacePrefixBlacklist"] == ["ztecmp", "dum", "wg", "vti", "vtun", "br", "veth"]
+
+
+def test_explicit_interface_names_are_blacklisted_by_their_common_prefix() -> None:
+    blacklist = _settings(zerotier={"interfaces": ["zt-a1", "zt-a2", "zt-b3", "zt-b4"]})["interfacePrefixBlacklist"]
+    assert blacklist[0] == "zt-"
+
+
+def test_overlay_and_floating_ips_are_never_an_underlay() -> None:
+    physical = json.loads(render_local_conf(lab_plan(), "r2", 1))["physical"]
+    assert physical == {"10.14.0.0/24": {"blacklist": True}, "10.0.55.1/32": {"blacklist": True}, "10.0.55.2/32": {"blacklist": True}}
+
+
+def test_multi_instance_mode_leaves_multithreading_off() -> None:
+    assert "multicoreEnabled" not in _settings()
+
+
+def test_hybrid_mode_sets_concurrency_and_leaves_pinning_to_the_cpuset() -> None:
+    settings = _settings("ms01", path=1, zerotier={"mode": "hybrid", "concurrency": 2, "cpusPerInstance": 3}, paths={"count": 2})
+    assert (settings["multicoreEnabled"], settings["concurrency"], settings["cpuPinningEnabled"]) == (True, 2, False)
+
+
+def test_multicore_mode_runs_one_instance_on_every_listed_cpu() -> None:
+    plan = lab_plan("ms01", zerotier={"mode": "multicore", "concurrency": 6}, paths={"count": 1})
+    assert plan.path(1).end("r1").cpus == (0, 2, 4, 6, 8, 10, 12, 13)
+    settings = json.loads(render_local_conf(plan, "r1", 1))["settings"]
+    assert (settings["multicoreEnabled"], settings["concurrency"]) == (True, 6)
+
+
+def test_local_conf_is_deterministic() -> None:
+    assert render_local_conf(lab_plan(), "r1", 3) == render_local_conf(lab_plan(), "r1", 3)
+
+
+def test_devicemap_names_the_networks_interface() -> None:
+    assert render_devicemap("8056c2e21c000001", "ztecmp2") == "8056c2e21c000001=ztecmp2\n"
+
+
+def test_flow_rules_pass_only_ipv4_and_arp() -> None:
+    rules = render_flow_rules()
+    assert "drop not ethertype ipv4 and not ethertype arp;" in rules
+    assert rules.rstrip().endswith("accept;")
+
+
+def test_flow_rules_admit_only_the_paths_two_members() -> None:
+    assert "drop not ztsrc 1a2b3c4d5e and not ztsrc 0f9e8d7c6b;" in render_flow_rules(["1a2b3c4d5e", "0f9e8d7c6b"])

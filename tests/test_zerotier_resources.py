@@ -1,0 +1,196 @@
+"""ZeroTier networks, members, identities and containers as `pulumi up` would register them."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from pulumi.runtime import MockResourceArgs
+
+from components.offline import LabMocks, SecretValue
+from tests.offline_runs import (
+    CONTAINER,
+    DOCKER_PROVIDER,
+    IDENTITY,
+    IMAGE,
+    MEMBER,
+    NETWORK,
+    changed_run,
+    committed_run,
+    diff_runs,
+    plain,
+    upload,
+)
+
+
+def test_ms01_registers_one_network_per_path_and_one_instance_per_router_and_path() -> None:
+    counts = Counter(resource.type for resource in committed_run("ms01").resources)
+    assert (counts[NETWORK], counts[IDENTITY], counts[MEMBER], counts[CONTAINER], counts[DOCKER_PROVIDER], counts[IMAGE]) == (
+        8,
+        16,
+        16,
+        16,
+        2,
+        2,
+    )
+
+
+def test_every_resource_has_a_component_parent() -> None:
+    run = committed_run("gk41")
+    orphans = [resource.name for resource in run.resources if resource.custom and resource.parent_name is None]
+    assert orphans == []
+
+
+def test_path_network_carries_exactly_its_30() -> None:
+    network = committed_run("gk41").named(NETWORK, "path2").inputs
+    assert network["name"] == "zt-ecmp-gk41-path2"
+    assert network["private"] is True
+    assert network["assignmentPools"] == [{"start": "10.14.0.5", "end": "10.14.0.6"}]
+    assert network["routes"] == [{"target": "10.14.0.4/30"}]
+    assert network["assignIpv4s"] == [{"zerotier": True}]
+    assert network["enableBroadcast"] is True
+
+
+def test_path_network_rules_admit_ipv4_and_arp_from_its_two_members_only() -> None:
+    run = committed_run("gk41")
+    rules = run.named(NETWORK, "path2").inputs["flowRules"]
+    assert "drop not ethertype ipv4 and not ethertype arp;" in rules
+    assert f"drop not ztsrc {_node_id('path2-r1')} and not ztsrc {_node_id('path2-r2')};" in rules
+
+
+def test_member_is_authorized_with_its_fixed_address_and_no_auto_assignment() -> None:
+    run = committed_run("gk41")
+    member = run.named(MEMBER, "path2-r2").inputs
+    assert member["authorized"] is True
+    assert member["ipAssignments"] == ["10.14.0.6"]
+    assert member["noAutoAssignIps"] is True
+    assert member["allowEthernetBridging"] is False
+    assert member["name"] == "gk41-r2-path2"
+
+
+def test_member_joins_its_path_network_under_its_own_identity() -> None:
+    run = committed_run("gk41")
+    member = run.named(MEMBER, "path3-r1").inputs
+    assert member["memberId"] == _node_id("path3-r1")
+    assert member["networkId"] == run.outputs["networkIds"]["path3"]
+
+
+def _node_id(identity_name: str) -> str:
+    """The node id the mocks give an identity (derived from its name, as the provider derives it from its key)."""
+    node_id, _ = LabMocks().new_resource(MockResourceArgs(IDENTITY, identity_name, {}))
+    assert node_id is not None
+    return node_id
+
+
+def test_container_runs_the_pinned_image_on_host_networking_with_tun() -> None:
+    container = committed_run("ms01").named(CONTAINER, "r1-path7").inputs
+    assert container["name"] == "zt-ecmp-ms01-path7"
+    assert container["networkMode"] == "host"
+    assert container["capabilities"] == {"adds": ["NET_ADMIN", "SYS_ADMIN"]}
+    assert container["devices"] == [{"hostPath": "/dev/net/tun", "containerPath": "/dev/net/tun", "permissions": "rwm"}]
+    assert container["restart"] == "unless-stopped"
+
+
+def test_container_is_pinned_to_its_planned_cpu() -> None:
+    run = committed_run("ms01")
+    assert [run.named(CONTAINER, f"r2-path{index}").inputs["cpuSet"] for index in range(1, 9)] == [
+        "0",
+        "2",
+        "4",
+        "6",
+        "8",
+        "10",
+        "12",
+        "13",
+    ]
+
+
+def test_container_joins_its_paths_network() -> None:
+    run = committed_run("gk41")
+    network_id = run.outputs["networkIds"]["path4"]
+    container = run.named(CONTAINER, "r2-path4")
+    assert container.inputs["command"] == [network_id]
+    assert upload(container, "devicemap")["content"] == f"{network_id}=ztecmp4\n"
+
+
+def test_container_gets_its_local_conf() -> None:
+    container = committed_run("gk41").named(CONTAINER, "r1-path3")
+    settings = json.loads(upload(container, "local.conf")["content"])["settings"]
+    assert settings["primaryPort"] == 9996
+    assert settings["interfacePrefixBlacklist"][0] == "ztecmp"
+
+
+def test_container_gets_its_identity_as_files_never_as_environment() -> None:
+    run = committed_run("gk41")
+    container = run.named(CONTAINER, "r1-path1")
+    assert upload(container, "identity.secret")["permissions"] == "0600"
+    assert upload(container, "identity.public")["content"].startswith(_node_id("path1-r1") + ":0:")
+    assert "envs" not in container.inputs
+
+
+def test_container_labels_name_project_stack_and_path() -> None:
+    labels = committed_run("gk41").named(CONTAINER, "r2-path2").inputs["labels"]
+    assert {label["label"]: label["value"] for label in labels} == {
+        "zt-ecmp.project": "zt-ecmp",
+        "zt-ecmp.stack": "gk41",
+        "zt-ecmp.path": "2",
+        "zt-ecmp.port": "9995",
+        "zt-ecmp.interface": "ztecmp2",
+    }
+
+
+def test_docker_provider_reaches_the_router_over_ssh_without_a_daemon_check() -> None:
+    provider = committed_run("gk41").named(DOCKER_PROVIDER, "r2-zerotier-docker").inputs
+    assert provider["host"] == "ssh://vyos@192.0.2.42:22"
+    assert provider["disableDockerDaemonCheck"] in (True, "true")
+
+
+def test_image_is_pulled_once_per_router_and_kept() -> None:
+    run = committed_run("ms01")
+    images = run.of_type(IMAGE)
+    assert sorted(image.name for image in images) == ["r1-zerotier-image", "r2-zerotier-image"]
+    assert all(image.inputs["name"] == "zerotier/zerotier:1.14.2" and image.inputs["keepLocally"] for image in images)
+
+
+def test_identity_secrets_are_secret_inputs() -> None:
+    container = committed_run("gk41").named(CONTAINER, "r2-path1")
+    assert isinstance(container.inputs["uploads"], SecretValue)
+
+
+def test_no_plain_input_contains_an_identity_secret() -> None:
+    run = committed_run("ms01")
+    secrets = [upload(container, "identity.secret")["content"] for container in run.of_type(CONTAINER)]
+    for resource in run.resources:
+        visible = json.dumps({key: value for key, value in resource.inputs.items() if not isinstance(value, SecretValue)}, default=str)
+        assert not any(secret in visible for secret in secrets), resource.name
+
+
+def test_growing_from_4_to_6_paths_creates_paths_5_and_6_and_changes_nothing_else() -> None:
+    created, deleted, changed = diff_runs(changed_run("ms01", paths={"count": 4}), changed_run("ms01", paths={"count": 6}))
+    assert deleted == set()
+    assert changed == set()
+    assert {name.split("::")[1] for name in created if not name.startswith("zt-ecmp:")} == {
+        *(f"path{index}" for index in (5, 6)),
+        *(f"path{index}-{router}" for index in (5, 6) for router in ("r1", "r2")),
+        *(f"{router}-path{index}" for index in (5, 6) for router in ("r1", "r2")),
+    }
+
+
+def test_changing_k_changes_no_zerotier_or_container_resource() -> None:
+    created, deleted, changed = diff_runs(committed_run("gk41"), changed_run("gk41", paths={"count": 4, "active": 1}))
+    assert (created, deleted) == (set(), set())
+    assert not any(name.startswith(("zerotier:", "docker:")) for name in changed)
+
+
+def test_changing_one_paths_port_changes_only_that_paths_containers() -> None:
+    _, _, changed = diff_runs(committed_run("gk41"), changed_run("gk41", zerotier={"ports": [9994, 9995, 19996, 9997]}))
+    assert {name for name in changed if name.startswith("docker:")} == {f"{CONTAINER}::r1-path3", f"{CONTAINER}::r2-path3"}
+
+
+def test_bring_your_own_networks_creates_no_zerotier_resource() -> None:
+    networks = ["8056c2e21c000001", "8056c2e21c000002", "8056c2e21c000003", "8056c2e21c000004"]
+    run = changed_run("gk41", zerotier={"networks": networks})
+    assert not [resource for resource in run.resources if resource.type.startswith("zerotier:")]
+    container = run.named(CONTAINER, "r1-path2")
+    assert container.inputs["command"] == ["8056c2e21c000002"]
+    assert "identity.secret" not in json.dumps(plain(container.inputs["uploads"]))

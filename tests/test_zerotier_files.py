@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
 from components.renderers.zerotier_network import render_flow_rules
 from tests.lab_settings import lab_plan
 
 
-def _settings(stack: str = "gk41", router: str = "r1", path: int = 2, **changes: object) -> dict[str, object]:
-    settings: dict[str, object] = json.loads(render_local_conf(lab_plan(stack, **changes), router, path))["settings"]
+def _settings(stack: str = "gk41", router: str = "r1", path: int = 2, **changes: object) -> dict[str, Any]:
+    settings: dict[str, Any] = json.loads(render_local_conf(lab_plan(stack, **changes), router, path))["settings"]
     return settings
 
 

@@ -20,6 +20,13 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_reference(args: argparse.Namespace) -> int:
+    from components.config_reference import render_config_reference
+
+    sys.stdout.write(render_config_reference())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m components", description="zt-ecmp: ZeroTier ECMP labs")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -28,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="one JSON document instead of text")
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
     plan.set_defaults(handler=_plan)
+    reference = commands.add_parser("config-reference", help="print the configuration reference table that README.md embeds")
+    reference.set_defaults(handler=_config_reference)
     return parser
 
 

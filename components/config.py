@@ -81,15 +81,14 @@ class SshConfig(_Model):
         pattern=r"^[A-Za-z][A-Za-z0-9]*$",
         description="Name of the secret stack setting (in this project's namespace) that holds the private key.",
     )
-    host_key: str | None = Field(
-        default=None,
-        description="The router's public SSH host key (`ssh-ed25519 AAAA...`), verified on every connection.",
+    host_key: str = Field(
+        description="The router's public SSH host key (`ssh-ed25519 AAAA...`), verified on every connection (no trust on first use).",
     )
 
     @field_validator("host_key")
     @classmethod
-    def _host_key_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+$", value):
+    def _host_key_shape(cls, value: str) -> str:
+        if not re.match(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+$", value):
             raise ValueError(f"{value!r} is not a public host key; expected '<type> <base64>' as printed by ssh-keyscan")
         return value
 
@@ -401,6 +400,14 @@ class LabConfig(_Model):
         return problems
 
 
+MISSING_HINTS = {
+    "hostKey": (
+        "pin the router's SSH host key: run `ssh-keyscan -t ed25519 -p <port> <host>` and compare its fingerprint with "
+        "`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the router's console before pasting it"
+    ),
+}
+
+
 def _format_location(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
@@ -412,7 +419,8 @@ def _describe(error: Mapping[str, Any]) -> list[str]:
     location = _format_location(tuple(error["loc"]))
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
-        return [f"{location}: required but not set; see the configuration reference in README.md"]
+        hint = MISSING_HINTS.get(str(error["loc"][-1]), "see the configuration reference in README.md")
+        return [f"{location}: required but not set; {hint}"]
     if error["type"] == "extra_forbidden":
         return [f"{location}: unknown setting (a typo?); see the configuration reference in README.md"]
     if error["type"] == "value_error" and not location:

@@ -40,7 +40,7 @@ class SshTarget:
     user: str
     auth: Literal["key", "agent"]
     private_key_config: str
-    host_key: str | None
+    host_key: str
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_docker as docker
 
 from components.plan import LabPlan, PathEnd, RouterPlan
+from components.renderers.ssh_trust import openssh_pinning_options
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
 from components.zerotier_path import InstanceIdentity
 
@@ -18,7 +19,6 @@ ZEROTIER_HOME = "/var/lib/zerotier-one"
 class ZeroTierHostArgs:
     router: RouterPlan
     image: str
-    ssh_options: tuple[str, ...] = ()
 
 
 class ZeroTierHost(pulumi.ComponentResource):
@@ -32,7 +32,8 @@ class ZeroTierHost(pulumi.ComponentResource):
         self.provider = docker.Provider(
             f"{name}-docker",
             host=args.router.docker_host,
-            ssh_opts=list(args.ssh_options),
+            # Only meaningful for ssh:// endpoints; harmless otherwise.
+            ssh_opts=list(openssh_pinning_options(args.router.ssh)),
             # Previews must work without reaching the router.
             disable_docker_daemon_check=True,
             opts=pulumi.ResourceOptions(parent=self),

@@ -101,6 +101,8 @@ class ZeroTierInstance(pulumi.ComponentResource):
             capabilities=docker.ContainerCapabilitiesArgs(adds=["NET_ADMIN", "SYS_ADMIN"]),
             devices=[docker.ContainerDeviceArgs(host_path="/dev/net/tun", container_path="/dev/net/tun", permissions="rwm")],
             restart="unless-stopped",
+            # zerotier-one never needs to gain privileges beyond those it starts with.
+            security_opts=["no-new-privileges:true"],
             cpu_set=",".join(str(cpu) for cpu in end.cpus) or None,
             uploads=_uploads(args, end),
             labels=[

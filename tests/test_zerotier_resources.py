@@ -91,6 +91,12 @@ def test_container_runs_the_pinned_image_on_host_networking_with_tun() -> None:
     assert container["restart"] == "unless-stopped"
 
 
+def test_container_is_never_privileged_and_cannot_gain_privileges() -> None:
+    container = committed_run("ms01").named(CONTAINER, "r2-path1").inputs
+    assert container.get("privileged") in (None, False)
+    assert container["securityOpts"] == ["no-new-privileges:true"]
+
+
 def test_container_is_pinned_to_its_planned_cpu() -> None:
     run = committed_run("ms01")
     assert [run.named(CONTAINER, f"r2-path{index}").inputs["cpuSet"] for index in range(1, 9)] == [

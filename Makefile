@@ -3,7 +3,7 @@ STACK ?= ms01
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup plan test lint typecheck unit
+.PHONY: setup plan test lint typecheck unit topology
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt sdks/zerotier/pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,6 +12,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt sdks/zerotier/pyprojec
 	touch $@
 
 setup: $(VENV)/.installed
+
+# actionlint (the workflow linter) has no offline wheel; it builds from its Go module.
+ACTIONLINT_VERSION ?= v1.7.12
+$(VENV)/bin/actionlint: | $(VENV)/.installed
+	@if command -v go >/dev/null; then \
+		GOBIN=$(abspath $(VENV)/bin) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); \
+	else echo "go not found: the workflow lint test will be skipped"; fi
 
 plan: setup
 	$(PY) -m components plan --stack $(STACK)
@@ -23,7 +30,10 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy components tests __main__.py
 
-unit: setup
+unit: setup $(VENV)/bin/actionlint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+topology: setup
+	$(PY) -m components graph --stack $(STACK) --out docs
 
 test: lint typecheck unit

@@ -20,6 +20,14 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _graph(args: argparse.Namespace) -> int:
+    from components.graph import graph_command
+
+    for drawn in graph_command(args.stack, args.out):
+        print(drawn)
+    return 0
+
+
 def _config_reference(args: argparse.Namespace) -> int:
     from components.config_reference import render_config_reference
 
@@ -35,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="one JSON document instead of text")
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
     plan.set_defaults(handler=_plan)
+    graph = commands.add_parser("graph", help="draw the lab's topology as SVG and PNG with Graphviz, offline: no secrets needed")
+    graph.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    graph.add_argument("--out", type=Path, default=Path("out"), help="folder for <stack>-topology.svg and .png (default: out)")
+    graph.set_defaults(handler=_graph)
     reference = commands.add_parser("config-reference", help="print the configuration reference table that README.md embeds")
     reference.set_defaults(handler=_config_reference)
     return parser

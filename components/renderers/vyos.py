@@ -1,0 +1,417 @@
+"""VyOS configuration of one router: what it should hold, and the scripts that apply and undo it.
+
+The desired configuration is plain data (``VyosConfig``: leaves with full paths and values); the
+scripts are a thin vbash wrapping around it, deterministic for a given plan.
+
+Transaction and undo
+--------------------
+Every change to a router is one configuration session with one commit. What this program owns on the
+router is recorded in a ledger file beside the configuration (``/config/zt-ecmp/<stack>-<router>.owned``):
+one line per configuration node it created, that is, a node that did not exist in the active
+configuration when this program first set it. Nodes the operator had already configured (``system ip
+multipath layer4-hashing``, the ``lo`` interface, a static route they also use) are used but never
+owned, so destroying the lab leaves them alone.
+
+Ledger lines are ``<kind> <path words>``:
+  ``leaf``    a line this program sets (a valueless leaf, a leaf value, a next-hop); deleting it is
+              always ours to do.
+  ``node``    a parent node the program's leaves created; deleted only once it has no children
+              left, so anything the operator added beneath it survives.
+  ``anchor``  a node that must be this program's alone (a container, a firewall rule): applying
+              refuses to touch one that exists and is not in the ledger.
+
+Apply (``render_apply_script``):
+  1. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
+     (a commit that failed or was rolled back leaves entries that do not exist: they are dropped).
+  2. Refuse if an anchor exists but is not owned.
+  3. Delete owned entries the new version no longer wants, deepest first.
+  4. Claim the wanted entries that are not in the active configuration yet; write owned + claimed
+     as the pending ledger (before the commit, so even a partly applied commit stays accounted for).
+  5. Set every desired line that is not already there, check VyOS staged each of them.
+  6. ``commit-confirm N`` once. ``commit`` returns 0 even when it fails, so success is read from the
+     session itself: after a good commit nothing is left uncommitted. On failure VyOS's message has
+     been printed, the session is torn down and the script exits 1; the ledger is untouched.
+Confirm (``render_confirm_script``), in a fresh SSH session after apply, so it only runs while the
+router still answers: ``confirm``, check every desired line is active, ``save``, and promote the
+pending ledger (filtered by the active configuration) to the ledger.
+Delete (``render_delete_script``): owned entries (as in 1) deleted deepest first, one ``commit``,
+``save``, ledger files removed. It needs nothing but the ledger, so it also undoes nodes an older
+version created.
+
+Rollback when the confirm step never comes: VyOS 1.4 schedules ``config-mgmt revert`` for N minutes
+later, which reboots the router into the saved ``config.boot``; 1.5 does the same unless
+``system config-management commit-confirm action reload`` is set, which reloads the previous
+configuration without a reboot. Either way the apply step must not ``save`` (a saved change would
+come back after the reboot): saving is the confirm step's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from components.plan import LabPlan, RouterPlan
+
+STATE_DIR = "/config/zt-ecmp"
+SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
+OP_MODE = "/opt/vyatta/bin/vyatta-op-cmd-wrapper"
+ZEROTIER_HOME = "/var/lib/zerotier-one"
+CONFIG_GROUP = "vyattacfg"
+
+# Words go into shell word lists and the ledger unquoted: no spaces, quotes or shell syntax.
+SAFE_WORD = re.compile(r"^[A-Za-z0-9._:/@+,=-]+$")
+
+EntryKind = Literal["leaf", "node", "anchor"]
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """One configuration node this program may own, as recorded in the ledger."""
+
+    kind: EntryKind
+    path: tuple[str, ...]
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def ledger_line(self) -> str:
+        return f"{self.kind} {' '.join(self.path)}"
+
+    @property
+    def delete_line(self) -> str:
+        return f"delete {' '.join(self.path)}"
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One ``set`` line: a path and, for leaves that take one, a value."""
+
+    path: tuple[str, ...]
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        for word in (*self.path, *((self.value,) if self.value is not None else ())):
+            if not SAFE_WORD.match(word):
+                raise ValueError(f"{word!r} cannot be used in a VyOS path or value here; expected {SAFE_WORD.pattern}")
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The path as the ledger and ``cli-shell-api`` see it: a value is the last word."""
+        return (*self.path, self.value) if self.value is not None else self.path
+
+    @property
+    def set_line(self) -> str:
+        value = f" '{self.value}'" if self.value is not None else ""
+        return f"set {' '.join(self.path)}{value}"
+
+
+@dataclass(frozen=True)
+class VyosConfig:
+    """The configuration one router should hold for the lab, in the order it is set."""
+
+    stack: str
+    router: str
+    leaves: tuple[Leaf, ...]
+    anchors: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def set_lines(self) -> tuple[str, ...]:
+        return tuple(leaf.set_line for leaf in self.leaves)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every node the leaves create, shallowest first: what this program may come to own."""
+        leaf_paths = {leaf.words for leaf in self.leaves}
+        anchors = set(self.anchors)
+        paths: set[tuple[str, ...]] = set(leaf_paths)
+        for leaf in self.leaves:
+            paths.update(leaf.path[:length] for length in range(1, len(leaf.path)))
+        entries = []
+        for path in paths:
+            kind: EntryKind = "leaf" if path in leaf_paths else "anchor" if path in anchors else "node"
+            entries.append(Entry(kind, path))
+        return tuple(sorted(entries, key=lambda entry: (entry.depth, entry.path)))
+
+
+def deepest_first(entries: tuple[Entry, ...] | list[Entry] | frozenset[Entry]) -> tuple[Entry, ...]:
+    """The order nodes are deleted in: children before their parents."""
+    return tuple(sorted(entries, key=lambda entry: (-entry.depth, entry.path)))
+
+
+def undo_lines(config: VyosConfig) -> tuple[str, ...]:
+    """The deletes that remove every node of ``config``, deepest first (what destroy does when it created them all)."""
+    return tuple(entry.delete_line for entry in deepest_first(config.entries))
+
+
+def vyos_container_name(plan: LabPlan, path_index: int) -> str:
+    """Same name as the Docker runtime's container, valid for ``container name`` (letters, digits, ``-``)."""
+    return f"{plan.project}-{plan.stack}-path{path_index}"
+
+
+def container_home(plan: LabPlan, path_index: int) -> str:
+    """Host directory holding one instance's zerotier-one home; under /config so it survives upgrades."""
+    return f"{STATE_DIR}/{plan.stack}/path{path_index}"
+
+
+def ledger_path(plan: LabPlan, router: str) -> str:
+    return f"{STATE_DIR}/{plan.stack}-{router}.owned"
+
+
+def placeholder_network_ids(plan: LabPlan) -> dict[int, str]:
+    """Network ids for showing a plan before the networks exist: the real ones where known."""
+    return {path.index: path.existing_network_id or f"path{path.index}-network-id" for path in plan.paths}
+
+
+def _floating_address(router: RouterPlan) -> Leaf:
+    if router.floating_on == "loopback":
+        return Leaf(("interfaces", "loopback", "lo", "address"), str(router.floating_ip))
+    return Leaf(("interfaces", "dummy", router.dummy_interface, "address"), str(router.floating_ip))
+
+
+def _static_route(router: RouterPlan) -> list[Leaf]:
+    route = ("protocols", "static", "route", str(router.peer_floating_ip.network))
+    leaves = []
+    for hop in router.next_hops:
+        next_hop = (*route, "next-hop", str(hop.address))
+        leaves.append(Leaf(next_hop))
+        if not hop.active:
+            leaves.append(Leaf((*next_hop, "disable")))
+    return leaves
+
+
+def _firewall_rules(plan: LabPlan, router: RouterPlan) -> tuple[list[Leaf], list[tuple[str, ...]]]:
+    leaves: list[Leaf] = []
+    anchors: list[tuple[str, ...]] = []
+    for path in plan.paths:
+        port = str(path.end(router.name).port)
+        # The rule is numbered after the port it admits: stable, and readable in `show firewall`.
+        rule = ("firewall", "ipv4", "input", "filter", "rule", port)
+        anchors.append(rule)
+        leaves += [
+            Leaf((*rule, "action"), "accept"),
+            Leaf((*rule, "description"), f"{plan.project}-{plan.stack}-path{path.index}"),
+            Leaf((*rule, "destination", "port"), port),
+            Leaf((*rule, "inbound-interface", "name"), router.underlay_interface),
+            Leaf((*rule, "protocol"), "udp"),
+        ]
+    return leaves, anchors
+
+
+def _containers(plan: LabPlan, network_ids: Mapping[int, str]) -> tuple[list[Leaf], list[tuple[str, ...]]]:
+    leaves: list[Leaf] = []
+    anchors: list[tuple[str, ...]] = []
+    for path in plan.paths:
+        if path.index not in network_ids:
+            raise KeyError(f"no network id for path{path.index}; VyOS containers join their network by id")
+        container = ("container", "name", vyos_container_name(plan, path.index))
+        anchors.append(container)
+        leaves += [
+            Leaf((*container, "image"), plan.zerotier.image),
+            Leaf((*container, "allow-host-networks")),
+            Leaf((*container, "capability"), "net-admin"),
+            Leaf((*container, "capability"), "sys-admin"),
+            Leaf((*container, "device", "tun", "source"), "/dev/net/tun"),
+            Leaf((*container, "device", "tun", "destination"), "/dev/net/tun"),
+            Leaf((*container, "volume", "home", "source"), container_home(plan, path.index)),
+            Leaf((*container, "volume", "home", "destination"), ZEROTIER_HOME),
+            # The image's entrypoint joins every network id it is given; identities are files, never environment.
+            Leaf((*container, "arguments"), network_ids[path.index]),
+            Leaf((*container, "restart"), "always"),
+        ]
+    return leaves, anchors
+
+
+def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> VyosConfig:
+    """What ``router_name`` should hold. ``network_ids`` (path index -> id) is needed for runtime ``vyos`` only."""
+    router = plan.router(router_name)
+    leaves = [_floating_address(router), *_static_route(router), Leaf(("system", "ip", "multipath", "layer4-hashing"))]
+    anchors: list[tuple[str, ...]] = []
+    if plan.routing.open_firewall:
+        rule_leaves, rule_anchors = _firewall_rules(plan, router)
+        leaves += rule_leaves
+        anchors += rule_anchors
+    if router.runtime == "vyos":
+        container_leaves, container_anchors = _containers(plan, network_ids if network_ids is not None else {})
+        leaves += container_leaves
+        anchors += container_anchors
+    return VyosConfig(stack=plan.stack, router=router.name, leaves=tuple(leaves), anchors=tuple(anchors))
+
+
+def desired_set_lines(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> tuple[str, ...]:
+    return desired_config(plan, router_name, network_ids).set_lines
+
+
+def container_images(plan: LabPlan, router_name: str) -> tuple[str, ...]:
+    """Images that must be on the router before the commit (VyOS does not pull on commit)."""
+    return (plan.zerotier.image,) if plan.router(router_name).runtime == "vyos" else ()
+
+
+# --- scripts ---------------------------------------------------------------------------------------
+#
+# After the template is sourced, `set`, `delete`, `commit`, `exit`... are VyOS commands (aliases):
+# the scripts use `builtin exit` to leave the shell and never use `set` for shell options. VyOS
+# commands run at the top level or through `eval`, so the aliases expand.
+
+
+def _heredoc(target: str, marker: str, lines: tuple[str, ...] | list[str]) -> str:
+    body = "".join(f"{line}\n" for line in lines)
+    return f"cat > {target} <<'{marker}'\n{body}{marker}\n"
+
+
+def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
+    ledger = ledger_path(plan, router)
+    return (
+        "#!/bin/vbash\n"
+        f"# zt-ecmp stack {plan.stack}, router {router}: {purpose}.\n"
+        f"source {SCRIPT_TEMPLATE}\n"
+        "\n"
+        f"ledger={ledger}\n"
+        'pending="$ledger.pending"\n'
+        'work="$(mktemp -d)"\n'
+        f"mkdir -p {STATE_DIR}\n"
+        "\n"
+        "abort() {\n"
+        '  echo "zt-ecmp: $1" >&2\n'
+        '  rm -rf "$work"\n'
+        "  cli-shell-api teardownSession >/dev/null 2>&1\n"
+        "  builtin exit 1\n"
+        "}\n"
+        "\n"
+    )
+
+
+# Owned now: ledger and pending ledger, minus entries the active configuration does not have.
+_STILL_OWNED = (
+    "# Owned: the ledger and a pending ledger, keeping what the active configuration has (a failed or\n"
+    "# rolled-back commit leaves entries that do not exist).\n"
+    'cat "$ledger" "$pending" 2>/dev/null | sort -u | while read -r kind path; do\n'
+    '  if cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
+    'done > "$work/owned"\n'
+    "\n"
+)
+
+# Deepest first; a parent node only once nothing is left beneath it (the operator's additions stay).
+_REMOVE_IN_ORDER = (
+    "awk '{ print NF, $0 }' | sort -k1,1nr -k2 | cut -d' ' -f2- > \"$work/remove\"\n"
+    "while read -r kind path; do\n"
+    "  if ! cli-shell-api exists $path; then continue; fi\n"
+    '  if [ "$kind" != leaf ] && [ -n "$(cli-shell-api listNodes $path)" ]; then continue; fi\n'
+    '  eval "delete $path"\n'
+    '  if cli-shell-api exists $path; then abort "VyOS did not delete: $path"; fi\n'
+    'done < "$work/remove"\n'
+    "\n"
+)
+
+
+def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
+    """The vbash script that brings ``router`` to its desired configuration in one commit-confirm."""
+    config = desired_config(plan, router, network_ids)
+    minutes = plan.routing.commit_confirm_minutes
+    images = "".join(
+        f'if ! sudo podman image exists {image}; then\n  {OP_MODE} add container image {image} || abort "could not pull {image}"\nfi\n'
+        for image in container_images(plan, router)
+    )
+    if images:
+        images = "# Containers start at commit: their image must already be on the router.\n" + images + "\n"
+    return (
+        _prologue(plan, router, f"apply, then confirm within {minutes} minutes")
+        + "# commit-confirm asks whether to proceed and reads the answer from stdin; some releases loop\n"
+        "# forever on a closed stdin.\n"
+        "exec 0< <(yes)\n"
+        "\n"
+        "# The desired configuration, one set line each.\n"
+        + _heredoc('"$work/desired"', "ZT_ECMP_DESIRED", config.set_lines)
+        + "\n# Every node those lines create: what this program owns where it creates it.\n"
+        + _heredoc('"$work/entries"', "ZT_ECMP_ENTRIES", [entry.ledger_line for entry in config.entries])
+        + "\n"
+        + images
+        + "configure\n"
+        "\n" + _STILL_OWNED + "# A container or firewall rule of the same name that is not ours is the operator's: leave it.\n"
+        "grep '^anchor ' \"$work/entries\" | while read -r kind path; do\n"
+        '  if cli-shell-api existsActive $path && ! grep -qxF "$kind $path" "$work/owned"; then echo "$path"; fi\n'
+        'done > "$work/taken"\n'
+        'if [ -s "$work/taken" ]; then abort "already configured and not created by zt-ecmp: $(paste -sd\';\' "$work/taken")"; fi\n'
+        "\n"
+        "# What an earlier version created and this one no longer wants.\n"
+        'grep -vxF -f "$work/entries" "$work/owned" | '
+        + _REMOVE_IN_ORDER
+        + "# Claim what this commit creates; recorded as pending until the confirm step.\n"
+        "while read -r kind path; do\n"
+        '  if grep -qxF "$kind $path" "$work/owned" || ! cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
+        'done < "$work/entries" > "$work/claimed"\n'
+        'sort -u "$work/owned" "$work/claimed" > "$pending.new" && mv "$pending.new" "$pending" || abort "cannot write $pending"\n'
+        "\n"
+        "while IFS= read -r line; do\n"
+        '  if ! eval "cli-shell-api exists ${line#set }"; then eval "$line"; fi\n'
+        '  if ! eval "cli-shell-api exists ${line#set }"; then abort "VyOS did not accept: $line"; fi\n'
+        'done < "$work/desired"\n'
+        "\n"
+        "if cli-shell-api sessionChanged; then\n"
+        f"  commit-confirm {minutes}\n"
+        '  if cli-shell-api sessionChanged; then abort "commit failed (see above); active configuration and ledger unchanged"; fi\n'
+        "fi\n"
+        'rm -rf "$work"\n'
+        "exit\n"
+    )
+
+
+def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
+    """Run in a new SSH session after apply: keeps the commit only if the router can still be reached."""
+    config = desired_config(plan, router, network_ids)
+    return (
+        _prologue(plan, router, "confirm the applied configuration")
+        + _heredoc('"$work/desired"', "ZT_ECMP_DESIRED", config.set_lines)
+        + "\n"
+        "configure\n"
+        "confirm\n"
+        'if [ $? -ne 0 ]; then abort "confirm failed; the commit will be rolled back"; fi\n'
+        "\n"
+        "# A commit rolled back before this step (confirm too late) is not active: say so.\n"
+        "while IFS= read -r line; do\n"
+        '  if ! eval "cli-shell-api existsActive ${line#set }"; then echo "not active: $line" >> "$work/missing"; fi\n'
+        'done < "$work/desired"\n'
+        'if [ -s "$work/missing" ]; then cat "$work/missing" >&2; abort "the configuration was rolled back; apply again"; fi\n'
+        "\n"
+        "save\n"
+        'if [ -f "$pending" ]; then\n'
+        "  while read -r kind path; do\n"
+        '    if cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
+        '  done < "$pending" > "$ledger.new" && mv "$ledger.new" "$ledger" && rm -f "$pending" || abort "cannot write $ledger"\n'
+        "fi\n"
+        'rm -rf "$work"\n'
+        "exit\n"
+    )
+
+
+def render_delete_script(plan: LabPlan, router: str) -> str:
+    """Removes what the ledger says this program created, in one commit, and nothing else."""
+    return (
+        _prologue(plan, router, "remove what zt-ecmp created") + "configure\n"
+        "\n"
+        + _STILL_OWNED
+        + 'cat "$work/owned" | '
+        + _REMOVE_IN_ORDER
+        + "# No commit-confirm: destroy has no later step to confirm it, and only removes lab nodes.\n"
+        "if cli-shell-api sessionChanged; then\n"
+        "  commit\n"
+        '  if cli-shell-api sessionChanged; then abort "commit failed (see above); nothing removed, ledger kept"; fi\n'
+        "fi\n"
+        "save\n"
+        'rm -f "$ledger" "$pending"\n'
+        'rm -rf "$work"\n'
+        "exit\n"
+    )
+
+
+def remote_command(script: str) -> str:
+    """The command pulumi-command runs over SSH: the script as a file, run by vbash in the config group."""
+    return (
+        'script="$(mktemp)" && cat > "$script" <<\'ZT_ECMP_SCRIPT\'\n'
+        f"{script}"
+        "ZT_ECMP_SCRIPT\n"
+        f'sg {CONFIG_GROUP} -c "/bin/vbash $script"; status=$?; rm -f "$script"; exit $status\n'
+    )

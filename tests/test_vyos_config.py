@@ -1,0 +1,206 @@
+"""The VyOS configuration each router should hold, and how it changes with K and N."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from components.renderers.vyos import (
+    desired_config,
+    desired_set_lines,
+    remote_command,
+    render_apply_script,
+    render_confirm_script,
+    render_delete_script,
+    undo_lines,
+)
+from tests.lab_settings import lab_plan
+from tests.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
+
+
+def route_lines(lines: tuple[str, ...], prefix: str) -> list[str]:
+    return [line for line in lines if line.startswith(f"set protocols static route {prefix}")]
+
+
+def test_r1_routes_to_r2_over_four_paths_with_three_disabled_when_k_is_1() -> None:
+    lines = desired_set_lines(lab_plan("gk41", paths={"count": 4, "active": 1}), "r1")
+    assert route_lines(lines, "10.0.55.2/32") == [
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.2",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.6",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.6 disable",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.10",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.10 disable",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.14",
+        "set protocols static route 10.0.55.2/32 next-hop 10.14.0.14 disable",
+    ]
+
+
+def test_r2_routes_to_r1_symmetrically_when_k_is_1() -> None:
+    lines = desired_set_lines(lab_plan("gk41", paths={"count": 4, "active": 1}), "r2")
+    assert route_lines(lines, "10.0.55.1/32") == [
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.1",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.5",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.5 disable",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.9",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.9 disable",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.13",
+        "set protocols static route 10.0.55.1/32 next-hop 10.14.0.13 disable",
+    ]
+
+
+@pytest.mark.parametrize(("router", "peer", "hops"), [("r1", "10.0.55.2/32", (2, 6, 10, 14)), ("r2", "10.0.55.1/32", (1, 5, 9, 13))])
+def test_no_next_hop_is_disabled_when_all_four_paths_are_active(router: str, peer: str, hops: tuple[int, ...]) -> None:
+    lines = desired_set_lines(lab_plan("gk41", paths={"count": 4, "active": 4}), router)
+    assert route_lines(lines, peer) == [f"set protocols static route {peer} next-hop 10.14.0.{hop}" for hop in hops]
+
+
+def test_gk41_r1_holds_the_floating_address_on_the_dummy_and_layer4_hashing() -> None:
+    lines = desired_set_lines(lab_plan("gk41"), "r1")
+    assert lines[0] == "set interfaces dummy dum0 address '10.0.55.1/32'"
+    assert lines[-1] == "set system ip multipath layer4-hashing"
+    assert len(lines) == 1 + 4 + 1
+
+
+def test_floating_address_moves_to_lo_for_hosts_without_a_dummy_driver() -> None:
+    lines = desired_set_lines(lab_plan("gk41", addressing={"floatingOn": "loopback"}), "r2")
+    assert "set interfaces loopback lo address '10.0.55.2/32'" in lines
+    assert not any("dummy" in line for line in lines)
+
+
+def test_open_firewall_admits_each_instance_port_on_the_underlay_only() -> None:
+    lines = desired_set_lines(lab_plan("gk41", routing={"openFirewall": True}), "r1")
+    rule = "set firewall ipv4 input filter rule 9995"
+    assert [line for line in lines if line.startswith(rule + " ")] == [
+        f"{rule} action 'accept'",
+        f"{rule} description 'zt-ecmp-gk41-path2'",
+        f"{rule} destination port '9995'",
+        f"{rule} inbound-interface name 'eth2'",
+        f"{rule} protocol 'udp'",
+    ]
+    assert sorted({line.split()[6] for line in lines if line.startswith("set firewall")}) == ["9994", "9995", "9996", "9997"]
+
+
+def test_firewall_is_left_alone_unless_asked() -> None:
+    assert not any("firewall" in line for line in desired_set_lines(lab_plan("gk41"), "r1"))
+
+
+def test_runtime_vyos_runs_one_container_per_path_joined_by_network_id() -> None:
+    lines = desired_set_lines(vyos_runtime_plan("gk41"), "r1", network_ids(4))
+    container = "set container name zt-ecmp-gk41-path3"
+    assert [line for line in lines if line.startswith(container + " ")] == [
+        f"{container} image 'zerotier/zerotier:1.14.2'",
+        f"{container} allow-host-networks",
+        f"{container} capability 'net-admin'",
+        f"{container} capability 'sys-admin'",
+        f"{container} device tun source '/dev/net/tun'",
+        f"{container} device tun destination '/dev/net/tun'",
+        f"{container} volume home source '/config/zt-ecmp/gk41/path3'",
+        f"{container} volume home destination '/var/lib/zerotier-one'",
+        f"{container} arguments '8056c2e21c000003'",
+        f"{container} restart 'always'",
+    ]
+    assert not any(" environment " in line for line in lines)
+
+
+def test_runtime_vyos_needs_every_network_id() -> None:
+    with pytest.raises(KeyError, match="path4"):
+        desired_set_lines(vyos_runtime_plan("gk41"), "r1", {1: "8056c2e21c000001", 2: "8056c2e21c000002", 3: "8056c2e21c000003"})
+
+
+def test_runtime_docker_configures_no_container() -> None:
+    assert not any("container" in line for line in desired_set_lines(lab_plan("gk41"), "r1", network_ids(4)))
+
+
+def test_every_set_line_has_its_delete_among_the_undo_lines() -> None:
+    config = desired_config(vyos_runtime_plan("gk41", routing={"openFirewall": True}), "r1", network_ids(4))
+    undo = set(undo_lines(config))
+    for leaf in config.leaves:
+        assert f"delete {' '.join(leaf.words)}" in undo
+
+
+def test_undo_deletes_children_before_their_parents() -> None:
+    undo = undo_lines(desired_config(lab_plan("gk41"), "r1"))
+    assert undo.index("delete protocols static route 10.0.55.2/32 next-hop 10.14.0.2") < undo.index(
+        "delete protocols static route 10.0.55.2/32"
+    )
+    assert undo[-1].count(" ") == 1  # a top-level node comes last
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@pytest.mark.parametrize("render", [render_apply_script, render_confirm_script])
+def test_changing_k_changes_only_disable_lines(render: object) -> None:
+    assert callable(render)
+    before = render(lab_plan("gk41", paths={"count": 4, "active": 4}), "r1")
+    after = render(lab_plan("gk41", paths={"count": 4, "active": 2}), "r1")
+    changes = changed_lines(before, after)
+    assert changes
+    assert all(line.endswith(" disable") for line in changes), changes
+
+
+def test_changing_n_from_4_to_6_only_adds_the_new_next_hops() -> None:
+    before = render_apply_script(lab_plan("ms01", paths={"count": 4}), "r1")
+    after = render_apply_script(lab_plan("ms01", paths={"count": 6}), "r1")
+    changes = changed_lines(before, after)
+    assert all(line.startswith("+") for line in changes), changes
+    assert {line.split()[-1] for line in changes if line.startswith("+set")} == {"10.14.0.18", "10.14.0.22"}
+
+
+def test_changing_n_on_runtime_vyos_adds_next_hops_and_containers_only() -> None:
+    before = render_apply_script(vyos_runtime_plan("ms01", paths={"count": 4}), "r1", network_ids(4))
+    after = render_apply_script(vyos_runtime_plan("ms01", paths={"count": 6}), "r1", network_ids(6))
+    changes = changed_lines(before, after)
+    assert all(line.startswith("+") for line in changes), changes
+    added = [line for line in changes if line.startswith("+set")]
+    assert {line.split()[3] for line in added if line.startswith("+set container")} == {"zt-ecmp-ms01-path5", "zt-ecmp-ms01-path6"}
+    assert len(added) == 2 + 2 * 10
+
+
+def test_destroy_script_does_not_depend_on_k_or_n() -> None:
+    assert render_delete_script(lab_plan("ms01", paths={"count": 4, "active": 1}), "r1") == render_delete_script(
+        lab_plan("ms01", paths={"count": 6}), "r1"
+    )
+
+
+def test_scripts_are_deterministic() -> None:
+    plan = vyos_runtime_plan("ms01")
+    assert render_apply_script(plan, "r2", network_ids(8)) == render_apply_script(vyos_runtime_plan("ms01"), "r2", network_ids(8))
+
+
+def test_apply_commits_once_with_commit_confirm_and_leaves_saving_to_confirm() -> None:
+    plan = lab_plan("gk41", routing={"commitConfirmMinutes": 7})
+    lines = [line.strip() for line in render_apply_script(plan, "r1").splitlines()]
+    assert lines.count("configure") == 1
+    assert lines.count("commit-confirm 7") == 1
+    assert "commit" not in lines
+    assert "save" not in lines
+    confirm = [line.strip() for line in render_confirm_script(plan, "r1").splitlines()]
+    assert confirm.index("confirm") < confirm.index("save")
+
+
+def test_remote_command_runs_the_script_under_the_config_group() -> None:
+    command = remote_command("echo hello\n")
+    assert "echo hello\n" in command
+    assert 'sg vyattacfg -c "/bin/vbash $script"' in command
+
+
+def test_scripts_carry_no_key_material_and_never_touch_identity_files() -> None:
+    # The renderers never receive a secret; what reaches the router's config is plan data only.
+    for plan in plan_variants().values():
+        for router in plan.routers:
+            ids = network_ids(plan.path_count)
+            for text in (
+                render_apply_script(plan, router.name, ids),
+                render_confirm_script(plan, router.name, ids),
+                render_delete_script(plan, router.name),
+            ):
+                assert "PRIVATE KEY" not in text
+                assert "identity.secret" not in text
+                assert " environment " not in text

@@ -1,0 +1,173 @@
+"""The VyosRouter component under Pulumi's mocks: which Commands it registers, in what order, with what secrets."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from components.offline import LabMocks, SecretValue, _unwrap
+from components.plan import LabPlan
+from components.renderers.vyos import remote_command, render_apply_script, render_delete_script
+from components.vyos_router import VyosRouter, VyosRouterArgs
+from components.zerotier_path import InstanceIdentity
+from tests.lab_settings import lab_plan
+from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
+
+COMMAND = "command:remote:Command"
+
+
+@dataclass(frozen=True)
+class Registered:
+    type: str
+    name: str
+    urn: str
+    parent: str
+    dependencies: tuple[str, ...]
+    inputs: dict[str, Any]
+
+
+class DependencyMonitor(MockMonitor):
+    """Keeps every registration with its dependencies, which is what serialising writes is about."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registered: list[Registered] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        inputs = _unwrap(rpc.deserialize_properties(request.object, keep_unknowns=True))
+        self.registered.append(Registered(request.type, request.name, response.urn, request.parent, tuple(request.dependencies), inputs))
+        return response
+
+
+def register(build: Callable[[], object]) -> list[Registered]:
+    mocks = LabMocks()
+    monitor = DependencyMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="zt-ecmp", stack="gk41", preview=False, monitor=monitor)
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def program() -> None:
+        build()
+
+    program()
+    return monitor.registered
+
+
+def commands(registered: list[Registered]) -> list[Registered]:
+    return [resource for resource in registered if resource.type == COMMAND]
+
+
+def docker_runtime_router(plan: LabPlan, private_key: pulumi.Output[str] | None) -> Callable[[], object]:
+    return lambda: VyosRouter("r1-vyos", VyosRouterArgs.from_plan(plan, "r1", private_key))
+
+
+def vyos_runtime_router() -> Callable[[], object]:
+    plan = vyos_runtime_plan("gk41")
+
+    def build() -> object:
+        identities = {
+            index: InstanceIdentity(
+                node_id=pulumi.Output.from_input(f"c0ffee000{index}"),
+                public=pulumi.Output.from_input(f"c0ffee000{index}:0:FAKEPUBLIC"),
+                secret=pulumi.Output.secret(FAKE_IDENTITY_SECRET),
+            )
+            for index in range(1, 5)
+        }
+        return VyosRouter(
+            "r1-vyos",
+            VyosRouterArgs.from_plan(plan, "r1", pulumi.Output.secret(FAKE_SSH_KEY), network_ids(4), identities),
+        )
+
+    return build
+
+
+def plain_strings(value: Any) -> list[str]:
+    """Every string in a registration that is not marked secret."""
+    if isinstance(value, SecretValue):
+        return []
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in plain_strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in plain_strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_docker_runtime_registers_apply_then_confirm_under_the_component() -> None:
+    registered = register(docker_runtime_router(lab_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    component = next(resource for resource in registered if resource.type == "zt-ecmp:index:VyosRouter")
+    assert [command.name for command in commands(registered)] == ["r1-vyos-apply", "r1-vyos-confirm"]
+    assert all(command.parent == component.urn for command in commands(registered))
+
+
+def test_the_apply_command_shows_its_scripts_in_full() -> None:
+    plan = lab_plan("gk41", paths={"count": 4, "active": 1})
+    apply = commands(register(docker_runtime_router(plan, None)))[0]
+    assert apply.inputs["create"] == apply.inputs["update"] == remote_command(render_apply_script(plan, "r1"))
+    assert apply.inputs["delete"] == remote_command(render_delete_script(plan, "r1"))
+    assert "set protocols static route 10.0.55.2/32 next-hop 10.14.0.6 disable" in apply.inputs["create"]
+
+
+def test_confirm_runs_after_apply_and_again_whenever_apply_changes() -> None:
+    apply, confirm = commands(register(docker_runtime_router(lab_plan("gk41"), None)))
+    assert apply.urn in confirm.dependencies
+    assert confirm.inputs["triggers"] == [apply.inputs["create"]]
+    assert "delete" not in confirm.inputs
+
+
+def test_the_private_key_travels_only_inside_the_secret_connection() -> None:
+    registered = register(docker_runtime_router(lab_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    for command in commands(registered):
+        connection = command.inputs["connection"]
+        assert isinstance(connection, SecretValue)
+        assert connection.value["privateKey"] == FAKE_SSH_KEY
+        assert (connection.value["host"], connection.value["port"], connection.value["user"]) == ("192.0.2.41", 22, "vyos")
+    for resource in registered:
+        assert not any("FAKE-SSH-KEY" in text for text in plain_strings(resource.inputs))
+
+
+def test_without_a_key_the_connection_uses_the_agent() -> None:
+    for command in commands(register(docker_runtime_router(lab_plan("gk41"), None))):
+        assert command.inputs["connection"].value.get("privateKey") is None
+
+
+def test_runtime_vyos_writes_each_home_before_apply_one_command_after_another() -> None:
+    registered = commands(register(vyos_runtime_router()))
+    names = [command.name for command in registered]
+    assert names[:6] == [
+        "r1-vyos-path1-home",
+        "r1-vyos-path1-local-conf",
+        "r1-vyos-path1-devicemap",
+        "r1-vyos-path1-identity-public",
+        "r1-vyos-path1-identity-secret",
+        "r1-vyos-path2-home",
+    ]
+    assert names[-2:] == ["r1-vyos-apply", "r1-vyos-confirm"]
+    assert len(names) == 4 * 5 + 2
+    for previous, command in itertools.pairwise(registered):
+        assert command.dependencies == (previous.urn,), command.name
+
+
+def test_identity_secret_goes_by_secret_stdin_into_an_owner_only_file() -> None:
+    registered = commands(register(vyos_runtime_router()))
+    secret_file = next(command for command in registered if command.name == "r1-vyos-path3-identity-secret")
+    assert secret_file.inputs["stdin"] == SecretValue(FAKE_IDENTITY_SECRET)
+    assert secret_file.inputs["create"].startswith("umask 077 && cat > ")
+    assert "/config/zt-ecmp/gk41/path3/identity.secret" in secret_file.inputs["create"]
+
+
+def test_no_fake_secret_appears_in_any_plain_input() -> None:
+    for resource in register(vyos_runtime_router()):
+        for text in plain_strings(resource.inputs):
+            assert "FAKE-SSH-KEY" not in text
+            assert "FAKE-IDENTITY-SECRET" not in text
+
+
+def test_runtime_vyos_apply_carries_the_network_ids() -> None:
+    apply = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-apply")
+    assert "set container name zt-ecmp-gk41-path4 arguments '8056c2e21c000004'" in apply.inputs["create"]

@@ -1,0 +1,36 @@
+"""Plans and inputs shared by the VyOS tests: the stacks, and the variants the renderer branches on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.plan import LabPlan
+from tests.lab_settings import lab_plan, stack_settings
+
+FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-zt-ecmp-must-not-leak\n-----END OPENSSH PRIVATE KEY-----\n"
+FAKE_IDENTITY_SECRET = "c0ffee0001:0:FAKEPUBLIC:FAKE-IDENTITY-SECRET-must-not-leak"
+
+
+def network_ids(count: int) -> dict[int, str]:
+    return {index: f"8056c2e21c{index:06x}" for index in range(1, count + 1)}
+
+
+def vyos_runtime_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
+    """The stack with both routers running the instances as VyOS containers."""
+    routers = stack_settings(stack)["routers"]
+    for router in routers:
+        router["runtime"] = "vyos"
+    return lab_plan(stack, routers=routers, **changes)
+
+
+def plan_variants() -> dict[str, LabPlan]:
+    """Every combination the renderer treats differently, by name."""
+    return {
+        "gk41": lab_plan("gk41"),
+        "gk41-k1": lab_plan("gk41", paths={"count": 4, "active": 1}),
+        "ms01": lab_plan("ms01"),
+        "gk41-firewall": lab_plan("gk41", routing={"openFirewall": True}),
+        "gk41-loopback": lab_plan("gk41", addressing={"floatingOn": "loopback"}),
+        "gk41-vyos-runtime": vyos_runtime_plan("gk41", routing={"openFirewall": True}),
+        "ms01-vyos-runtime": vyos_runtime_plan("ms01", paths={"count": 8, "active": 3}),
+    }

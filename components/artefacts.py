@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.plan import LabPlan
+from components.renderers.vyos import (
+    desired_set_lines,
+    placeholder_network_ids,
+    render_apply_script,
+    render_confirm_script,
+    render_delete_script,
+)
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
 
 
@@ -15,18 +22,22 @@ class Artefact:
     text: str
 
 
-def network_id_placeholder(path_index: int) -> str:
-    return f"<network id of path{path_index}>"
-
-
 def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
+    # Network ids exist only once ZeroTier Central has created the networks.
+    network_ids = placeholder_network_ids(plan)
     artefacts: list[Artefact] = []
     for router in plan.routers:
         for path in plan.paths:
             end = path.end(router.name)
-            network_id = path.existing_network_id or network_id_placeholder(path.index)
             artefacts += [
                 Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index)),
-                Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_id, end.interface)),
+                Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_ids[path.index], end.interface)),
+            ]
+        if router.flavor == "vyos":
+            artefacts += [
+                Artefact(router.name, "VyOS configuration", "\n".join(desired_set_lines(plan, router.name, network_ids)) + "\n"),
+                Artefact(router.name, "VyOS apply script", render_apply_script(plan, router.name, network_ids)),
+                Artefact(router.name, "VyOS confirm script", render_confirm_script(plan, router.name, network_ids)),
+                Artefact(router.name, "VyOS delete script", render_delete_script(plan, router.name)),
             ]
     return artefacts

@@ -8,14 +8,15 @@ import pulumi
 
 from components.outputs import plan_outputs
 from components.plan import LabPlan, build_plan
-from components.stack_settings import StackSettings, read_stack_settings
+from components.stack_settings import StackSettings, read_stack_settings, ssh_private_keys
+from components.vyos_router import VyosRouter, VyosRouterArgs
 from components.zerotier_instance import ZeroTierHost, ZeroTierHostArgs, ZeroTierInstance, ZeroTierInstanceArgs
 from components.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 
 
 def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     """Register every resource of the lab; returns the stack outputs."""
-    del settings  # router credentials are wired in by the router components
+    keys = ssh_private_keys(settings)
     paths = {path.index: ZeroTierPath(f"path{path.index}", ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
     for router in plan.routers:
         if router.runtime != "docker":
@@ -34,6 +35,20 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
                 ),
                 opts=pulumi.ResourceOptions(parent=host),
             )
+    for router in plan.routers:
+        if router.flavor != "vyos":
+            continue
+        on_vyos = router.runtime == "vyos"
+        VyosRouter(
+            f"{router.name}-vyos",
+            VyosRouterArgs.from_plan(
+                plan,
+                router.name,
+                keys.get(router.name),
+                network_ids={index: path.network_id for index, path in paths.items()} if on_vyos else None,
+                identities={index: path.identities.get(router.name) for index, path in paths.items()} if on_vyos else None,
+            ),
+        )
     outputs = plan_outputs(plan)
     outputs["networkIds"] = {f"path{index}": path.network_id for index, path in paths.items()}
     return outputs

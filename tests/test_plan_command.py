@@ -48,7 +48,9 @@ def test_text_plan_shows_paths_routes_capacity_and_files(capsys: pytest.CaptureF
     assert "2     10.14.0.4/30   10.14.0.5   10.14.0.6   9995  ztecmp2" in text
     assert "r1 (vyos, 10.0.55.1/32 on dum0) -> 10.0.55.2/32 via 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14" in text
     assert "Capacity estimate: 1.572 Gbit/s" in text
-    assert "--- r2: path4 devicemap ---\n<network id of path4>=ztecmp4" in text
+    assert "--- r2: path4 devicemap ---\npath4-network-id=ztecmp4" in text
+    assert "--- r1: VyOS configuration ---" in text
+    assert "set protocols static route 10.0.55.2/32 next-hop 10.14.0.14" in text
 
 
 def test_unknown_stack_exits_non_zero_listing_known_stacks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,7 +80,8 @@ def test_parallel_flows_use_every_active_path(lab: NetnsLab) -> None:
     lab.apply()
     result = lab.iperf("r1", flows_for(PATHS), SECONDS)
     assert all(count >= USED_LINK_BYTES for count in result.link_tx_bytes.values()), result.link_tx_bytes
-    assert result.received_mbit > 0.9 * PATHS * RATE_MBIT
+    # More than any PATHS - 1 capped links could carry between them.
+    assert result.received_mbit > (PATHS - 1) * RATE_MBIT
 
 
 def test_inactive_paths_carry_nothing(lab: NetnsLab) -> None:

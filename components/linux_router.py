@@ -1,0 +1,118 @@
+"""Routing on a router with flavor ``linux``: the rendered scripts, run over SSH."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_command import remote
+
+from components.plan import LabPlan
+from components.renderers.linux import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
+from components.stack_settings import StackSettings, ssh_private_keys
+
+SCRIPT_MARKER = "ZT_ECMP_SCRIPT"
+
+
+def remote_command(script: str, user: str) -> str:
+    """The script inline as a here-document, so a preview shows every line that will run."""
+    if SCRIPT_MARKER in script:
+        raise ValueError(f"the script contains {SCRIPT_MARKER}, which would end its here-document early")
+    shell = "sh -s" if user == "root" else "sudo -n sh -s"
+    return f"{shell} <<'{SCRIPT_MARKER}'\n{script.rstrip(chr(10))}\n{SCRIPT_MARKER}\n"
+
+
+@dataclass(frozen=True)
+class LinuxRouterArgs:
+    plan: LabPlan
+    router: str
+    host: str
+    port: int
+    user: str
+    # None: authenticate with the operator's ssh-agent.
+    private_key: pulumi.Output[str] | None = None
+    host_key: str | None = None
+    host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS
+    # What must exist before the route can (the ZeroTier instances behind the path interfaces).
+    depends_on: Sequence[pulumi.Resource] = ()
+
+    @classmethod
+    def from_plan(
+        cls,
+        plan: LabPlan,
+        router: str,
+        private_key: pulumi.Output[str] | None,
+        *,
+        host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> LinuxRouterArgs:
+        """The router's SSH target as the plan has it; ``private_key`` None when it authenticates with the agent."""
+        ssh = plan.router(router).ssh
+        return cls(
+            plan=plan,
+            router=router,
+            host=ssh.host,
+            port=ssh.port,
+            user=ssh.user,
+            private_key=private_key,
+            host_key=ssh.host_key,
+            host_paths=host_paths,
+            depends_on=depends_on,
+        )
+
+
+class LinuxRouter(pulumi.ComponentResource):
+    """A Linux router's floating address, ECMP route and hashing policy, applied as one transaction."""
+
+    routing: remote.Command
+
+    def __init__(self, name: str, args: LinuxRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("zt-ecmp:index:LinuxRouter", name, None, opts)
+        apply = remote_command(render_linux_apply(args.plan, args.router, args.host_paths), args.user)
+        undo = remote_command(render_linux_undo(args.plan, args.router, args.host_paths), args.user)
+        connection = remote.ConnectionArgs(
+            host=args.host,
+            port=args.port,
+            user=args.user,
+            private_key=pulumi.Output.secret(args.private_key) if args.private_key is not None else None,
+            host_key=args.host_key,
+        )
+        # One command per router carries every write to it, so writes to one router never overlap.
+        self.routing = remote.Command(
+            f"{name}-routing",
+            connection=connection,
+            create=apply,
+            # Re-running the apply script converges in place: a K change is an update, not a replacement.
+            update=apply,
+            delete=undo,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(args.depends_on),
+                # If the command must be replaced (new host, say), undo on the old one before applying anew.
+                delete_before_replace=True,
+            ),
+        )
+        own = args.plan.router(args.router)
+        self.register_outputs(
+            {
+                "router": own.name,
+                "floatingIp": str(own.floating_ip),
+                "activePaths": len(own.active_next_hops),
+            }
+        )
+
+
+def deploy_linux_routers(
+    plan: LabPlan, settings: StackSettings, depends_on: Mapping[str, Sequence[pulumi.Resource]] | None = None
+) -> dict[str, LinuxRouter]:
+    """One LinuxRouter per router with flavor ``linux``; ``depends_on`` by router name (its ZeroTier instances)."""
+    keys = ssh_private_keys(settings)
+    return {
+        router.name: LinuxRouter(
+            f"{router.name}-linux",
+            LinuxRouterArgs.from_plan(plan, router.name, keys.get(router.name), depends_on=(depends_on or {}).get(router.name, ())),
+        )
+        for router in plan.routers
+        if router.flavor == "linux"
+    }

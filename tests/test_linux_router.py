@@ -1,0 +1,117 @@
+"""The LinuxRouter component under Pulumi mocks: what it registers and what a preview shows."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from components.linux_router import deploy_linux_routers, remote_command
+from components.offline import OfflineRun, SecretValue, load_stack_file, run_offline
+from components.plan import LabPlan
+from components.renderers.linux import render_linux_apply, render_linux_undo
+from components.stack_settings import StackSettings
+
+COMMAND = "command:remote:Command"
+LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"
+FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-0cc175b9c0f1b6a8\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+def _linux_routers_only(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
+    deploy_linux_routers(plan, settings)
+    return {}
+
+
+def run_linux_stack(stack: str = "gk41", active: int | None = None, auth: str = "key", host_key: str | None = None) -> OfflineRun:
+    project, values, secrets = load_stack_file(stack)
+    routers = values["zt-ecmp:routers"]
+    for router in routers:
+        router["flavor"] = "linux"
+        router["ssh"] = {**router["ssh"], "auth": auth, **({"hostKey": host_key} if host_key else {})}
+    values["zt-ecmp:addressing"] = {"floatingOn": "loopback"}
+    if active is not None:
+        values["zt-ecmp:paths"] = {**values["zt-ecmp:paths"], "active": active}
+    if auth == "key":
+        values["zt-ecmp:sshPrivateKey"] = FAKE_SSH_KEY
+        secrets.add("zt-ecmp:sshPrivateKey")
+    return run_offline(project, stack, values, secrets, program=_linux_routers_only)
+
+
+def test_each_linux_router_gets_one_command_parented_to_its_component() -> None:
+    run = run_linux_stack()
+    assert sorted(resource.name for resource in run.of_type(LINUX_ROUTER)) == ["r1-linux", "r2-linux"]
+    commands = run.of_type(COMMAND)
+    assert sorted((command.name, command.parent_name) for command in commands) == [
+        ("r1-linux-routing", "r1-linux"),
+        ("r2-linux-routing", "r2-linux"),
+    ]
+
+
+def test_create_and_update_apply_and_delete_undoes() -> None:
+    run = run_linux_stack()
+    command = run.named(COMMAND, "r1-linux-routing").inputs
+    assert command["create"] == remote_command(render_linux_apply(run.plan, "r1"), "vyos")
+    assert command["update"] == command["create"]
+    assert command["delete"] == remote_command(render_linux_undo(run.plan, "r1"), "vyos")
+
+
+def test_scripts_run_through_sudo_for_a_non_root_user_and_directly_for_root() -> None:
+    assert remote_command("echo hi\n", "vyos") == "sudo -n sh -s <<'ZT_ECMP_SCRIPT'\necho hi\nZT_ECMP_SCRIPT\n"
+    assert remote_command("echo hi\n", "root").startswith("sh -s <<'ZT_ECMP_SCRIPT'\n")
+
+
+def connection_of(run: OfflineRun, command: str) -> dict[str, Any]:
+    """The SSH connection, which the command provider always keeps secret as a whole."""
+    connection = run.named(COMMAND, command).inputs["connection"]
+    assert isinstance(connection, SecretValue)
+    value: dict[str, Any] = connection.value
+    return value
+
+
+def test_connection_uses_the_plan_ssh_target_and_carries_the_key() -> None:
+    connection = connection_of(run_linux_stack(), "r2-linux-routing")
+    assert connection["host"] == "192.0.2.42"
+    assert connection["port"] == 22
+    assert connection["user"] == "vyos"
+    assert connection["privateKey"] == FAKE_SSH_KEY
+
+
+def test_agent_authentication_sends_no_private_key() -> None:
+    connection = connection_of(run_linux_stack(auth="agent"), "r1-linux-routing")
+    assert "privateKey" not in connection
+
+
+def test_host_key_is_verified_when_given() -> None:
+    host_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeHostKeyForTests"
+    connection = connection_of(run_linux_stack(host_key=host_key), "r1-linux-routing")
+    assert connection["hostKey"] == host_key
+
+
+def test_no_key_material_in_any_visible_input() -> None:
+    run = run_linux_stack()
+    for resource in run.resources:
+        # SecretValue prints as [secret]: this is what a preview or the plain state would show.
+        visible = json.dumps(dict(resource.inputs), default=str)
+        assert "FAKE-SSH-KEY" not in visible
+
+
+def test_dropping_path_4_changes_only_the_lines_about_path_4_and_the_path_count() -> None:
+    before = run_linux_stack(active=4).named(COMMAND, "r1-linux-routing").inputs["create"].splitlines()
+    after = run_linux_stack(active=3).named(COMMAND, "r1-linux-routing").inputs["create"].splitlines()
+    changed = [
+        line for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    route4 = "  ip route replace 10.0.55.2/32 " + " ".join(
+        ("nexthop via 10.14.0.2 dev ztecmp1", "nexthop via 10.14.0.6 dev ztecmp2", "nexthop via 10.14.0.10 dev ztecmp3")
+    )
+    assert sorted(set(changed)) == sorted(
+        {
+            "-# Floating 10.0.55.1/32 on lo; ECMP to r2's 10.0.55.2/32 over 4 of 4 paths; layer-4 hashing.",
+            "+# Floating 10.0.55.1/32 on lo; ECMP to r2's 10.0.55.2/32 over 3 of 4 paths; layer-4 hashing.",
+            "-    ip -4 -o addr show dev ztecmp4 2>/dev/null | grep -qF ' inet 10.14.0.13/30 ' || missing=\"$missing ztecmp4\"",
+            f"-{route4} nexthop via 10.14.0.14 dev ztecmp4",
+            f"+{route4}",
+            '-echo "zt-ecmp: r1 routes 10.0.55.2/32 over 4 of 4 paths"',
+            '+echo "zt-ecmp: r1 routes 10.0.55.2/32 over 3 of 4 paths"',
+        }
+    )

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from components.bench_netns import add_arguments as add_bench_arguments
 from components.config import ConfigError
 from components.offline import PROJECT_DIR
 
@@ -28,6 +29,12 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_netns(args: argparse.Namespace) -> int:
+    from components.bench_netns import run_from_arguments
+
+    return run_from_arguments(args)
+
+
 def _config_reference(args: argparse.Namespace) -> int:
     from components.config_reference import render_config_reference
 
@@ -47,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     graph.add_argument("--out", type=Path, default=Path("out"), help="folder for <stack>-topology.svg and .png (default: out)")
     graph.set_defaults(handler=_graph)
+    bench = commands.add_parser("bench-netns", help="ECMP scaling benchmark on a two-router lab in network namespaces (root, iperf3)")
+    add_bench_arguments(bench)
+    bench.set_defaults(handler=_bench_netns)
     reference = commands.add_parser("config-reference", help="print the configuration reference table that README.md embeds")
     reference.set_defaults(handler=_config_reference)
     return parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.plan import LabPlan
+from components.renderers.linux import render_linux_apply, render_linux_undo
 from components.renderers.vyos import (
     desired_set_lines,
     placeholder_network_ids,
@@ -32,6 +33,11 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
             artefacts += [
                 Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index)),
                 Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_ids[path.index], end.interface)),
+            ]
+        if router.flavor == "linux":
+            artefacts += [
+                Artefact(router.name, "routing apply script (sh)", render_linux_apply(plan, router.name)),
+                Artefact(router.name, "routing undo script (sh)", render_linux_undo(plan, router.name)),
             ]
         if router.flavor == "vyos":
             artefacts += [

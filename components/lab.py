@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi
 
+from components.linux_router import LinuxRouter, LinuxRouterArgs
 from components.outputs import plan_outputs
 from components.plan import LabPlan, build_plan
 from components.stack_settings import StackSettings, read_stack_settings, ssh_private_keys
@@ -18,12 +19,13 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     """Register every resource of the lab; returns the stack outputs."""
     keys = ssh_private_keys(settings)
     paths = {path.index: ZeroTierPath(f"path{path.index}", ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
+    instances: dict[str, list[pulumi.Resource]] = {router.name: [] for router in plan.routers}
     for router in plan.routers:
         if router.runtime != "docker":
             continue
         host = ZeroTierHost(f"{router.name}-zerotier", ZeroTierHostArgs(router=router, image=plan.zerotier.image))
         for path in plan.paths:
-            ZeroTierInstance(
+            instance = ZeroTierInstance(
                 f"{router.name}-path{path.index}",
                 ZeroTierInstanceArgs(
                     plan=plan,
@@ -35,8 +37,14 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
                 ),
                 opts=pulumi.ResourceOptions(parent=host),
             )
+            instances[router.name].append(instance)
     for router in plan.routers:
-        if router.flavor != "vyos":
+        if router.flavor == "linux":
+            # The route names the path interfaces, which exist once the instances have joined.
+            LinuxRouter(
+                f"{router.name}-linux",
+                LinuxRouterArgs.from_plan(plan, router.name, keys.get(router.name), depends_on=instances[router.name]),
+            )
             continue
         on_vyos = router.runtime == "vyos"
         VyosRouter(

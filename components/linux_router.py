@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -10,7 +10,6 @@ from pulumi_command import remote
 
 from components.plan import LabPlan
 from components.renderers.linux import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
-from components.stack_settings import StackSettings, ssh_private_keys
 
 SCRIPT_MARKER = "ZT_ECMP_SCRIPT"
 
@@ -101,18 +100,3 @@ class LinuxRouter(pulumi.ComponentResource):
                 "activePaths": len(own.active_next_hops),
             }
         )
-
-
-def deploy_linux_routers(
-    plan: LabPlan, settings: StackSettings, depends_on: Mapping[str, Sequence[pulumi.Resource]] | None = None
-) -> dict[str, LinuxRouter]:
-    """One LinuxRouter per router with flavor ``linux``; ``depends_on`` by router name (its ZeroTier instances)."""
-    keys = ssh_private_keys(settings)
-    return {
-        router.name: LinuxRouter(
-            f"{router.name}-linux",
-            LinuxRouterArgs.from_plan(plan, router.name, keys.get(router.name), depends_on=(depends_on or {}).get(router.name, ())),
-        )
-        for router in plan.routers
-        if router.flavor == "linux"
-    }

@@ -40,6 +40,9 @@ def missing_requirements() -> list[str]:
     return reasons
 
 
+UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
+
+
 def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None) -> LabConfig:
     """Two Linux routers reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
 
@@ -47,7 +50,8 @@ def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapp
         return {
             "name": name,
             "flavor": "linux",
-            "ssh": {"host": f"{name}.netns.invalid", "user": "root", "auth": "agent"},
+            # Reached with `ip netns exec`, never over SSH: the pinned key only satisfies the model.
+            "ssh": {"host": f"{name}.netns.invalid", "user": "root", "auth": "agent", "hostKey": UNUSED_HOST_KEY},
             "underlay": {"interface": "lo", "speed": "10G"},
         }
 

@@ -6,20 +6,13 @@ import difflib
 import json
 from typing import Any
 
-from components.linux_router import deploy_linux_routers, remote_command
+from components.linux_router import remote_command
 from components.offline import OfflineRun, SecretValue, load_stack_file, run_offline
-from components.plan import LabPlan
 from components.renderers.linux import render_linux_apply, render_linux_undo
-from components.stack_settings import StackSettings
 
 COMMAND = "command:remote:Command"
 LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-0cc175b9c0f1b6a8\n-----END OPENSSH PRIVATE KEY-----\n"
-
-
-def _linux_routers_only(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
-    deploy_linux_routers(plan, settings)
-    return {}
 
 
 def run_linux_stack(stack: str = "gk41", active: int | None = None, auth: str = "key", host_key: str | None = None) -> OfflineRun:
@@ -34,7 +27,7 @@ def run_linux_stack(stack: str = "gk41", active: int | None = None, auth: str = 
     if auth == "key":
         values["zt-ecmp:sshPrivateKey"] = FAKE_SSH_KEY
         secrets.add("zt-ecmp:sshPrivateKey")
-    return run_offline(project, stack, values, secrets, program=_linux_routers_only)
+    return run_offline(project, stack, values, secrets)
 
 
 def test_each_linux_router_gets_one_command_parented_to_its_component() -> None:

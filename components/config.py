@@ -24,13 +24,15 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-LinkSpeed = Literal["1G", "2.5G", "10G", "25G", "40G", "100G"]
+LinkSpeed = Literal["1G", "2.5G", "5G", "10G", "25G", "40G", "50G", "100G"]
 LINK_SPEED_GBPS: Mapping[str, float] = {
     "1G": 1.0,
     "2.5G": 2.5,
+    "5G": 5.0,
     "10G": 10.0,
     "25G": 25.0,
     "40G": 40.0,
+    "50G": 50.0,
     "100G": 100.0,
 }
 ScalingMode = Literal["multi-instance", "multicore", "hybrid"]
@@ -93,9 +95,75 @@ class SshConfig(_Model):
         return value
 
 
+# --- underlay tuning: what a stack may set on a router's underlay interface --------------------------
+# Every setting is optional: what a stack leaves out is never touched on the router.
+
+# VyOS's `interfaces ethernet <if> mtu` and `ring-buffer rx|tx` ranges.
+MTU_RANGE = (68, 16000)
+RING_RANGE = (80, 16384)
+HALF_DUPLEX_MAX_GBPS = 1.0  # no Ethernet standard above 1000BASE-T defines half duplex
+
+
+class NicConfig(_Model):
+    model: str = Field(default="", description="NIC or chip, for reports and error messages.")
+    speeds: tuple[LinkSpeed, ...] = Field(min_length=1, description="Link speeds the NIC can run at.")
+    max_mtu: int = Field(default=1500, ge=MTU_RANGE[0], description="Largest MTU its driver accepts (`ip -d link` maxmtu).")
+    max_rx_ring: int | None = Field(
+        default=None, ge=1, description="Largest receive ring (`ethtool -g`, pre-set maximums); omitted: the driver cannot change it."
+    )
+    max_tx_ring: int | None = Field(
+        default=None, ge=1, description="Largest transmit ring (`ethtool -g`, pre-set maximums); omitted: the driver cannot change it."
+    )
+
+
+class RingBufferConfig(_Model):
+    rx: int | None = Field(default=None, ge=RING_RANGE[0], le=RING_RANGE[1], description="Receive ring descriptors (`ethtool -G rx`).")
+    tx: int | None = Field(default=None, ge=RING_RANGE[0], le=RING_RANGE[1], description="Transmit ring descriptors (`ethtool -G tx`).")
+
+
+class OffloadConfig(_Model):
+    gro: bool | None = Field(default=None, description="Generic receive offload: `true` on, `false` off, omitted: left as it is.")
+    gso: bool | None = Field(default=None, description="Generic segmentation offload.")
+    lro: bool | None = Field(default=None, description="Large receive offload; only `false` is accepted on a router.")
+    rps: bool | None = Field(default=None, description="Receive packet steering over all CPUs, for NICs with a single receive queue.")
+    sg: bool | None = Field(default=None, description="Scatter-gather.")
+    tso: bool | None = Field(default=None, description="TCP segmentation offload.")
+
+
+class SocketBuffersConfig(_Model):
+    max_bytes: int | None = Field(
+        default=None,
+        ge=4096,
+        le=2**31 - 1,
+        description="net.core.rmem_max and wmem_max; omitted: sized from `underlay.speed` (see README).",
+    )
+    default_bytes: int | None = Field(
+        default=None,
+        ge=4096,
+        le=2**31 - 1,
+        description="net.core.rmem_default and wmem_default; omitted: a quarter of the max, at least the kernel's 212992.",
+    )
+
+
 class UnderlayConfig(_Model):
     interface: str = Field(min_length=1, max_length=LINUX_IFNAME_MAX, description="Physical interface the instances send their UDP over.")
-    speed: LinkSpeed = Field(description="Link speed, used for the capacity estimate.")
+    speed: LinkSpeed = Field(
+        description="Link speed: the capacity estimate, the socket buffer sizing and, with `negotiation: fixed`, the NIC's speed."
+    )
+    negotiation: Literal["auto", "fixed"] | None = Field(
+        default=None,
+        description="`auto`: speed and duplex negotiated; `fixed`: forced to `speed` and `duplex`; omitted: left as it is.",
+    )
+    duplex: Literal["full", "half"] | None = Field(default=None, description="Duplex with `negotiation: fixed`; defaults to full.")
+    mtu: int | None = Field(
+        default=None,
+        ge=MTU_RANGE[0],
+        le=MTU_RANGE[1],
+        description="Interface MTU; above 1500 only where both ends and the switch pass jumbo frames.",
+    )
+    ring_buffer: RingBufferConfig | None = None
+    offload: OffloadConfig | None = None
+    socket_buffers: SocketBuffersConfig | None = Field(default=None, description="UDP socket buffer limits; omitted: left as they are.")
 
 
 class RouterConfig(_Model):
@@ -195,6 +263,7 @@ class HardwareConfig(_Model):
     threads_per_performance_core: int = Field(default=1, ge=1, le=2, description="2 where performance cores have SMT.")
     instance_gbps: float = Field(gt=0, description="Estimated throughput of one ZeroTier instance on one core, Gbit/s.")
     seed_reference: Literal["gk41", "ms01"] | None = Field(default=None, description="Which published measurements to show beside ours.")
+    nic: NicConfig | None = Field(default=None, description="What the underlay NIC can do; the underlay settings are checked against it.")
 
     @property
     def logical_cpus(self) -> int:
@@ -273,6 +342,7 @@ class LabConfig(_Model):
             *self._check_ports_and_interfaces(),
             *self._check_routers(),
             *self._check_scaling(),
+            *self._check_underlay(),
         ]
         if problems:
             raise ValueError("\n".join(problems))
@@ -398,6 +468,75 @@ class LabConfig(_Model):
                 f"it must be more than 1 and fewer than the CPUs the instance sees: {valid}"
             )
         return problems
+
+    def _check_underlay(self) -> list[str]:
+        return [problem for position in range(len(self.routers)) for problem in _underlay_problems(self, position)]
+
+
+def _underlay_problems(config: LabConfig, position: int) -> list[str]:
+    """Underlay settings the router's NIC, VyOS or a forwarding kernel cannot honour."""
+    router = config.routers[position]
+    underlay, nic = router.underlay, config.hardware.nic
+    setting = f"routers[{position}].underlay"
+    nic_name = (nic.model if nic and nic.model else None) or f"the {config.hardware.model}'s NIC"
+    problems: list[str] = []
+    if nic is not None and underlay.speed not in nic.speeds:
+        problems.append(
+            f"{setting}.speed: {underlay.speed} is not a speed {nic_name} can run at (hardware.nic.speeds: {', '.join(nic.speeds)})"
+        )
+    if underlay.duplex is not None and underlay.negotiation != "fixed":
+        problems.append(
+            f"{setting}.duplex: {underlay.duplex} needs negotiation fixed; speed and duplex are set together, both negotiated or both fixed"
+        )
+    if underlay.duplex == "half" and LINK_SPEED_GBPS[underlay.speed] > HALF_DUPLEX_MAX_GBPS:
+        problems.append(f"{setting}.duplex: half duplex does not exist at {underlay.speed}; use full (half duplex stops at 1G)")
+    if underlay.mtu is not None and nic is not None and underlay.mtu > nic.max_mtu:
+        problems.append(f"{setting}.mtu: {underlay.mtu} is more than {nic_name} accepts (hardware.nic.maxMtu {nic.max_mtu})")
+    rings = underlay.ring_buffer
+    if rings is not None:
+        for direction, wanted, largest in (
+            ("rx", rings.rx, nic.max_rx_ring if nic else None),
+            ("tx", rings.tx, nic.max_tx_ring if nic else None),
+        ):
+            if wanted is None or nic is None:
+                continue
+            if largest is None:
+                problems.append(
+                    f"{setting}.ringBuffer.{direction}: {nic_name} cannot change its {direction} ring "
+                    f"(hardware.nic.max{direction.title()}Ring is not set)"
+                )
+            elif wanted > largest:
+                problems.append(
+                    f"{setting}.ringBuffer.{direction}: {wanted} is more than {nic_name} allows "
+                    f"(hardware.nic.max{direction.title()}Ring {largest})"
+                )
+        if (
+            router.flavor == "vyos"
+            and (rings.rx is not None or rings.tx is not None)
+            and nic is not None
+            and None in (nic.max_rx_ring, nic.max_tx_ring)
+        ):
+            problems.append(
+                f"{setting}.ringBuffer: VyOS refuses any ring-buffer setting on a NIC that cannot change both rings, "
+                f"and {nic_name} cannot; remove it"
+            )
+    if underlay.offload is not None and underlay.offload.lro:
+        problems.append(
+            f"{setting}.offload.lro: true is refused; LRO merges received packets beyond what can be forwarded unchanged and the kernel "
+            "turns it off on forwarding interfaces; use gro"
+        )
+    buffers = underlay.socket_buffers
+    if (
+        buffers is not None
+        and buffers.max_bytes is not None
+        and buffers.default_bytes is not None
+        and buffers.default_bytes > buffers.max_bytes
+    ):
+        problems.append(
+            f"{setting}.socketBuffers.defaultBytes: {buffers.default_bytes} is more than maxBytes {buffers.max_bytes}; "
+            "the default cannot exceed the limit"
+        )
+    return problems
 
 
 MISSING_HINTS = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from components.config import LINK_SPEED_GBPS, LabConfig, RouterConfig
+from components.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
 # iperf3 goodput over a clean link is about 94% of line rate (941 Mbit/s on 1G, 9.35 Gbit/s on
 # 10G in the reference measurements); no tunnel can beat that.
@@ -96,6 +97,7 @@ class RouterPlan:
     # "dummy": the floating /32 sits on dummy_interface; "loopback": on lo (kernels without a dummy driver).
     floating_on: Literal["dummy", "loopback"]
     next_hops: tuple[NextHop, ...]
+    underlay_tuning: UnderlayTuning = UNTOUCHED
 
     @property
     def active_next_hops(self) -> tuple[NextHop, ...]:
@@ -253,6 +255,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         dummy_interface=config.addressing.dummy_interface,
         floating_on=config.addressing.floating_on,
         next_hops=hops,
+        underlay_tuning=underlay_tuning(config, position),
     )
 
 

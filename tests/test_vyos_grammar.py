@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from components.plan import LabPlan
-from components.renderers.vyos import render_apply_script, render_confirm_script, render_delete_script
+from components.renderers.vyos import desired_config, render_apply_script, render_confirm_script, render_delete_script
 from tests.vyos_plans import network_ids, plan_variants
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,6 +69,12 @@ def test_every_vyos_line_of_every_script_is_valid(checker: Any, variant: str) ->
         for line in vyos_lines(script):
             checked += 1
             problems += [f"{label}: {problem.line}: {problem.reason}" for problem in checker.check_line(line)]
+    plan = plan_variants()[variant]
+    for router in plan.routers:
+        # Offloads turned off are deleted by path from a list, not by a literal line.
+        for path in desired_config(plan, router.name, network_ids(plan.path_count)).absent_lines:
+            checked += 1
+            problems += [f"{router.name} absent: {problem.line}: {problem.reason}" for problem in checker.check_line(f"delete {path}")]
     assert checked > 0
     assert problems == []
 

@@ -27,6 +27,7 @@ Tree = dict[str, Any]
 MULTI_VALUED = frozenset({"address", "capability"})
 SINGLE_VALUED = frozenset(
     {"image", "arguments", "restart", "source", "destination", "action", "description", "port", "protocol", "host-name", "distance"}
+    | {"speed", "duplex", "mtu", "rx", "tx", "value"}
 )
 
 
@@ -161,6 +162,9 @@ class Router:
         working = self.working
         if query == "listNodes":
             return 0, " ".join(f"'{name}'" for name in (working.children(path) if working else []))
+        if query == "returnActiveValue":
+            values = self.active.children(path)
+            return (0, values[0]) if len(values) == 1 else (1, "")
         if query == "teardownSession":
             self.working = None
             return 0, ""

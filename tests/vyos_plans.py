@@ -33,4 +33,28 @@ def plan_variants() -> dict[str, LabPlan]:
         "gk41-loopback": lab_plan("gk41", addressing={"floatingOn": "loopback"}),
         "gk41-vyos-runtime": vyos_runtime_plan("gk41", routing={"openFirewall": True}),
         "ms01-vyos-runtime": vyos_runtime_plan("ms01", paths={"count": 8, "active": 3}),
+        "gk41-untuned": underlay_plan("gk41"),
+        "gk41-fixed-half-rings-offloads-off": underlay_plan(
+            "gk41",
+            speed="1G",
+            negotiation="fixed",
+            duplex="half",
+            mtu=1500,
+            ringBuffer={"rx": 80, "tx": 8192},
+            offload={"gro": False, "gso": False, "lro": False, "rps": False, "sg": False, "tso": False},
+            socketBuffers={"maxBytes": 4096, "defaultBytes": 4096},
+        ),
     }
+
+
+# A NIC that can do everything the underlay settings ask of it, for plans that exercise them all.
+CAPABLE_NIC = {"model": "test NIC", "speeds": ["1G", "2.5G", "10G", "25G"], "maxMtu": 9216, "maxRxRing": 8192, "maxTxRing": 8192}
+
+
+def underlay_plan(stack: str = "gk41", nic: dict[str, Any] | None = None, **underlay: Any) -> LabPlan:
+    """The stack with both routers' underlay settings replaced by ``underlay`` (interface and speed kept)."""
+    settings = stack_settings(stack)
+    for router in settings["routers"]:
+        router["underlay"] = {"interface": router["underlay"]["interface"], "speed": router["underlay"]["speed"], **underlay}
+    settings["hardware"]["nic"] = nic if nic is not None else CAPABLE_NIC
+    return lab_plan(stack, routers=settings["routers"], hardware=settings["hardware"])

@@ -19,6 +19,12 @@ Ledger lines are ``<kind> <path words>``:
               left, so anything the operator added beneath it survives.
   ``anchor``  a node that must be this program's alone (a container, a firewall rule): applying
               refuses to touch one that exists and is not in the ledger.
+  ``replaced`` ``<leaf path> <value>``: a single-valued leaf the operator had set to ``<value>``
+              before this program set its own (an MTU, a sysctl); put back when the lab no longer
+              sets it. Kept only while the lab's own value is still in place (a ``leaf`` at that path):
+              a value the operator changed since is theirs.
+  ``removed`` a valueless leaf the operator had (an offload) that the lab wants off; put back when
+              the lab no longer wants it off, kept only while it is still absent.
 
 Apply (``render_apply_script``):
   1. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
@@ -31,6 +37,9 @@ Apply (``render_apply_script``):
   6. ``commit-confirm N`` once. ``commit`` returns 0 even when it fails, so success is read from the
      session itself: after a good commit nothing is left uncommitted. On failure VyOS's message has
      been printed, the session is torn down and the script exits 1; the ledger is untouched.
+Underlay tuning leaves are ``replaceable``: before claiming one, apply records the operator's value
+(``cli-shell-api returnActiveValue``) as ``replaced``, once, so a later version never records the
+lab's own earlier value. Offloads the lab wants off are ``absent`` paths, deleted after the sets.
 Confirm (``render_confirm_script``), in a fresh SSH session after apply, so it only runs while the
 router still answers: ``confirm``, check every desired line is active, ``save``, and promote the
 pending ledger (filtered by the active configuration) to the ledger.
@@ -64,6 +73,8 @@ CONFIG_GROUP = "vyattacfg"
 SAFE_WORD = re.compile(r"^[A-Za-z0-9._:/@+,=-]+$")
 
 EntryKind = Literal["leaf", "node", "anchor"]
+# Beside the entries: characters an operator's value may hold to be recorded in the ledger and set back.
+RECORDABLE_VALUE_GLOB = "*[!A-Za-z0-9._:/@+,=-]*"
 
 
 @dataclass(frozen=True, order=True)
@@ -117,6 +128,20 @@ class VyosConfig:
     router: str
     leaves: tuple[Leaf, ...]
     anchors: tuple[tuple[str, ...], ...] = ()
+    # Leaf paths (no value) among ``leaves`` whose earlier operator value is put back on undo.
+    replaceable: tuple[tuple[str, ...], ...] = ()
+    # Valueless leaves that must not exist (offloads turned off); the operator's are put back on undo.
+    absent: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def replaceable_lines(self) -> tuple[str, ...]:
+        """``<leaf path> <wanted value>`` for every replaceable leaf."""
+        wanted = set(self.replaceable)
+        return tuple(" ".join(leaf.words) for leaf in self.leaves if leaf.path in wanted)
+
+    @property
+    def absent_lines(self) -> tuple[str, ...]:
+        return tuple(" ".join(path) for path in self.absent)
 
     @property
     def set_lines(self) -> tuple[str, ...]:
@@ -238,7 +263,51 @@ def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, st
         container_leaves, container_anchors = _containers(plan, network_ids if network_ids is not None else {})
         leaves += container_leaves
         anchors += container_anchors
-    return VyosConfig(stack=plan.stack, router=router.name, leaves=tuple(leaves), anchors=tuple(anchors))
+    tuning = underlay_tuning_config(router)
+    leaves += tuning.leaves
+    return VyosConfig(
+        stack=plan.stack,
+        router=router.name,
+        leaves=tuple(leaves),
+        anchors=tuple(anchors),
+        replaceable=tuning.replaceable,
+        absent=tuning.absent,
+    )
+
+
+# --- underlay tuning --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnderlayTuningConfig:
+    leaves: tuple[Leaf, ...]
+    replaceable: tuple[tuple[str, ...], ...]
+    absent: tuple[tuple[str, ...], ...]
+
+
+def underlay_tuning_config(router: RouterPlan) -> UnderlayTuningConfig:
+    """The underlay interface's speed, duplex, MTU, rings and offloads, and the UDP socket sysctls.
+
+    VyOS takes speed and duplex only together (both ``auto`` or both fixed). An offload is on while
+    its valueless leaf exists, so "off" is the leaf's absence.
+    """
+    tuning = router.underlay_tuning
+    interface = ("interfaces", "ethernet", tuning.interface)
+    valued: list[Leaf] = []
+    if tuning.link is not None:
+        speed = "auto" if tuning.link.autoneg else str(tuning.link.speed_mbps)
+        duplex = "auto" if tuning.link.autoneg else str(tuning.link.duplex)
+        valued += [Leaf((*interface, "speed"), speed), Leaf((*interface, "duplex"), duplex)]
+    if tuning.mtu is not None:
+        valued.append(Leaf((*interface, "mtu"), str(tuning.mtu)))
+    for direction, size in (("rx", tuning.rx_ring), ("tx", tuning.tx_ring)):
+        if size is not None:
+            valued.append(Leaf((*interface, "ring-buffer", direction), str(size)))
+    for key, value in tuning.sysctls:
+        valued.append(Leaf(("system", "sysctl", "parameter", key, "value"), str(value)))
+    switched_on = [Leaf((*interface, "offload", name)) for name, on in tuning.offloads if on]
+    absent = tuple((*interface, "offload", name) for name, on in tuning.offloads if not on)
+    return UnderlayTuningConfig(leaves=(*valued, *switched_on), replaceable=tuple(leaf.path for leaf in valued), absent=absent)
 
 
 def desired_set_lines(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> tuple[str, ...]:
@@ -284,15 +353,55 @@ def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
     )
 
 
+def _keep_owned(source: str, target: str) -> str:
+    """Ledger lines from ``source`` that still hold, into ``target``: entries the active configuration
+    has, operator values whose replacement by the lab is still in place, offloads still removed."""
+    return (
+        f'{source} > "$work/recorded"\n'
+        "while read -r kind path; do\n"
+        '  case "$kind" in\n'
+        "    replaced|removed) ;;\n"
+        '    *) if cli-shell-api existsActive $path; then echo "$kind $path"; fi ;;\n'
+        "  esac\n"
+        'done < "$work/recorded" > "$work/kept"\n'
+        "while read -r kind path; do\n"
+        '  case "$kind" in\n'
+        '    replaced) awk -v p="leaf ${path% *} " \'index($0, p) == 1 { found = 1 } END { exit !found }\' "$work/kept" '
+        '&& echo "$kind $path" ;;\n'
+        '    removed) cli-shell-api existsActive $path || echo "$kind $path" ;;\n'
+        "  esac\n"
+        'done < "$work/recorded" >> "$work/kept"\n'
+        f'mv "$work/kept" {target}\n'
+    )
+
+
 # Owned now: ledger and pending ledger, minus entries the active configuration does not have.
 _STILL_OWNED = (
     "# Owned: the ledger and a pending ledger, keeping what the active configuration has (a failed or\n"
     "# rolled-back commit leaves entries that do not exist).\n"
-    'cat "$ledger" "$pending" 2>/dev/null | sort -u | while read -r kind path; do\n'
-    '  if cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
-    'done > "$work/owned"\n'
-    "\n"
+    + _keep_owned('cat "$ledger" "$pending" 2>/dev/null | sort -u', '"$work/owned"')
+    + "\n"
 )
+
+# Only entries that name configuration nodes; operator values are put back, never deleted.
+_NODES_ONLY = "grep -v -e '^replaced ' -e '^removed ' | "
+
+
+def _put_back(source: str) -> str:
+    """Sets the operator's values back for the replaced/removed lines in ``source``; lists them in $work/restored."""
+    return (
+        "while read -r kind path; do\n"
+        '  case "$kind" in\n'
+        '    replaced) leaf="${path% *}"; value="${path##* }"; line="set $leaf \'$value\'" ;;\n'
+        '    removed) leaf="$path"; value=""; line="set $path" ;;\n'
+        "    *) continue ;;\n"
+        "  esac\n"
+        '  eval "$line"\n'
+        '  if ! eval "cli-shell-api exists $leaf $value"; then abort "VyOS did not accept: $line"; fi\n'
+        '  echo "$kind $path" >> "$work/restored"\n'
+        f"done < {source}\n"
+    )
+
 
 # Deepest first; a parent node only once nothing is left beneath it (the operator's additions stay).
 _REMOVE_IN_ORDER = (
@@ -327,6 +436,10 @@ def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, st
         + _heredoc('"$work/desired"', "ZT_ECMP_DESIRED", config.set_lines)
         + "\n# Every node those lines create: what this program owns where it creates it.\n"
         + _heredoc('"$work/entries"', "ZT_ECMP_ENTRIES", [entry.ledger_line for entry in config.entries])
+        + "\n# Leaves whose earlier operator value is put back on undo, with the value wanted now.\n"
+        + _heredoc('"$work/replaceable"', "ZT_ECMP_REPLACEABLE", config.replaceable_lines)
+        + "\n# Valueless leaves (offloads) that must not exist.\n"
+        + _heredoc('"$work/absent"', "ZT_ECMP_ABSENT", config.absent_lines)
         + "\n"
         + images
         + "configure\n"
@@ -338,17 +451,48 @@ def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, st
         "\n"
         "# What an earlier version created and this one no longer wants.\n"
         'grep -vxF -f "$work/entries" "$work/owned" | '
+        + _NODES_ONLY
         + _REMOVE_IN_ORDER
-        + "# Claim what this commit creates; recorded as pending until the confirm step.\n"
+        + "# Operator values an earlier version replaced or removed and this one leaves alone: put back.\n"
+        ': > "$work/restored"\n'
+        'sed \'s/ [^ ]*$//\' "$work/replaceable" > "$work/replaceable-paths"\n'
         "while read -r kind path; do\n"
-        '  if grep -qxF "$kind $path" "$work/owned" || ! cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
+        '  case "$kind" in\n'
+        '    replaced) grep -qxF "${path% *}" "$work/replaceable-paths" || echo "$kind $path" ;;\n'
+        '    removed) grep -qxF "$path" "$work/absent" || echo "$kind $path" ;;\n'
+        "  esac\n"
+        'done < "$work/owned" > "$work/unwanted"\n' + _put_back('"$work/unwanted"') + "\n"
+        "# Claim what this commit creates; recorded as pending until the confirm step. A leaf the lab\n"
+        "# removed from the operator and just put back stays theirs.\n"
+        "while read -r kind path; do\n"
+        '  if grep -qxF "$kind $path" "$work/owned"; then echo "$kind $path"\n'
+        '  elif ! grep -qxF "removed $path" "$work/owned" && ! cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
         'done < "$work/entries" > "$work/claimed"\n'
-        'sort -u "$work/owned" "$work/claimed" > "$pending.new" && mv "$pending.new" "$pending" || abort "cannot write $pending"\n'
+        "# The operator's value of a leaf the lab sets, recorded once: never the lab's own earlier value.\n"
+        "while IFS= read -r line; do\n"
+        '  leaf="${line% *}"; value="${line##* }"\n'
+        '  if awk -v l="leaf $leaf " -v r="replaced $leaf " \'index($0, l) == 1 || index($0, r) == 1 { found = 1 } END { exit !found }\' '
+        '"$work/owned"; then continue; fi\n'
+        "  if ! cli-shell-api existsActive $leaf; then continue; fi\n"
+        '  old="$(cli-shell-api returnActiveValue $leaf)"\n'
+        '  if [ "$old" = "$value" ]; then continue; fi\n'
+        f"  case \"$old\" in ''|{RECORDABLE_VALUE_GLOB}) abort \"cannot record the value of $leaf to put it back later: '$old'\" ;; esac\n"
+        '  echo "replaced $leaf $old"\n'
+        'done < "$work/replaceable" >> "$work/claimed"\n'
+        "while read -r path; do\n"
+        '  if cli-shell-api existsActive $path && ! grep -qxF "leaf $path" "$work/owned"; then echo "removed $path"; fi\n'
+        'done < "$work/absent" >> "$work/claimed"\n'
+        'grep -vxF -f "$work/restored" "$work/owned" | sort -u - "$work/claimed" > "$pending.new" && mv "$pending.new" "$pending" '
+        '|| abort "cannot write $pending"\n'
         "\n"
         "while IFS= read -r line; do\n"
         '  if ! eval "cli-shell-api exists ${line#set }"; then eval "$line"; fi\n'
         '  if ! eval "cli-shell-api exists ${line#set }"; then abort "VyOS did not accept: $line"; fi\n'
         'done < "$work/desired"\n'
+        "while read -r path; do\n"
+        '  if cli-shell-api exists $path; then eval "delete $path"; fi\n'
+        '  if cli-shell-api exists $path; then abort "VyOS did not delete: $path"; fi\n'
+        'done < "$work/absent"\n'
         "\n"
         "if cli-shell-api sessionChanged; then\n"
         f"  commit-confirm {minutes}\n"
@@ -365,6 +509,7 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
     return (
         _prologue(plan, router, "confirm the applied configuration")
         + _heredoc('"$work/desired"', "ZT_ECMP_DESIRED", config.set_lines)
+        + _heredoc('"$work/absent"', "ZT_ECMP_ABSENT", config.absent_lines)
         + "\n"
         "configure\n"
         "confirm\n"
@@ -374,13 +519,15 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
         "while IFS= read -r line; do\n"
         '  if ! eval "cli-shell-api existsActive ${line#set }"; then echo "not active: $line" >> "$work/missing"; fi\n'
         'done < "$work/desired"\n'
+        "while read -r path; do\n"
+        '  if cli-shell-api existsActive $path; then echo "still active: $path" >> "$work/missing"; fi\n'
+        'done < "$work/absent"\n'
         'if [ -s "$work/missing" ]; then cat "$work/missing" >&2; abort "the configuration was rolled back; apply again"; fi\n'
         "\n"
         "save\n"
         'if [ -f "$pending" ]; then\n'
-        "  while read -r kind path; do\n"
-        '    if cli-shell-api existsActive $path; then echo "$kind $path"; fi\n'
-        '  done < "$pending" > "$ledger.new" && mv "$ledger.new" "$ledger" && rm -f "$pending" || abort "cannot write $ledger"\n'
+        + _keep_owned('cat "$pending"', '"$ledger.new"')
+        + 'mv "$ledger.new" "$ledger" && rm -f "$pending" || abort "cannot write $ledger"\n'
         "fi\n"
         'rm -rf "$work"\n'
         "exit\n"
@@ -394,7 +541,11 @@ def render_delete_script(plan: LabPlan, router: str) -> str:
         "\n"
         + _STILL_OWNED
         + 'cat "$work/owned" | '
+        + _NODES_ONLY
         + _REMOVE_IN_ORDER
+        + "# The operator's own values the lab replaced or removed.\n"
+        + _put_back('"$work/owned"')
+        + "\n"
         + "# No commit-confirm: destroy has no later step to confirm it, and only removes lab nodes.\n"
         "if cli-shell-api sessionChanged; then\n"
         "  commit\n"

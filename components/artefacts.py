@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from components.plan import LabPlan
 from components.renderers.linux import render_linux_apply, render_linux_undo
+from components.renderers.linux_underlay import render_underlay_sysctl_conf
 from components.renderers.vyos import (
     desired_set_lines,
     placeholder_network_ids,
@@ -39,6 +40,8 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
                 Artefact(router.name, "routing apply script (sh)", render_linux_apply(plan, router.name)),
                 Artefact(router.name, "routing undo script (sh)", render_linux_undo(plan, router.name)),
             ]
+            if underlay_sysctl := render_underlay_sysctl_conf(plan, router.name):
+                artefacts.append(Artefact(router.name, "underlay sysctl drop-in", underlay_sysctl))
         if router.flavor == "vyos":
             artefacts += [
                 Artefact(router.name, "VyOS configuration", "\n".join(desired_set_lines(plan, router.name, network_ids)) + "\n"),

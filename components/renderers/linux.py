@@ -17,6 +17,12 @@ import shlex
 from dataclasses import dataclass
 
 from components.plan import LabPlan, RouterPlan
+from components.renderers.linux_underlay import (
+    render_underlay_sysctl_conf,
+    underlay_restore_functions,
+    underlay_shell_functions,
+    underlay_tune_functions,
+)
 
 HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
 # 1 = layer-4 hashing (addresses, protocol and ports), what VyOS's `system ip multipath layer4-hashing` sets.
@@ -47,6 +53,9 @@ class LinuxHostPaths:
 
     def sysctl_file(self, plan: LabPlan) -> str:
         return f"{self.sysctl_dir}/90-zt-ecmp-{plan.stack}.conf"
+
+    def underlay_sysctl_file(self, plan: LabPlan) -> str:
+        return f"{self.sysctl_dir}/91-zt-ecmp-{plan.stack}-underlay.conf"
 
     def unit_file(self, plan: LabPlan) -> str:
         return f"{self.unit_dir}/{unit_name(plan)}"
@@ -182,13 +191,19 @@ def _state_functions(router: RouterPlan) -> tuple[str, str]:
             f'    if [ "$(cat "$1/dummy_up")" = yes ]; then ip link set dev {device} up; else ip link set dev {device} down; fi',
             "  fi",
         ]
-    snapshot.append("}")
-    restore += [f'  cat "$1/hash_policy" > {policy_file}', "}"]
+    snapshot += ['  underlay_snapshot "$1"', "}"]
+    restore += [f'  cat "$1/hash_policy" > {policy_file}', '  underlay_restore "$1"', "}"]
     return "\n".join(snapshot), "\n".join(restore)
 
 
 def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
-    return (paths.sysctl_file(plan), paths.boot_script(plan), paths.unit_file(plan), paths.unit_wants_link(plan))
+    return (
+        paths.sysctl_file(plan),
+        paths.boot_script(plan),
+        paths.unit_file(plan),
+        paths.unit_wants_link(plan),
+        paths.underlay_sysctl_file(plan),
+    )
 
 
 def render_boot_script(plan: LabPlan, router: str) -> str:
@@ -202,6 +217,8 @@ def render_boot_script(plan: LabPlan, router: str) -> str:
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
             _wait_function(plan, own),
             _converge_function(plan, own),
+            underlay_tune_functions(own),
+            "tune_underlay",
             f"wait_for_paths {BOOT_WAIT_SECONDS}",
             "converge",
             "",
@@ -241,7 +258,8 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     """The apply script for one router: idempotent, all or nothing."""
     own = _router(plan, router)
     files = _persisted_files(plan, paths)
-    sysctl_file, boot_script, unit_file, wants_link = files
+    sysctl_file, boot_script, unit_file, wants_link, underlay_sysctl = files
+    underlay_sysctl_conf = render_underlay_sysctl_conf(plan, router)
     state_dir = shlex.quote(paths.state_dir(plan))
     backup_lines = [
         f'if [ -e {shlex.quote(path)} ] || [ -L {shlex.quote(path)} ]; then cp -P {shlex.quote(path)} "$run_dir/files/{index}"; fi'
@@ -266,6 +284,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             f"state_dir={state_dir}",
             _wait_function(plan, own),
             _converge_function(plan, own),
+            underlay_shell_functions(own),
             *_state_functions(own),
             "restore_files() {",
             *restore_lines,
@@ -300,13 +319,19 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             '  cp -R "$run_dir/before" "$state_dir/previous.new"',
             '  mv "$state_dir/previous.new" "$state_dir/previous"',
             "fi",
+            'underlay_record_new "$state_dir/previous" "$run_dir/before"',
             "converge",
+            "tune_underlay",
             "",
             f"mkdir -p {shlex.quote(paths.sysctl_dir)} {shlex.quote(paths.unit_dir)}/multi-user.target.wants",
             _heredoc_write(sysctl_file, render_sysctl_conf(plan), "ZT_ECMP_SYSCTL"),
             _heredoc_write(boot_script, render_boot_script(plan, router), "ZT_ECMP_BOOT"),
             _heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
             f"ln -sfn {shlex.quote(unit_file)} {shlex.quote(wants_link)}",
+            _heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
+            if underlay_sysctl_conf
+            else f"rm -f {shlex.quote(underlay_sysctl)}",
+            'underlay_forget_dropped "$state_dir/previous"',
             f'echo "zt-ecmp: {own.name} routes {own.peer_floating_ip.network} over {active} of {total} paths"',
             "",
         ]
@@ -324,6 +349,7 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
             "set -eu",
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
             f"state_dir={shlex.quote(paths.state_dir(plan))}",
+            underlay_restore_functions(),
             _state_functions(own)[1],
             "",
             'if [ -d "$state_dir/previous" ]; then',

@@ -161,6 +161,10 @@ class UnderlayConfig(_Model):
         le=MTU_RANGE[1],
         description="Interface MTU; above 1500 only where both ends and the switch pass jumbo frames.",
     )
+    network: ipaddress.IPv4Network | None = Field(
+        default=None,
+        description="The underlay's subnet; with `mtu`, each instance is told it may send packets that large over it.",
+    )
     ring_buffer: RingBufferConfig | None = None
     offload: OffloadConfig | None = None
     socket_buffers: SocketBuffersConfig | None = Field(default=None, description="UDP socket buffer limits; omitted: left as they are.")

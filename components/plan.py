@@ -89,6 +89,8 @@ class RouterPlan:
     ssh: SshTarget
     docker_host: str
     underlay_interface: str
+    # The underlay subnet, when the stack names it: where zerotier-one may use the underlay's MTU.
+    underlay_network: ipaddress.IPv4Network | None
     link_speed: str
     floating_ip: ipaddress.IPv4Interface
     peer_name: str
@@ -248,6 +250,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
         docker_host=router.docker_host or f"ssh://{ssh.user}@{ssh.host}:{ssh.port}",
         underlay_interface=router.underlay.interface,
+        underlay_network=router.underlay.network,
         link_speed=router.underlay.speed,
         floating_ip=floating[position],
         peer_name=peer.name,

@@ -7,7 +7,7 @@ from typing import Any
 
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
 from components.renderers.zerotier_network import render_flow_rules
-from tests.lab_settings import lab_plan
+from tests.lab_settings import lab_plan, stack_settings
 
 
 def _settings(stack: str = "gk41", router: str = "r1", path: int = 2, **changes: object) -> dict[str, Any]:
@@ -39,7 +39,21 @@ def test_explicit_interface_names_are_blacklisted_by_their_common_prefix() -> No
 
 def test_overlay_and_floating_ips_are_never_an_underlay() -> None:
     physical = json.loads(render_local_conf(lab_plan(), "r2", 1))["physical"]
-    assert physical == {"10.14.0.0/24": {"blacklist": True}, "10.0.55.1/32": {"blacklist": True}, "10.0.55.2/32": {"blacklist": True}}
+    blacklisted = {network for network, settings in physical.items() if settings.get("blacklist")}
+    assert blacklisted == {"10.14.0.0/24", "10.0.55.1/32", "10.0.55.2/32"}
+
+
+def test_a_jumbo_underlay_lets_the_instance_send_jumbo_packets() -> None:
+    physical = json.loads(render_local_conf(lab_plan("ms01"), "r1", 1))["physical"]
+    assert physical["198.51.100.0/29"] == {"mtu": 8972}
+
+
+def test_without_the_underlay_network_the_packet_size_is_zerotiers_default() -> None:
+    settings = stack_settings("ms01")
+    for router in settings["routers"]:
+        del router["underlay"]["network"]
+    physical = json.loads(render_local_conf(lab_plan("ms01", routers=settings["routers"]), "r1", 1))["physical"]
+    assert all("mtu" not in entry for entry in physical.values())
 
 
 def test_multi_instance_mode_leaves_multithreading_off() -> None:

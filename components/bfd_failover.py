@@ -280,7 +280,7 @@ def measure_remote_death(
     silent: Sequence[str] = ("r1", "r2"),
     flows: int = DEFAULT_FLOWS,
     before_seconds: float = 4.0,
-    failed_seconds: float = 5.0,
+    failed_seconds: float = 6.0,
     after_seconds: float = 4.0,
 ) -> FailoverResult:
     """The path goes silent in the middle of a long iperf3 run from r1 to r2, then recovers.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.plan import LabPlan
+from components.renderers.frr import render_frr_apply, render_frr_block, render_frr_undo
 from components.renderers.linux import render_linux_apply, render_linux_undo
 from components.renderers.linux_underlay import render_underlay_sysctl_conf
 from components.renderers.vyos import (
@@ -42,6 +43,12 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
             ]
             if underlay_sysctl := render_underlay_sysctl_conf(plan, router.name):
                 artefacts.append(Artefact(router.name, "underlay sysctl drop-in", underlay_sysctl))
+        if router.flavor == "linux" and plan.routing.linux_routes == "frr":
+            artefacts += [
+                Artefact(router.name, "FRR configuration (block in frr.conf)", render_frr_block(plan, router.name)),
+                Artefact(router.name, "FRR apply script (sh)", render_frr_apply(plan, router.name)),
+                Artefact(router.name, "FRR undo script (sh)", render_frr_undo(plan, router.name)),
+            ]
         if router.flavor == "vyos":
             artefacts += [
                 Artefact(router.name, "VyOS configuration", "\n".join(desired_set_lines(plan, router.name, network_ids)) + "\n"),

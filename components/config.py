@@ -215,12 +215,51 @@ class AddressingConfig(_Model):
     )
 
 
+# VyOS's grammar accepts 10..60000 ms for `protocols bfd profile P interval receive|transmit` and 2..255
+# for `interval multiplier`; FRR's bfdd accepts the same ranges.
+BFD_INTERVAL_MS = (10, 60000)
+BFD_MULTIPLIER = (2, 255)
+
+
+class BfdConfig(_Model):
+    enabled: bool = Field(
+        default=True,
+        description="Track every next-hop to the peer's floating IP with BFD, so a dead path leaves the route on its own.",
+    )
+    interval_ms: int = Field(default=300, description="BFD transmit and receive interval, ms (10..60000).")
+    multiplier: int = Field(
+        default=3, description="Missed BFD packets before a path is declared down (2..255); detection takes intervalMs x multiplier."
+    )
+
+    @field_validator("interval_ms")
+    @classmethod
+    def _interval_range(cls, value: int) -> int:
+        low, high = BFD_INTERVAL_MS
+        if not low <= value <= high:
+            raise ValueError(f"{value} ms is outside the BFD interval range VyOS and FRR accept: {low}..{high} ms")
+        return value
+
+    @field_validator("multiplier")
+    @classmethod
+    def _multiplier_range(cls, value: int) -> int:
+        low, high = BFD_MULTIPLIER
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside the BFD detection multiplier range VyOS and FRR accept: {low}..{high}")
+        return value
+
+
 class RoutingConfig(_Model):
     commit_confirm_minutes: int = Field(
         default=5, ge=1, le=60, description="VyOS rolls a commit back after this many minutes unless the router still answers over SSH."
     )
     open_firewall: bool = Field(
         default=False, description="Add firewall rules admitting the instances' UDP ports on the underlay interface."
+    )
+    bfd: BfdConfig = BfdConfig()
+    linux_routes: Literal["iproute2", "frr"] = Field(
+        default="iproute2",
+        description="Who owns the route on routers with flavor linux: `iproute2` (one `ip route`, not self-healing) or "
+        "`frr` (FRR's OSPF over the active paths with BFD: a dead or restarted path leaves and rejoins the route by itself).",
     )
 
 
@@ -347,6 +386,7 @@ class LabConfig(_Model):
             *self._check_routers(),
             *self._check_scaling(),
             *self._check_underlay(),
+            *self._check_linux_routes(),
         ]
         if problems:
             raise ValueError("\n".join(problems))
@@ -447,6 +487,16 @@ class LabConfig(_Model):
             if (duplicate := _first_duplicate(list(router.cpus))) is not None:
                 problems.append(f"{setting}: CPU {duplicate} is listed twice; list each CPU once")
         return problems
+
+    def _check_linux_routes(self) -> list[str]:
+        if self.routing.linux_routes != "frr":
+            return []
+        return [
+            f"routing.linuxRoutes: frr runs OSPF between the two routers, but routers[{position}] ({router.name}) has flavor "
+            f"{router.flavor}; give both routers flavor linux, or use iproute2"
+            for position, router in enumerate(self.routers)
+            if router.flavor != "linux"
+        ]
 
     def _check_scaling(self) -> list[str]:
         zt = self.zerotier

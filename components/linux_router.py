@@ -9,6 +9,7 @@ import pulumi
 from pulumi_command import remote
 
 from components.plan import LabPlan
+from components.renderers.frr import DEFAULT_FRR_PATHS, FrrHostPaths, render_frr_apply, render_frr_undo
 from components.renderers.linux import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
 
 SCRIPT_MARKER = "ZT_ECMP_SCRIPT"
@@ -22,6 +23,24 @@ def remote_command(script: str, user: str) -> str:
     return f"{shell} <<'{SCRIPT_MARKER}'\n{script.rstrip(chr(10))}\n{SCRIPT_MARKER}\n"
 
 
+def remote_commands(scripts: Sequence[str], user: str) -> str:
+    """Several scripts run one after the other in one session, stopping at the first that fails."""
+    if len(scripts) == 1:
+        return remote_command(scripts[0], user)
+    return "set -e\n" + "".join(remote_command(script, user) for script in scripts)
+
+
+def routing_scripts(
+    plan: LabPlan, router: str, host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS, frr_paths: FrrHostPaths = DEFAULT_FRR_PATHS
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(apply scripts, undo scripts) in the order they run. With FRR owning the route, FRR's block is
+    applied after the address it announces exists, and removed before that address goes."""
+    apply, undo = render_linux_apply(plan, router, host_paths), render_linux_undo(plan, router, host_paths)
+    if plan.routing.linux_routes == "frr":
+        return (apply, render_frr_apply(plan, router, frr_paths)), (render_frr_undo(plan, router, frr_paths), undo)
+    return (apply,), (undo,)
+
+
 @dataclass(frozen=True)
 class LinuxRouterArgs:
     plan: LabPlan
@@ -33,6 +52,7 @@ class LinuxRouterArgs:
     private_key: pulumi.Output[str] | None = None
     host_key: str | None = None
     host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS
+    frr_paths: FrrHostPaths = DEFAULT_FRR_PATHS
     # What must exist before the route can (the ZeroTier instances behind the path interfaces).
     depends_on: Sequence[pulumi.Resource] = ()
 
@@ -68,8 +88,8 @@ class LinuxRouter(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LinuxRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:LinuxRouter", name, None, opts)
-        apply = remote_command(render_linux_apply(args.plan, args.router, args.host_paths), args.user)
-        undo = remote_command(render_linux_undo(args.plan, args.router, args.host_paths), args.user)
+        apply_scripts, undo_scripts = routing_scripts(args.plan, args.router, args.host_paths, args.frr_paths)
+        apply, undo = remote_commands(apply_scripts, args.user), remote_commands(undo_scripts, args.user)
         connection = remote.ConnectionArgs(
             host=args.host,
             port=args.port,

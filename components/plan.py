@@ -7,6 +7,7 @@ back to it. Path indices are 1-based, as operators count them.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -131,9 +132,27 @@ class ZeroTierSettings:
 
 
 @dataclass(frozen=True)
+class BfdSettings:
+    """BFD on every path: one session per path between its two /30 addresses, sharing one profile."""
+
+    enabled: bool
+    interval_ms: int
+    multiplier: int
+    # VyOS and FRR profile name: letters, digits, - and _, at most 32 characters.
+    profile: str
+
+    @property
+    def detection_ms(self) -> int:
+        return self.interval_ms * self.multiplier
+
+
+@dataclass(frozen=True)
 class RoutingSettings:
     commit_confirm_minutes: int
     open_firewall: bool
+    bfd: BfdSettings
+    # Routers with flavor linux: "iproute2" installs one static multipath route; "frr" leaves the route to FRR.
+    linux_routes: Literal["iproute2", "frr"]
 
 
 @dataclass(frozen=True)
@@ -282,6 +301,11 @@ def estimate_capacity(config: LabConfig) -> CapacityEstimate:
     )
 
 
+def bfd_profile_name(project: str, stack: str) -> str:
+    """``<project>-<stack>``, with anything VyOS refuses in a profile name replaced by ``-`` and cut to 32 characters."""
+    return re.sub(r"[^-_a-zA-Z0-9]", "-", f"{project}-{stack}")[:32]
+
+
 def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
     paths = _path_plans(config, project, stack)
     zt = config.zerotier
@@ -303,6 +327,13 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
         routing=RoutingSettings(
             commit_confirm_minutes=config.routing.commit_confirm_minutes,
             open_firewall=config.routing.open_firewall,
+            bfd=BfdSettings(
+                enabled=config.routing.bfd.enabled,
+                interval_ms=config.routing.bfd.interval_ms,
+                multiplier=config.routing.bfd.multiplier,
+                profile=bfd_profile_name(project, stack),
+            ),
+            linux_routes=config.routing.linux_routes,
         ),
         paths=paths,
         routers=(_router_plan(config, 0, paths), _router_plan(config, 1, paths)),

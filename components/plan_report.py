@@ -42,6 +42,7 @@ def plan_document(run: OfflineRun) -> dict[str, Any]:
             }
             for router in plan.routers
         ],
+        "routing": routing_document(plan),
         "capacity": {
             "estimatedGbps": plan.capacity.estimated_gbps,
             "limitedBy": plan.capacity.limited_by,
@@ -54,6 +55,37 @@ def plan_document(run: OfflineRun) -> dict[str, Any]:
         "resourceCounts": dict(sorted(Counter(r.type for r in run.resources).items())),
         "artefacts": [{"router": a.router, "title": a.title, "text": a.text} for a in rendered_artefacts(plan)],
     }
+
+
+def routing_document(plan: LabPlan) -> dict[str, Any]:
+    bfd = plan.routing.bfd
+    return {
+        "bfd": {
+            "enabled": bfd.enabled,
+            "intervalMs": bfd.interval_ms,
+            "multiplier": bfd.multiplier,
+            "detectionMs": bfd.detection_ms,
+            "profile": bfd.profile,
+        },
+        "linuxRoutes": plan.routing.linux_routes,
+    }
+
+
+def path_health_line(plan: LabPlan) -> str:
+    """How a dead path leaves the route, per router flavor, in one line."""
+    bfd = plan.routing.bfd
+    flavors = {router.flavor for router in plan.routers}
+    if not bfd.enabled:
+        tracking = "BFD off: a dead path stays in the route on VyOS"
+    else:
+        tracking = (
+            f"BFD profile {bfd.profile}: {bfd.interval_ms} ms x {bfd.multiplier}, a path silent for {bfd.detection_ms} ms leaves the route"
+        )
+    if "linux" not in flavors:
+        return tracking
+    if plan.routing.linux_routes == "frr":
+        return f"{tracking}; linux routes owned by FRR (OSPF per active path{', tracked by BFD' if bfd.enabled else ''})"
+    return f"{tracking} (VyOS only); linux routes by iproute2: not self-healing"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -118,6 +150,7 @@ def render_plan_text(run: OfflineRun) -> str:
             f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> {router.peer_floating_ip} via {hops}"
         )
     out += [
+        f"  path health: {path_health_line(plan)}",
         "",
         f"Capacity estimate: {capacity.estimated_gbps:g} Gbit/s "
         f"({capacity.active_paths} active x {capacity.threads_per_instance} thread(s) x {capacity.instance_gbps:g} Gbit/s, "

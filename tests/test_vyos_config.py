@@ -22,7 +22,8 @@ UNDERLAY_PREFIXES = ("set interfaces ethernet", "set system sysctl")
 
 
 def route_lines(lines: tuple[str, ...], prefix: str) -> list[str]:
-    return [line for line in lines if line.startswith(f"set protocols static route {prefix}")]
+    """The route's next-hops; their BFD tracking is specified in test_bfd_config.py."""
+    return [line for line in lines if line.startswith(f"set protocols static route {prefix}") and " bfd " not in line]
 
 
 def test_r1_routes_to_r2_over_four_paths_with_three_disabled_when_k_is_1() -> None:
@@ -57,9 +58,10 @@ def test_no_next_hop_is_disabled_when_all_four_paths_are_active(router: str, pee
     assert route_lines(lines, peer) == [f"set protocols static route {peer} next-hop 10.14.0.{hop}" for hop in hops]
 
 
-def test_gk41_r1_holds_the_floating_address_on_the_dummy_and_layer4_hashing() -> None:
+def test_without_bfd_gk41_r1_holds_the_floating_address_the_route_and_layer4_hashing_only() -> None:
     # The underlay tuning the stack also sets has its own tests (test_underlay_vyos.py).
-    lines = [line for line in desired_set_lines(lab_plan("gk41"), "r1") if not line.startswith(UNDERLAY_PREFIXES)]
+    plan = lab_plan("gk41", routing={"bfd": {"enabled": False}})
+    lines = [line for line in desired_set_lines(plan, "r1") if not line.startswith(UNDERLAY_PREFIXES)]
     assert lines[0] == "set interfaces dummy dum0 address '10.0.55.1/32'"
     assert lines[-1] == "set system ip multipath layer4-hashing"
     assert len(lines) == 1 + 4 + 1
@@ -153,7 +155,12 @@ def test_changing_n_from_4_to_6_only_adds_the_new_next_hops() -> None:
     after = render_apply_script(lab_plan("ms01", paths={"count": 6}), "r1")
     changes = changed_lines(before, after)
     assert all(line.startswith("+") for line in changes), changes
-    assert {line.split()[-1] for line in changes if line.startswith("+set")} == {"10.14.0.18", "10.14.0.22"}
+    added = [line for line in changes if line.startswith("+set")]
+    assert {line.split()[-1] for line in added if line.startswith("+set protocols static") and " bfd " not in line} == {
+        "10.14.0.18",
+        "10.14.0.22",
+    }
+    assert all("10.14.0.18" in line or "10.14.0.22" in line for line in added), added
 
 
 def test_changing_n_on_runtime_vyos_adds_next_hops_and_containers_only() -> None:
@@ -163,7 +170,8 @@ def test_changing_n_on_runtime_vyos_adds_next_hops_and_containers_only() -> None
     assert all(line.startswith("+") for line in changes), changes
     added = [line for line in changes if line.startswith("+set")]
     assert {line.split()[3] for line in added if line.startswith("+set container")} == {"zt-ecmp-ms01-path5", "zt-ecmp-ms01-path6"}
-    assert len(added) == 2 + 2 * 10
+    # Per new path: its next-hop, ten container lines, a BFD peer (profile, source) and its next-hop's tracking.
+    assert len(added) == 2 * (1 + 10 + 2 + 1)
 
 
 def test_destroy_script_does_not_depend_on_k_or_n() -> None:

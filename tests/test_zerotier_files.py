@@ -24,6 +24,18 @@ def test_each_instance_owns_exactly_one_known_port() -> None:
     assert (settings["allowSecondaryPort"], settings["portMappingEnabled"], settings["allowTcpFallbackRelay"]) == (False, False, False)
 
 
+def test_every_instance_on_a_router_has_its_own_port_for_udp_and_for_its_tcp_api() -> None:
+    # The local API listens over TCP on primaryPort itself, so distinct primary ports keep TCP apart too.
+    plan = lab_plan("ms01")
+    for router in ("r1", "r2"):
+        ports = [json.loads(render_local_conf(plan, router, path.index))["settings"]["primaryPort"] for path in plan.paths]
+        assert ports == list(range(9994, 10002))
+
+
+def test_no_instance_falls_back_to_relaying_over_tcp() -> None:
+    assert _settings("ms01", router="r2", path=8)["allowTcpFallbackRelay"] is False
+
+
 def test_management_api_answers_on_localhost_only() -> None:
     assert _settings()["allowManagementFrom"] == ["127.0.0.1/32", "::1/128"]
 

@@ -27,12 +27,16 @@ Tree = dict[str, Any]
 MULTI_VALUED = frozenset({"address", "capability"})
 SINGLE_VALUED = frozenset(
     {"image", "arguments", "restart", "source", "destination", "action", "description", "port", "protocol", "host-name", "distance"}
-    | {"speed", "duplex", "mtu", "rx", "tx", "value"}
+    | {"speed", "duplex", "mtu", "rx", "tx", "value", "receive", "transmit", "multiplier"}
 )
 
 
 def valued_leaf(path: tuple[str, ...]) -> bool:
-    return bool(path) and (path[-1] in MULTI_VALUED or path[-1] in SINGLE_VALUED or path[-2:] == ("inbound-interface", "name"))
+    # `profile` is a leaf under a BFD peer or a next-hop's `bfd`, but the tag node of `protocols bfd profile <name>`.
+    bfd_profile_leaf = path[-1:] == ("profile",) and path != ("protocols", "bfd", "profile")
+    return bool(path) and (
+        path[-1] in MULTI_VALUED or path[-1] in SINGLE_VALUED or path[-2:] == ("inbound-interface", "name") or bfd_profile_leaf
+    )
 
 
 def parse(line: str) -> tuple[str, tuple[str, ...]]:

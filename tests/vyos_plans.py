@@ -30,6 +30,8 @@ def plan_variants() -> dict[str, LabPlan]:
         "gk41-k1": lab_plan("gk41", paths={"count": 4, "active": 1}),
         "ms01": lab_plan("ms01"),
         "gk41-firewall": lab_plan("gk41", routing={"openFirewall": True}),
+        "gk41-bfd-tuned": lab_plan("gk41", paths={"count": 4, "active": 2}, routing={"bfd": {"intervalMs": 10, "multiplier": 255}}),
+        "gk41-bfd-off": lab_plan("gk41", routing={"bfd": {"enabled": False}}),
         "gk41-loopback": lab_plan("gk41", addressing={"floatingOn": "loopback"}),
         "gk41-vyos-runtime": vyos_runtime_plan("gk41", routing={"openFirewall": True}),
         "ms01-vyos-runtime": vyos_runtime_plan("ms01", paths={"count": 8, "active": 3}),

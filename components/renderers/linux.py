@@ -96,6 +96,20 @@ def route_command(plan: LabPlan, router: str) -> str:
     return f"ip route replace {destination} {nexthops}"
 
 
+def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
+    """What the scripts do about the route: install it (iproute2), or leave it to FRR (frr).
+
+    With FRR they only remove a route an earlier iproute2 apply left behind: the kernel would prefer
+    it to FRR's (``proto ospf``), and it would never heal.
+    """
+    own = plan.router(router)
+    if plan.routing.linux_routes == "frr":
+        destination = own.peer_floating_ip.network
+        leftover = f"ip -4 route show table main exact {destination} proto boot"
+        return (f'if [ -n "$({leftover})" ]; then ip -4 route del {destination} proto boot table main; fi',)
+    return (route_command(plan, router),)
+
+
 def render_sysctl_conf(plan: LabPlan) -> str:
     why = f"# zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
     return f"{why}\n{HASH_POLICY_SYSCTL} = {LAYER4_HASH_POLICY}\n"
@@ -144,7 +158,7 @@ def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
         f"  ip addr replace {router.floating_ip} dev {device}",
         # Written through /proc/sys so that only iproute2 is needed; the drop-in persists it.
         f"  echo {LAYER4_HASH_POLICY} > {_proc_sys(HASH_POLICY_SYSCTL)}",
-        f"  {route_command(plan, router.name)}",
+        *(f"  {command}" for command in route_owner_commands(plan, router.name)),
         "}",
     ]
     return "\n".join(lines)

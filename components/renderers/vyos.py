@@ -208,6 +208,29 @@ def _static_route(router: RouterPlan) -> list[Leaf]:
     return leaves
 
 
+def bfd_leaves(plan: LabPlan, router: RouterPlan) -> list[Leaf]:
+    """BFD on every path: the shared profile, one peer per built path, and tracking on every next-hop.
+
+    Peers exist for inactive paths too, so their health shows in ``show bfd peers`` before they are
+    enabled; their next-hops stay ``disable``d whatever BFD says. A next-hop whose session is down
+    leaves the route; it returns once the session is up again.
+    """
+    bfd = plan.routing.bfd
+    profile = ("protocols", "bfd", "profile", bfd.profile)
+    leaves = [
+        Leaf((*profile, "interval", "receive"), str(bfd.interval_ms)),
+        Leaf((*profile, "interval", "transmit"), str(bfd.interval_ms)),
+        Leaf((*profile, "interval", "multiplier"), str(bfd.multiplier)),
+    ]
+    for path in plan.paths:
+        end = path.end(router.name)
+        peer = ("protocols", "bfd", "peer", str(end.peer_address))
+        leaves += [Leaf((*peer, "profile"), bfd.profile), Leaf((*peer, "source", "address"), str(end.address.ip))]
+    route = ("protocols", "static", "route", str(router.peer_floating_ip.network))
+    leaves += [Leaf((*route, "next-hop", str(hop.address), "bfd", "profile"), bfd.profile) for hop in router.next_hops]
+    return leaves
+
+
 def _firewall_rules(plan: LabPlan, router: RouterPlan) -> tuple[list[Leaf], list[tuple[str, ...]]]:
     leaves: list[Leaf] = []
     anchors: list[tuple[str, ...]] = []
@@ -255,6 +278,8 @@ def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, st
     router = plan.router(router_name)
     leaves = [_floating_address(router), *_static_route(router), Leaf(("system", "ip", "multipath", "layer4-hashing"))]
     anchors: list[tuple[str, ...]] = []
+    if plan.routing.bfd.enabled:
+        leaves += bfd_leaves(plan, router)
     if plan.routing.open_firewall:
         rule_leaves, rule_anchors = _firewall_rules(plan, router)
         leaves += rule_leaves

@@ -1,0 +1,116 @@
+"""Self-healing paths on two real routers: network namespaces running FRR's zebra, ospfd and bfdd.
+
+Each path is capped at 100 Mbit/s in each direction, so the route's capacity is the number of paths
+in it times 100 Mbit/s. The default BFD profile (300 ms x 3) declares a silent path dead after 900 ms.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from components.bfd_failover import (
+    CONVERGE_TIMEOUT_SECONDS,
+    converged,
+    fail_and_heal,
+    failover_plan,
+    measure_instance_restart,
+    measure_remote_death,
+    missing_failover_requirements,
+    wait_until,
+)
+from components.frr_lab import FrrLab, frr_lab, route_next_hops
+from components.netns_lab import netns_lab
+
+pytestmark = [
+    pytest.mark.netns,
+    pytest.mark.skipif(bool(missing_failover_requirements()), reason="FRR lab: " + "; ".join(missing_failover_requirements())),
+]
+
+RATE_MBIT = 100
+# BFD's detection time plus the polling and route programming after it.
+FAILOVER_LIMIT_SECONDS = 1.0
+# While the path is dead a flow's retransmission timer keeps doubling, so its first retry after
+# failover comes up to about one failover time later, plus a report interval to see it.
+STALL_LIMIT_SECONDS = 2 * 0.9 + 1.0
+# Once failover is done no flow may hang: a congested rate cap alone costs a flow a retransmission
+# timeout or two now and then (half a second is common before any failure), while a flow stuck on
+# the dead path would receive nothing for the whole rest of the failure (3 s here).
+STALL_AFTER_FAILOVER_LIMIT_SECONDS = 1.25
+# Capacity during the failure against (K-1)/K of before, within measurement noise.
+CAPACITY_TOLERANCE = 0.95
+
+
+@pytest.fixture(scope="module")
+def frr() -> Iterator[FrrLab]:
+    with netns_lab(failover_plan(paths=4), rate_mbit=RATE_MBIT) as lab, frr_lab(lab) as running:
+        running.apply()
+        wait_until(lambda: converged(running), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        yield running
+
+
+@pytest.fixture
+def healthy(frr: FrrLab) -> FrrLab:
+    """The shared lab with every path in both routes and every BFD session up."""
+    wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    return frr
+
+
+def test_frr_routes_r2_floating_ip_over_all_four_paths_with_a_bfd_session_each(healthy: FrrLab) -> None:
+    assert route_next_hops(healthy.lab, "r1") == ("10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14")
+    assert {peer["peer"] for peer in healthy.bfd_peers("r1")} == {"10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14"}
+    assert healthy.lab.ping("r1")
+
+
+def test_an_instance_restart_costs_one_path_and_the_path_comes_back_by_itself(healthy: FrrLab) -> None:
+    result = measure_instance_restart(healthy, path_index=1)
+    print(f"\ninstance restart: {result}")
+    assert result.hops_while_down == ("10.14.0.6", "10.14.0.10", "10.14.0.14")
+    assert route_next_hops(healthy.lab, "r1") == ("10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14")
+
+
+def test_a_dead_remote_instance_costs_a_quarter_of_the_capacity_for_under_a_second(healthy: FrrLab) -> None:
+    result = measure_remote_death(healthy, path_index=2)
+    print("\n" + result.summary())
+    withdrawal = result.withdrawal
+    assert withdrawal.hops_during == {"r1": ("10.14.0.2", "10.14.0.10", "10.14.0.14"), "r2": ("10.14.0.1", "10.14.0.9", "10.14.0.13")}
+    assert withdrawal.failover_seconds < FAILOVER_LIMIT_SECONDS
+    assert result.capacity_kept >= CAPACITY_TOLERANCE * 3 / 4
+    assert result.longest_stall_seconds <= STALL_LIMIT_SECONDS
+    assert result.longest_stall_after_failover_seconds <= STALL_AFTER_FAILOVER_LIMIT_SECONDS
+    assert result.after_mbit >= CAPACITY_TOLERANCE * result.before_mbit
+
+
+def test_a_path_that_fails_one_way_leaves_both_routes_and_returns_when_it_heals(healthy: FrrLab) -> None:
+    # r2's packets on path 3 are lost: r1 stops hearing r2 and gives up after the detection time;
+    # r2 still hears r1 and learns from r1's BFD packets, which a down session sends once a second.
+    withdrawal = fail_and_heal(healthy, path_index=3, silent=("r2",))
+    print(f"\none-way failure: {withdrawal}")
+    assert withdrawal.withdrawn_seconds["r1"] < FAILOVER_LIMIT_SECONDS
+    assert withdrawal.withdrawn_seconds["r2"] < FAILOVER_LIMIT_SECONDS + 1.0
+    assert withdrawal.hops_during["r2"] == ("10.14.0.1", "10.14.0.5", "10.14.0.13")
+    assert route_next_hops(healthy.lab, "r2") == ("10.14.0.1", "10.14.0.5", "10.14.0.9", "10.14.0.13")
+
+
+def test_applying_again_changes_neither_the_route_nor_frr(healthy: FrrLab) -> None:
+    before = {router: (healthy.running_config(router), route_next_hops(healthy.lab, router)) for router in ("r1", "r2")}
+    healthy.apply()
+    assert {router: (healthy.running_config(router), route_next_hops(healthy.lab, router)) for router in ("r1", "r2")} == before
+
+
+def test_undo_removes_the_route_and_the_frr_block_and_keeps_the_rest_of_frr_conf() -> None:
+    plan = failover_plan(paths=2)
+    # Its own namespace names: the shared lab of the tests above may still exist.
+    with netns_lab(plan, prefix=f"ztu-{os.getpid()}") as lab, frr_lab(lab) as frr:
+        conf = frr.router_dir("r1") / "etc" / "frr.conf"
+        original = conf.read_text()
+        frr.apply()
+        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        assert "! zt-ecmp bfd begin" in conf.read_text()
+        frr.undo()
+        assert conf.read_text() == original
+        assert route_next_hops(lab, "r1") == ()
+        assert "router ospf" not in frr.running_config("r1")
+        assert frr.bfd_peers("r1") == []

@@ -10,6 +10,7 @@ from pathlib import Path
 from components.bench_netns import add_arguments as add_bench_arguments
 from components.config import ConfigError
 from components.offline import PROJECT_DIR
+from components.sweep import add_arguments as add_sweep_arguments
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -35,6 +36,18 @@ def _bench_netns(args: argparse.Namespace) -> int:
     return run_from_arguments(args)
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from components.sweep import run_from_arguments
+
+    return run_from_arguments(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from components.validate import run_from_arguments
+
+    return run_from_arguments(args.stack, args.project_dir)
+
+
 def _config_reference(args: argparse.Namespace) -> int:
     from components.config_reference import render_config_reference
 
@@ -57,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench-netns", help="ECMP scaling benchmark on a two-router lab in network namespaces (root, iperf3)")
     add_bench_arguments(bench)
     bench.set_defaults(handler=_bench_netns)
+    sweep = commands.add_parser("sweep", help="measure a lab at K = 1..N active paths with iperf3, restore K, then validate")
+    add_sweep_arguments(sweep)
+    sweep.set_defaults(handler=_sweep)
+    validate = commands.add_parser("validate", help="check a deployed lab over SSH: containers, ZeroTier, ECMP route, hashing, pings")
+    validate.add_argument("--stack", required=True, help="a deployed stack (plan and SSH keys are read through the Automation API)")
+    validate.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
+    validate.set_defaults(handler=_validate)
     reference = commands.add_parser("config-reference", help="print the configuration reference table that README.md embeds")
     reference.set_defaults(handler=_config_reference)
     return parser

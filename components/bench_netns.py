@@ -12,8 +12,6 @@ Run with ``python -m components.bench_netns --paths 8 --rate-mbit 100``; needs r
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 import signal
 import sys
@@ -23,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from types import FrameType
 
+from components.scaling_report import ScalingFigure, Series, csv_text, markdown_table, render_scaling_plot, scaling_figure, seed_series
 from components.seed_figures import SEED_MEASUREMENTS
 
 REFERENCE_FLOWS = 16  # the parallel streams of every published ECMP measurement
@@ -107,12 +106,10 @@ CSV_COLUMNS = (
 
 
 def render_csv(rows: Sequence[BenchRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            (
                 row.active_paths,
                 row.flows,
                 f"{row.rate_mbit:g}",
@@ -123,59 +120,62 @@ def render_csv(rows: Sequence[BenchRow]) -> str:
                 f"{row.predicted_coverage:.4f}",
                 f"{row.spread:.3f}",
                 " ".join(f"{count / 1e6:.1f}" for count in row.link_bytes),
-            ]
-        )
-    return out.getvalue()
+            )
+            for row in rows
+        ),
+    )
 
 
 def render_markdown(rows: Sequence[BenchRow]) -> str:
-    lines = [
-        "| K | flows | aggregate Mbit/s | K x R | efficiency | paths used | P(all used), computed | min/max per path | MB per path |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|:---|",
+    header = (
+        "K",
+        "flows",
+        "aggregate Mbit/s",
+        "K x R",
+        "efficiency",
+        "paths used",
+        "P(all used), computed",
+        "min/max per path",
+        "MB per path",
+    )
+    return markdown_table(
+        header,
+        "rrrrrrrrl",
+        (
+            (
+                row.active_paths,
+                row.flows,
+                f"{row.aggregate_mbit:.1f}",
+                f"{row.active_paths * row.rate_mbit:g}",
+                f"{row.efficiency:.3f}",
+                f"{row.links_used}/{row.active_paths}",
+                f"{row.predicted_coverage:.4f}",
+                f"{row.spread:.2f}",
+                " / ".join(f"{count / 1e6:.1f}" for count in row.link_bytes),
+            )
+            for row in rows
+        ),
+    )
+
+
+def bench_figure(rows: Sequence[BenchRow]) -> ScalingFigure:
+    """Aggregate per K beside the ideal, and the shape of the scaling beside the published ECMP results."""
+    rate = rows[0].rate_mbit
+    ks = sorted({row.active_paths for row in rows})
+    measured = [
+        Series.of(f"netns lab, {flows} flows", "measured", ((row.active_paths, row.aggregate_mbit) for row in rows if row.flows == flows))
+        for flows in sorted({row.flows for row in rows})
     ]
-    for row in rows:
-        per_path = " / ".join(f"{count / 1e6:.1f}" for count in row.link_bytes)
-        lines.append(
-            f"| {row.active_paths} | {row.flows} | {row.aggregate_mbit:.1f} | {row.active_paths * row.rate_mbit:g} | "
-            f"{row.efficiency:.3f} | {row.links_used}/{row.active_paths} | {row.predicted_coverage:.4f} | {row.spread:.2f} | {per_path} |"
-        )
-    return "\n".join(lines) + "\n"
+    return scaling_figure(
+        unit="Mbit/s",
+        measured=measured,
+        ideal=Series.of(f"ideal: K x {rate:g} Mbit/s", "ideal", ((k, k * rate) for k in ks)),
+        references=[seed_series(seed) for seed in SEED_MEASUREMENTS.values()],
+    )
 
 
 def render_plot(rows: Sequence[BenchRow], path: Path) -> None:
-    """Aggregate per K beside the ideal, and the shape of the scaling beside the published ECMP results."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    flow_counts = sorted({row.flows for row in rows})
-    figure, (absolute, shape) = plt.subplots(1, 2, figsize=(12, 4.8))
-    rate = rows[0].rate_mbit
-    ks = sorted({row.active_paths for row in rows})
-    absolute.plot(ks, [k * rate for k in ks], "k--", label=f"ideal: K x {rate:g} Mbit/s")
-    for flows in flow_counts:
-        ours = sorted((row.active_paths, row.aggregate_mbit) for row in rows if row.flows == flows)
-        absolute.plot([k for k, _ in ours], [mbit for _, mbit in ours], "o-", label=f"netns lab, {flows} flows")
-        base = dict(ours).get(1)
-        if base:
-            shape.plot([k for k, _ in ours], [mbit / base for _, mbit in ours], "o-", label=f"netns lab, {flows} flows")
-    for seed in SEED_MEASUREMENTS.values():
-        measured = sorted(seed.ecmp_gbps.items())
-        first = seed.ecmp_gbps[1]
-        shape.plot(
-            [k for k, _ in measured], [gbps / first for _, gbps in measured], "s:", label=f"{seed.hardware.split(' (')[0]} (published)"
-        )
-    shape.plot(ks, ks, "k--", label="linear")
-    absolute.set(title="Aggregate between the floating IPs", xlabel="active paths K", ylabel="Mbit/s (iperf3, received)")
-    shape.set(title="Scaling shape: aggregate(K) / aggregate(1)", xlabel="active paths K", ylabel="times one path")
-    for axes in (absolute, shape):
-        axes.set_xticks(ks)
-        axes.grid(alpha=0.3)
-        axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    render_scaling_plot(bench_figure(rows), path)
 
 
 def run_benchmark(

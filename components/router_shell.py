@@ -51,6 +51,11 @@ class RouterShell(Protocol):
         """Why this router has no ZeroTier containers to inspect (None on a real lab router)."""
         ...
 
+    @property
+    def underlay_absent(self) -> str | None:
+        """Why this router has no physical underlay to inspect (None on a real lab router)."""
+        ...
+
     def run(self, command: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CommandOutput: ...
 
     def start(self, command: str) -> subprocess.Popen[str]:
@@ -87,6 +92,7 @@ class NetnsShell:
     router: str
     namespace: str
     zerotier_absent: str | None = "no ZeroTier here: the paths are veth pairs in a network-namespace lab"
+    underlay_absent: str | None = "no underlay here: the paths are veth pairs inside one host"
 
     def argv(self, command: str) -> list[str]:
         return ["ip", "netns", "exec", self.namespace, "sh", "-c", command]
@@ -106,6 +112,7 @@ class SshShell:
     target: SshTarget
     identity_file: Path | None = None
     zerotier_absent: str | None = None
+    underlay_absent: str | None = None
 
     def argv(self, command: str) -> list[str]:
         identity = ["-i", str(self.identity_file), "-o", "IdentitiesOnly=yes"] if self.identity_file else []

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from components.plan import LabPlan, PathEnd, PathPlan, RouterPlan
 from components.renderers.vyos import OP_MODE, vyos_container_name
 from components.router_shell import CommandOutput, RouterShell
+from components.underlay_checks import underlay_checks
 from components.zerotier_instance import ZEROTIER_HOME, container_name
 
 Status = Literal["pass", "fail", "n/a"]
@@ -36,6 +37,8 @@ class RouterScope:
     router: RouterPlan
     # Why there are no ZeroTier containers to inspect on this router (None on a real lab).
     zerotier_absent: str | None = None
+    # Why there is no physical underlay to inspect (None on a real lab).
+    underlay_absent: str | None = None
 
     def active_paths(self) -> tuple[PathPlan, ...]:
         return tuple(path for path in self.plan.paths if path.active)
@@ -337,6 +340,80 @@ def _floating_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResu
     return [_result(scope, FLOATING_PEER, subject, "pass" if output.ok else "fail", _ping_summary(output))]
 
 
+# -- BFD sessions ------------------------------------------------------------------------------
+
+BFD = "bfd session"
+BFD_PEERS_COMMAND = "vtysh -c 'show bfd peers json'"
+
+
+def _bfd_tracked(scope: RouterScope) -> str | None:
+    """Why this router's next-hops are not BFD-tracked, or None when they are."""
+    if not scope.plan.routing.bfd.enabled:
+        return "BFD is off (routing.bfd.enabled)"
+    if scope.router.flavor == "linux" and scope.plan.routing.linux_routes != "frr":
+        return "iproute2 routes are not tracked (routing.linuxRoutes)"
+    return None
+
+
+def _bfd_commands(scope: RouterScope) -> list[str]:
+    return [] if _bfd_tracked(scope) else [BFD_PEERS_COMMAND]
+
+
+def _bfd_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
+    if (untracked := _bfd_tracked(scope)) is not None:
+        return [_result(scope, BFD, f"paths 1-{scope.plan.path_count}", "n/a", untracked)]
+    output = observed[BFD_PEERS_COMMAND]
+    listed = _json(output) if output.ok else None
+    if not isinstance(listed, list):
+        return [_result(scope, BFD, "all paths", "fail", f"cannot read BFD peers: {output.why() if not output.ok else 'not JSON'}")]
+    peers = {str(peer.get("peer")): peer for peer in listed if isinstance(peer, dict)}
+    # FRR on Linux only peers over active paths (one OSPF adjacency each); VyOS peers on every built path.
+    peered_inactive = scope.router.flavor == "vyos"
+    results = []
+    for path in scope.plan.paths:
+        end = path.end(scope.router.name)
+        subject = f"path {path.index} {end.peer_address}"
+        peer = peers.get(str(end.peer_address))
+        status = str(peer.get("status", "unknown")) if peer else None
+        if not path.active and (peer is None or status != "up"):
+            shown = "not peered" if peer is None else f"session {status}"
+            state: Status = "fail" if peered_inactive and peer is None else "n/a"
+            results.append(_result(scope, BFD, subject, state, f"inactive path: {shown}"))
+        elif peer is None:
+            results.append(_result(scope, BFD, subject, "fail", "no BFD session with the path's peer"))
+        elif status == "up":
+            results.append(_result(scope, BFD, subject, "pass", f"up on {peer.get('interface', end.interface)}"))
+        else:
+            why = f"session {status}, diagnostic {peer.get('diagnostic', '?')}: the next-hop is withdrawn"
+            results.append(_result(scope, BFD, subject, "fail", why))
+    return results
+
+
+# -- underlay ----------------------------------------------------------------------------------
+
+UNDERLAY = "underlay link"
+
+
+def _underlay_commands(scope: RouterScope) -> list[str]:
+    if scope.underlay_absent:
+        return []
+    interface = scope.router.underlay_interface
+    return [shlex.join(["ethtool", interface]), shlex.join(["ip", "-j", "link", "show", "dev", interface])]
+
+
+def _underlay_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
+    if scope.underlay_absent:
+        return [_result(scope, UNDERLAY, scope.router.underlay_interface, "n/a", scope.underlay_absent)]
+    ethtool, link = (observed[command] for command in _underlay_commands(scope))
+    if not ethtool.ok:
+        return [_result(scope, UNDERLAY, scope.router.underlay_interface, "fail", f"ethtool: {ethtool.why()}")]
+    prefix = f"{scope.router.name} underlay "
+    return [
+        _result(scope, UNDERLAY, check.name.removeprefix(prefix), "pass" if check.ok else "fail", check.detail)
+        for check in underlay_checks(scope.plan, scope.router.name, ethtool.stdout, link.stdout if link.ok else "[]")
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
     Check(CONTAINERS, _container_commands, _containers_evaluate),
     Check(ZEROTIER, _zerotier_commands, _zerotier_evaluate),
@@ -345,6 +422,8 @@ CHECKS: tuple[Check, ...] = (
     Check(HASHING, lambda scope: [HASH_POLICY_COMMAND], _hashing_evaluate),
     Check(PATH_PEER, _path_peer_commands, _path_peer_evaluate),
     Check(FLOATING_PEER, lambda scope: [_floating_command(scope)], _floating_evaluate),
+    Check(BFD, _bfd_commands, _bfd_evaluate),
+    Check(UNDERLAY, _underlay_commands, _underlay_evaluate),
 )
 
 
@@ -366,7 +445,9 @@ def observe(shell: RouterShell, commands: Sequence[str]) -> dict[str, CommandOut
 
 def validate_lab(plan: LabPlan, shells: Mapping[str, RouterShell], checks: Sequence[Check] = CHECKS) -> list[CheckResult]:
     """Run every check on both routers (the routers in parallel); results in router, then check order."""
-    scopes = [RouterScope(plan, router, shells[router.name].zerotier_absent) for router in plan.routers]
+    scopes = [
+        RouterScope(plan, router, shells[router.name].zerotier_absent, shells[router.name].underlay_absent) for router in plan.routers
+    ]
     with ThreadPoolExecutor(max_workers=len(scopes)) as pool:
         observations = list(pool.map(lambda scope: observe(shells[scope.router.name], commands_for(scope, checks)), scopes))
     return [result for scope, observed in zip(scopes, observations, strict=True) for result in evaluate(scope, observed, checks)]

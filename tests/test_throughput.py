@@ -99,6 +99,7 @@ class LocalShell:
 
     router: str
     zerotier_absent: str | None = "local"
+    underlay_absent: str | None = "local"
 
     def run(self, command: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CommandOutput:
         done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=timeout, check=False)

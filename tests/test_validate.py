@@ -24,12 +24,16 @@ from components.validate import (
 )
 from tests.lab_settings import lab_plan, stack_settings
 from tests.validate_recordings import (
+    ALL_BFD_UP,
     ALL_HOPS,
     DOCKER_INSPECT_EXITED,
     DOCKER_INSPECT_RUNNING,
+    ETHTOOL_ETH2,
+    IP_LINK_ETH2,
     SHOW_CONTAINER,
     SHOW_CONTAINER_ONE_EXITED,
     RecordedShell,
+    bfd_peers,
     cli,
     healthy_r1,
     links,
@@ -72,6 +76,9 @@ def test_commands_run_on_a_vyos_router_in_check_order() -> None:
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.10",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.14",
         "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
+        "vtysh -c 'show bfd peers json'",
+        "ethtool eth2",
+        "ip -j link show dev eth2",
     ]
 
 
@@ -82,7 +89,8 @@ def test_a_healthy_router_passes_every_check() -> None:
         ("ecmp route", "10.0.55.2/32"),
         ("floating peer answers", "10.0.55.1 -> 10.0.55.2"),
     ]
-    assert len(results) == 4 + 4 + 4 + 1 + 1 + 4 + 1
+    # containers, zerotier, links, route, hashing, path pings, floating ping, BFD per path, underlay
+    assert len(results) == 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
 
 
 def test_show_container_is_read_by_column() -> None:
@@ -340,3 +348,51 @@ def test_every_command_is_one_shell_line_without_secrets(runtime: str) -> None:
         for command in commands_for(RouterScope(plan, router)):
             assert "\n" not in command
             assert "secret" not in command.lower()
+
+
+def test_a_bfd_session_down_fails_its_path_saying_the_next_hop_is_withdrawn() -> None:
+    answers = healthy_r1()
+    peers = [(gateway, interface, "down" if gateway == "10.14.0.6" else "up") for gateway, interface, _ in ALL_BFD_UP]
+    answers["vtysh -c 'show bfd peers json'"] = CommandOutput(0, bfd_peers(*peers))
+    assert failures(answers) == [
+        ("bfd session", "path 2 10.14.0.6", "session down, diagnostic control detection time expired: the next-hop is withdrawn")
+    ]
+
+
+def test_a_path_without_a_bfd_session_fails() -> None:
+    answers = healthy_r1()
+    answers["vtysh -c 'show bfd peers json'"] = CommandOutput(0, bfd_peers(*ALL_BFD_UP[:3]))
+    assert failures(answers) == [("bfd session", "path 4 10.14.0.14", "no BFD session with the path's peer")]
+
+
+def test_an_inactive_paths_bfd_session_is_reported_but_does_not_fail() -> None:
+    plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
+    results = evaluate(r1_scope(plan), {**healthy_r1(), "vtysh -c 'show bfd peers json'": CommandOutput(0, bfd_peers(*ALL_BFD_UP))})
+    bfd = [(result.subject, result.status, result.detail) for result in results if result.check == "bfd session"]
+    assert bfd[3] == ("path 4 10.14.0.14", "pass", "up on ztecmp4")
+
+
+def test_bfd_is_not_applicable_when_the_stack_turns_it_off() -> None:
+    plan = plan_with_runtime("vyos", routing={"bfd": {"enabled": False}})
+    assert "vtysh -c 'show bfd peers json'" not in commands_for(r1_scope(plan))
+    results = [result for result in evaluate(r1_scope(plan), healthy_r1()) if result.check == "bfd session"]
+    assert [(result.status, result.detail) for result in results] == [("n/a", "BFD is off (routing.bfd.enabled)")]
+
+
+def test_a_link_negotiated_below_the_planned_speed_fails() -> None:
+    answers = healthy_r1()
+    answers["ethtool eth2"] = CommandOutput(0, ETHTOOL_ETH2.replace("Speed: 2500Mb/s", "Speed: 1000Mb/s"))
+    assert failures(answers) == [("underlay link", "eth2 speed", "negotiated 1000Mb/s, planned 2500Mb/s (2.5G)")]
+
+
+def test_an_underlay_mtu_other_than_planned_fails() -> None:
+    answers = healthy_r1()
+    answers["ip -j link show dev eth2"] = CommandOutput(0, IP_LINK_ETH2.replace('"mtu":9000', '"mtu":1500'))
+    assert failures(answers) == [("underlay link", "eth2 mtu", "1500, planned 9000")]
+
+
+def test_routers_without_an_underlay_get_not_applicable() -> None:
+    scope = RouterScope(VYOS, VYOS.router("r1"), underlay_absent="no underlay here")
+    assert not any(command.startswith("ethtool") for command in commands_for(scope))
+    underlay = [result for result in evaluate(scope, healthy_r1()) if result.check == "underlay link"]
+    assert [(result.status, result.detail) for result in underlay] == [("n/a", "no underlay here")]

@@ -6,6 +6,7 @@ Tests copy ``healthy_r1()`` and break one answer at a time.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -167,6 +168,65 @@ def ping(address: str, source: str | None = None) -> str:
     return f"ping -n -q -c 2 -i 0.2 -W 1 {f'-I {source} ' if source else ''}{address}"
 
 
+def bfd_peers(*peers: tuple[str, str, str]) -> str:
+    """``show bfd peers json`` as FRR prints it: (peer, interface, status) per session."""
+    sessions = []
+    for number, (peer, interface, status) in enumerate(peers, start=1):
+        local = str(ipaddress.IPv4Address(peer) - 1)
+        sessions.append(
+            {
+                "multihop": False,
+                "peer": peer,
+                "local": local,
+                "vrf": "default",
+                "interface": interface,
+                "id": 172809470 + number,
+                "remote-id": 172809480 + number if status == "up" else 0,
+                "passive-mode": False,
+                "status": status,
+                "uptime": 4620 if status == "up" else 0,
+                "diagnostic": "ok" if status == "up" else "control detection time expired",
+                "remote-diagnostic": "ok",
+                "receive-interval": 300,
+                "transmit-interval": 300,
+                "echo-receive-interval": 50,
+                "echo-transmit-interval": 0,
+                "detect-multiplier": 3,
+            }
+        )
+    return json.dumps(sessions, indent=2)
+
+
+ALL_BFD_UP = tuple(
+    (gateway, interface, "up")
+    for gateway, interface in (("10.14.0.2", "ztecmp1"), ("10.14.0.6", "ztecmp2"), ("10.14.0.10", "ztecmp3"), ("10.14.0.14", "ztecmp4"))
+)
+
+ETHTOOL_ETH2 = """\
+Settings for eth2:
+\tSupported ports: [ TP MII ]
+\tSupported link modes:   10baseT/Half 10baseT/Full
+\t                        100baseT/Half 100baseT/Full
+\t                        1000baseT/Full
+\t                        2500baseT/Full
+\tSupports auto-negotiation: Yes
+\tAdvertised auto-negotiation: Yes
+\tSpeed: 2500Mb/s
+\tDuplex: Full
+\tAuto-negotiation: on
+\tPort: MII
+\tPHYAD: 32
+\tTransceiver: internal
+\tLink detected: yes
+"""
+
+IP_LINK_ETH2 = """\
+[{"ifindex":3,"ifname":"eth2","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":9000,"qdisc":"fq_codel",\
+"operstate":"UP","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"ether",\
+"address":"00:e0:4c:68:01:23","broadcast":"ff:ff:ff:ff:ff:ff"}]
+"""
+
+
 def healthy_r1() -> dict[str, CommandOutput]:
     answers = {"/opt/vyatta/bin/vyatta-op-cmd-wrapper show container": CommandOutput(0, SHOW_CONTAINER)}
     for path in range(1, 5):
@@ -178,6 +238,9 @@ def healthy_r1() -> dict[str, CommandOutput]:
     for gateway, _ in ALL_HOPS:
         answers[ping(gateway)] = ping_ok(gateway)
     answers[ping("10.0.55.2", "10.0.55.1")] = ping_ok("10.0.55.2")
+    answers["vtysh -c 'show bfd peers json'"] = CommandOutput(0, bfd_peers(*ALL_BFD_UP))
+    answers["ethtool eth2"] = CommandOutput(0, ETHTOOL_ETH2)
+    answers["ip -j link show dev eth2"] = CommandOutput(0, IP_LINK_ETH2)
     return answers
 
 
@@ -222,6 +285,7 @@ class RecordedShell:
     router: str
     answers: Mapping[str, CommandOutput]
     zerotier_absent: str | None = None
+    underlay_absent: str | None = None
     asked: list[str] = field(default_factory=list)
 
     def run(self, command: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CommandOutput:

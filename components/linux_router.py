@@ -11,6 +11,7 @@ from pulumi_command import remote
 from components.plan import LabPlan
 from components.renderers.frr import DEFAULT_FRR_PATHS, FrrHostPaths, render_frr_apply, render_frr_undo
 from components.renderers.linux import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
+from components.router_connection import RouterConnection
 
 SCRIPT_MARKER = "ZT_ECMP_SCRIPT"
 
@@ -45,12 +46,7 @@ def routing_scripts(
 class LinuxRouterArgs:
     plan: LabPlan
     router: str
-    host: str
-    port: int
-    user: str
-    # None: authenticate with the operator's ssh-agent.
-    private_key: pulumi.Output[str] | None = None
-    host_key: str | None = None
+    connection: RouterConnection
     host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS
     frr_paths: FrrHostPaths = DEFAULT_FRR_PATHS
     # What must exist before the route can (the ZeroTier instances behind the path interfaces).
@@ -67,15 +63,10 @@ class LinuxRouterArgs:
         depends_on: Sequence[pulumi.Resource] = (),
     ) -> LinuxRouterArgs:
         """The router's SSH target as the plan has it; ``private_key`` None when it authenticates with the agent."""
-        ssh = plan.router(router).ssh
         return cls(
             plan=plan,
             router=router,
-            host=ssh.host,
-            port=ssh.port,
-            user=ssh.user,
-            private_key=private_key,
-            host_key=ssh.host_key,
+            connection=RouterConnection.from_plan(plan, router, private_key),
             host_paths=host_paths,
             depends_on=depends_on,
         )
@@ -89,14 +80,9 @@ class LinuxRouter(pulumi.ComponentResource):
     def __init__(self, name: str, args: LinuxRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:LinuxRouter", name, None, opts)
         apply_scripts, undo_scripts = routing_scripts(args.plan, args.router, args.host_paths, args.frr_paths)
-        apply, undo = remote_commands(apply_scripts, args.user), remote_commands(undo_scripts, args.user)
-        connection = remote.ConnectionArgs(
-            host=args.host,
-            port=args.port,
-            user=args.user,
-            private_key=pulumi.Output.secret(args.private_key) if args.private_key is not None else None,
-            host_key=args.host_key,
-        )
+        user = args.connection.ssh.user
+        apply, undo = remote_commands(apply_scripts, user), remote_commands(undo_scripts, user)
+        connection = args.connection.connection_args()
         # One command per router carries every write to it, so writes to one router never overlap.
         self.routing = remote.Command(
             f"{name}-routing",

@@ -27,6 +27,7 @@ from components.renderers.vyos import (
     vyos_container_name,
 )
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
+from components.router_connection import RouterConnection
 from components.zerotier_path import InstanceIdentity
 
 
@@ -34,12 +35,7 @@ from components.zerotier_path import InstanceIdentity
 class VyosRouterArgs:
     plan: LabPlan
     router: str
-    host: str
-    port: int
-    user: str
-    # None: the operator's ssh-agent (SSH_AUTH_SOCK).
-    private_key: pulumi.Output[str] | None
-    host_key: str | None
+    connection: RouterConnection
     # Runtime "vyos" only: per path index, the network the container joins and the identity it uses
     # (None: the instance generates its own at first start).
     network_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
@@ -54,15 +50,10 @@ class VyosRouterArgs:
         network_ids: Mapping[int, pulumi.Input[str]] | None = None,
         identities: Mapping[int, InstanceIdentity | None] | None = None,
     ) -> VyosRouterArgs:
-        ssh = plan.router(router).ssh
         return cls(
             plan=plan,
             router=router,
-            host=ssh.host,
-            port=ssh.port,
-            user=ssh.user,
-            private_key=private_key,
-            host_key=ssh.host_key,
+            connection=RouterConnection.from_plan(plan, router, private_key),
             network_ids=dict(network_ids or {}),
             identities=dict(identities or {}),
         )
@@ -92,13 +83,7 @@ class VyosRouter(pulumi.ComponentResource):
     def __init__(self, name: str, args: VyosRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:VyosRouter", name, None, opts)
         plan, router = args.plan, args.plan.router(args.router)
-        self._connection = remote.ConnectionArgs(
-            host=args.host,
-            port=float(args.port),
-            user=args.user,
-            private_key=pulumi.Output.secret(args.private_key) if args.private_key is not None else None,
-            host_key=args.host_key,
-        )
+        self._connection = args.connection.connection_args()
         self._last: pulumi.Resource | None = None
 
         if router.runtime == "vyos":

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from components.plan import LabPlan, RouterPlan
 from components.renderers.linux import SAFE_PATH, floating_interface
+from components.renderers.shell_transaction import rollback_on_failure
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 OSPF_AREA = "0"
@@ -198,21 +199,14 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
             *_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
             'cp -p "$conf" "$run_dir/frr.conf.before"',
             '[ ! -f "$daemons" ] || cp -p "$daemons" "$run_dir/daemons.before"',
-            "finish() {",
-            "  status=$?",
-            "  trap - EXIT INT TERM HUP",
-            '  if [ "$status" -ne 0 ]; then',
-            '    echo "zt-ecmp: FRR apply failed (exit $status); restoring frr.conf from before this run" >&2',
-            "    set +e",
-            '    write_conf "$run_dir/frr.conf.before"',
-            '    [ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
-            "    reload_frr",
-            "  fi",
-            '  rm -rf "$run_dir"',
-            '  exit "$status"',
-            "}",
-            "trap finish EXIT",
-            "trap 'exit 130' INT TERM HUP",
+            *rollback_on_failure(
+                "FRR apply",
+                [
+                    'write_conf "$run_dir/frr.conf.before"',
+                    '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
+                    "reload_frr",
+                ],
+            ),
             'mkdir -p "$state_dir"',
             *_service_daemon_lines(plan, paths),
             'without_block > "$run_dir/frr.conf"',

@@ -23,6 +23,7 @@ from components.renderers.linux_underlay import (
     underlay_shell_functions,
     underlay_tune_functions,
 )
+from components.renderers.shell_transaction import rollback_on_failure
 
 HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
 # 1 = layer-4 hashing (addresses, protocol and ports), what VyOS's `system ip multipath layer4-hashing` sets.
@@ -311,21 +312,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             '[ -d "$state_dir/previous" ] || first_apply=yes',
             'snapshot "$run_dir/before"',
             *backup_lines,
-            "finish() {",
-            "  status=$?",
-            "  trap - EXIT INT TERM HUP",
-            '  if [ "$status" -ne 0 ]; then',
-            '    echo "zt-ecmp: apply failed (exit $status); restoring the state from before this run" >&2',
-            "    set +e",
-            '    restore "$run_dir/before"',
-            "    restore_files",
-            '    [ "$first_apply" = no ] || rm -rf "$state_dir"',
-            "  fi",
-            '  rm -rf "$run_dir"',
-            '  exit "$status"',
-            "}",
-            "trap finish EXIT",
-            "trap 'exit 130' INT TERM HUP",
+            *rollback_on_failure("apply", ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"']),
             "",
             "# What undo restores is the state before the first apply, never an intermediate one.",
             'if [ "$first_apply" = yes ]; then',

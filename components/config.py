@@ -466,6 +466,12 @@ class LabConfig(_Model):
         first, second = self.routers
         if first.name == second.name:
             problems.append(f"routers[1].name: {second.name!r} is also routers[0].name; router names must differ")
+        for position, router in enumerate(self.routers):
+            if router.runtime == "vyos" and router.flavor != "vyos":
+                problems.append(
+                    f"routers[{position}].runtime: 'vyos' runs the instances as VyOS containers, which needs flavor 'vyos'; "
+                    "use runtime 'docker' on a Linux router"
+                )
         if (first.ssh.host, first.ssh.port) == (second.ssh.host, second.ssh.port):
             problems.append(f"routers[1].ssh.host: {second.ssh.host!r} is also routers[0].ssh.host; each router needs its own host")
         logical = self.hardware.logical_cpus

@@ -74,6 +74,7 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
     ("unpinned image tag", _zerotier(image="zerotier/zerotier:latest"), "zerotier.image", "pinned"),
     ("unknown flavor", _router(0, flavor="junos"), "routers[0].flavor", "'vyos' or 'linux'"),
     ("unknown runtime", _router(0, runtime="podman"), "routers[0].runtime", "'docker' or 'vyos'"),
+    ("VyOS containers on a Linux router", _router(0, flavor="linux", runtime="vyos"), "routers[0].runtime", "needs flavor 'vyos'"),
     ("malformed network id", _zerotier(networks=["abc", "def", "ghi", "jkl"]), "zerotier.networks", "16 lowercase hex"),
     ("malformed host key", _ssh(0, hostKey="not a key"), "routers[0].ssh.hostKey", "ssh-keyscan"),
     ("one router only", lambda s: s["routers"].pop(), "routers", "exactly two routers"),

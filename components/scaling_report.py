@@ -76,7 +76,8 @@ def scaling_figure(
     ks = tuple(sorted({k for series in measured for k, _ in series.points}))
     absolute = [*([ideal] if ideal else []), *measured, *(references if references_on_absolute else [])]
     shape = [relative for series in (*measured, *references) if (relative := series.relative_to_one_path())]
-    shape.append(Series.of("linear", "linear", ((k, float(k)) for k in ks)))
+    drawn = sorted({k for series in shape for k, _ in series.points} | set(ks))
+    shape.append(Series.of("linear", "linear", ((k, float(k)) for k in drawn)))
     return ScalingFigure(unit=unit, ks=ks, absolute=tuple(absolute), shape=tuple(shape))
 
 
@@ -91,7 +92,8 @@ def render_scaling_plot(figure: ScalingFigure, path: Path) -> None:
     for axes, lines in ((absolute, figure.absolute), (shape, figure.shape)):
         for series in lines:
             axes.plot([k for k, _ in series.points], [value for _, value in series.points], _STYLES[series.kind], label=series.label)
-        axes.set_xticks(figure.ks)
+        # The published sweeps may reach further than ours (8 paths on the MS-01): tick every K drawn.
+        axes.set_xticks(sorted({k for series in lines for k, _ in series.points} | set(figure.ks)))
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
     absolute.set(title="Aggregate between the floating IPs", xlabel="active paths K", ylabel=f"{figure.unit} (iperf3, received)")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from unittest import mock
 
+import pytest
 from pulumi.runtime import MockResourceArgs
 
 from components.offline import LabMocks, SecretValue
@@ -201,3 +203,14 @@ def test_bring_your_own_networks_creates_no_zerotier_resource() -> None:
     container = run.named(CONTAINER, "r1-path2")
     assert container.inputs["command"] == ["8056c2e21c000002"]
     assert "identity.secret" not in json.dumps(plain(container.inputs["uploads"]))
+
+
+def test_the_stand_in_sdk_refuses_a_real_deployment_naming_pulumi_install() -> None:
+    import pulumi_zerotier
+    from pulumi_zerotier import _standin
+
+    with (
+        mock.patch.object(_standin, "get_monitor", return_value=object()),
+        pytest.raises(pulumi_zerotier.GeneratedSdkRequired, match="pulumi install"),
+    ):
+        pulumi_zerotier.Identity("path1-r1")

@@ -5,12 +5,14 @@ from pulumi_zerotier._inputs import (
     NetworkAssignmentPoolArgs,
     NetworkRouteArgs,
 )
+from pulumi_zerotier._standin import GeneratedSdkRequired
 from pulumi_zerotier.identity import Identity
 from pulumi_zerotier.member import Member, MemberArgs
 from pulumi_zerotier.network import Network, NetworkArgs
 from pulumi_zerotier.provider import Provider
 
 __all__ = [
+    "GeneratedSdkRequired",
     "Identity",
     "Member",
     "MemberArgs",

@@ -4,6 +4,8 @@ from typing import Optional
 
 import pulumi
 
+from pulumi_zerotier._standin import require_mocks
+
 
 @pulumi.input_type
 class _IdentityState:
@@ -28,6 +30,7 @@ class Identity(pulumi.CustomResource):
         props.__dict__["public_key"] = None
         props.__dict__["private_key"] = None
         secret = pulumi.ResourceOptions(additional_secret_outputs=["privateKey"])
+        require_mocks("zerotier:index/identity:Identity")
         super().__init__("zerotier:index/identity:Identity", resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
 
     @property

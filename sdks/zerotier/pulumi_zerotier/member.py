@@ -5,6 +5,8 @@ from typing import Optional
 
 import pulumi
 
+from pulumi_zerotier._standin import require_mocks
+
 
 @pulumi.input_type
 class MemberArgs:
@@ -85,4 +87,5 @@ class Member(pulumi.CustomResource):
     """Authorization and fixed addresses of one node on one network."""
 
     def __init__(self, resource_name: str, args: MemberArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        require_mocks("zerotier:index/member:Member")
         super().__init__("zerotier:index/member:Member", resource_name, args, opts)

@@ -5,6 +5,8 @@ from typing import Optional
 
 import pulumi
 
+from pulumi_zerotier._standin import require_mocks
+
 from pulumi_zerotier._inputs import NetworkAssignIpv4Args, NetworkAssignmentPoolArgs, NetworkRouteArgs
 
 
@@ -87,6 +89,7 @@ class Network(pulumi.CustomResource):
     """A ZeroTier network managed through ZeroTier Central (or a compatible controller)."""
 
     def __init__(self, resource_name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        require_mocks("zerotier:index/network:Network")
         super().__init__("zerotier:index/network:Network", resource_name, args, opts)
 
     @property

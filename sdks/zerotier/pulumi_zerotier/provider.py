@@ -4,6 +4,8 @@ from typing import Optional
 
 import pulumi
 
+from pulumi_zerotier._standin import require_mocks
+
 
 class Provider(pulumi.ProviderResource):
     """Explicit ZeroTier provider; without one, the default provider reads the `zerotier:` settings."""
@@ -19,4 +21,5 @@ class Provider(pulumi.ProviderResource):
             "zerotierCentralToken": pulumi.Output.secret(zerotier_central_token) if zerotier_central_token is not None else None,
             "zerotierCentralUrl": zerotier_central_url,
         }
+        require_mocks("pulumi:providers:zerotier")
         super().__init__("zerotier", resource_name, props, opts)

@@ -21,8 +21,8 @@ from fractions import Fraction
 from pathlib import Path
 from types import FrameType
 
-from components.scaling_report import ScalingFigure, Series, csv_text, markdown_table, render_scaling_plot, scaling_figure, seed_series
-from components.seed_figures import SEED_MEASUREMENTS
+from components.published_figures import PUBLISHED_MEASUREMENTS
+from components.scaling_report import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
 
 REFERENCE_FLOWS = 16  # the parallel streams of every published ECMP measurement
 COVERAGE_TARGET = 0.99
@@ -170,7 +170,7 @@ def bench_figure(rows: Sequence[BenchRow]) -> ScalingFigure:
         unit="Mbit/s",
         measured=measured,
         ideal=Series.of(f"ideal: K x {rate:g} Mbit/s", "ideal", ((k, k * rate) for k in ks)),
-        references=[seed_series(seed) for seed in SEED_MEASUREMENTS.values()],
+        references=[published_series(reference) for reference in PUBLISHED_MEASUREMENTS.values()],
     )
 
 

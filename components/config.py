@@ -305,7 +305,9 @@ class HardwareConfig(_Model):
     efficiency_cores: int = Field(default=0, ge=0, le=512, description="Efficiency cores.")
     threads_per_performance_core: int = Field(default=1, ge=1, le=2, description="2 where performance cores have SMT.")
     instance_gbps: float = Field(gt=0, description="Estimated throughput of one ZeroTier instance on one core, Gbit/s.")
-    seed_reference: Literal["gk41", "ms01"] | None = Field(default=None, description="Which published measurements to show beside ours.")
+    published_reference: Literal["gk41", "ms01"] | None = Field(
+        default=None, description="Which published measurements to show beside ours."
+    )
     nic: NicConfig | None = Field(default=None, description="What the underlay NIC can do; the underlay settings are checked against it.")
 
     @property

@@ -160,7 +160,7 @@ class LabPlan:
     project: str
     stack: str
     hardware_model: str
-    seed_reference: str | None
+    published_reference: str | None
     transit_supernet: ipaddress.IPv4Network
     zerotier: ZeroTierSettings
     routing: RoutingSettings
@@ -313,7 +313,7 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
         project=project,
         stack=stack,
         hardware_model=config.hardware.model,
-        seed_reference=config.hardware.seed_reference,
+        published_reference=config.hardware.published_reference,
         transit_supernet=config.addressing.transit_supernet,
         zerotier=ZeroTierSettings(
             image=zt.image,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from components.seed_figures import SeedMeasurements
+from components.published_figures import PublishedMeasurements
 
 SeriesKind = Literal["measured", "ideal", "reference", "linear"]
 FIGURE_INCHES = (12.0, 4.8)
@@ -54,13 +54,13 @@ class ScalingFigure:
     shape: tuple[Series, ...]
 
 
-def seed_label(seed: SeedMeasurements) -> str:
-    return f"{seed.hardware.split(' (')[0]} (published)"
+def published_label(reference: PublishedMeasurements) -> str:
+    return f"{reference.hardware.split(' (')[0]} (published)"
 
 
-def seed_series(seed: SeedMeasurements, per_gbps: float = 1.0) -> Series:
+def published_series(reference: PublishedMeasurements, per_gbps: float = 1.0) -> Series:
     """A published ECMP sweep as a reference line, in units of ``per_gbps`` per Gbit/s."""
-    return Series.of(seed_label(seed), "reference", ((k, gbps * per_gbps) for k, gbps in seed.ecmp_gbps.items()))
+    return Series.of(published_label(reference), "reference", ((k, gbps * per_gbps) for k, gbps in reference.ecmp_gbps.items()))
 
 
 def scaling_figure(

@@ -20,18 +20,18 @@ from types import FrameType
 from typing import Any, Protocol
 
 from components.plan import LabPlan
+from components.published_figures import PUBLISHED_MEASUREMENTS, PublishedMeasurements
 from components.router_shell import RouterShell
 from components.scaling_report import (
     ScalingFigure,
     Series,
     csv_text,
     markdown_table,
+    published_label,
+    published_series,
     render_scaling_plot,
     scaling_figure,
-    seed_label,
-    seed_series,
 )
-from components.seed_figures import SEED_MEASUREMENTS, SeedMeasurements
 from components.throughput import IPERF_PORT, IperfReport, measure_iperf3
 
 REFERENCE_FLOWS = 16  # the parallel streams of every published ECMP measurement
@@ -112,10 +112,10 @@ class SweepReport:
     title: str
     rows: tuple[SweepRow, ...]
     estimates_gbps: Mapping[int, float]
-    seed: SeedMeasurements | None
+    reference: PublishedMeasurements | None
 
     def published_gbps(self, active: int) -> float | None:
-        return self.seed.ecmp_gbps.get(active) if self.seed else None
+        return self.reference.ecmp_gbps.get(active) if self.reference else None
 
 
 def estimated_gbps(plan: LabPlan, active: int) -> float:
@@ -125,12 +125,12 @@ def estimated_gbps(plan: LabPlan, active: int) -> float:
 
 
 def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None) -> SweepReport:
-    seed = SEED_MEASUREMENTS.get(plan.seed_reference) if plan.seed_reference else None
+    reference = PUBLISHED_MEASUREMENTS.get(plan.published_reference) if plan.published_reference else None
     return SweepReport(
         title=title or f"{plan.hardware_model}, stack {plan.stack}",
         rows=tuple(rows),
         estimates_gbps={active: estimated_gbps(plan, active) for active in range(1, plan.path_count + 1)},
-        seed=seed,
+        reference=reference,
     )
 
 
@@ -177,7 +177,7 @@ def render_sweep_csv(report: SweepReport) -> str:
 
 
 def render_sweep_markdown(report: SweepReport) -> str:
-    published = f"published, {seed_label(report.seed).removesuffix(' (published)')}" if report.seed else "published"
+    published = f"published, {published_label(report.reference).removesuffix(' (published)')}" if report.reference else "published"
     header = ("K", "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", f"{published} Gbit/s", "ours / published")
     table = markdown_table(
         header,
@@ -202,7 +202,7 @@ def render_sweep_markdown(report: SweepReport) -> str:
 def render_sweep_json(report: SweepReport) -> str:
     document: dict[str, Any] = {
         "title": report.title,
-        "seedReference": report.seed.profile if report.seed else None,
+        "publishedReference": report.reference.profile if report.reference else None,
         "runs": [
             {
                 "activePaths": row.active_paths,
@@ -234,13 +234,13 @@ def sweep_figure(report: SweepReport, *, label: str = "this lab") -> ScalingFigu
     ]
     ks = sorted({row.active_paths for row in report.rows})
     # The lab's own hardware is comparable figure for figure; other hardware only in shape.
-    seeds = [report.seed] if report.seed else list(SEED_MEASUREMENTS.values())
+    shown = [report.reference] if report.reference else list(PUBLISHED_MEASUREMENTS.values())
     return scaling_figure(
         unit="Gbit/s",
         measured=measured,
         ideal=Series.of("estimate (plan)", "ideal", ((k, report.estimates_gbps[k]) for k in ks)),
-        references=[seed_series(seed) for seed in seeds],
-        references_on_absolute=report.seed is not None,
+        references=[published_series(reference) for reference in shown],
+        references_on_absolute=report.reference is not None,
     )
 
 

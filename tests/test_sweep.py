@@ -192,9 +192,9 @@ def test_csv_has_one_line_per_run_and_empty_cells_for_missing_figures() -> None:
     assert lines[1:] == ["2,16,10,8.000,8.080,0,8.98,8.38,0.955", "7,16,10,20.000,20.200,0,23.5,,"]
 
 
-def test_json_keeps_per_stream_rates_and_the_seed_reference() -> None:
+def test_json_keeps_per_stream_rates_and_the_published_reference() -> None:
     document = json.loads(render_sweep_json(sweep_report(lab_plan("gk41"), gk41_rows()[:1])))
-    assert document["seedReference"] == "gk41"
+    assert document["publishedReference"] == "gk41"
     assert document["runs"] == [
         {
             "activePaths": 1,
@@ -227,7 +227,7 @@ def test_figure_draws_ours_the_estimate_and_the_published_sweep_of_the_same_box(
     assert shape["linear"] == ((1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0))
 
 
-def test_without_a_seed_reference_published_sweeps_appear_only_in_shape() -> None:
+def test_without_a_published_reference_published_sweeps_appear_only_in_shape() -> None:
     figure = sweep_figure(
         sweep_report(lab_plan("gk41", hardware={"model": "bench", "performanceCores": 4, "instanceGbps": 0.1}), gk41_rows())
     )

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-SeedProfile = Literal["gk41", "ms01"]
+ReferenceProfile = Literal["gk41", "ms01"]
 
 
 @dataclass(frozen=True)
-class SeedMeasurements:
-    profile: SeedProfile
+class PublishedMeasurements:
+    profile: ReferenceProfile
     hardware: str
     link: str
     single_instance_gbps: float
@@ -24,9 +24,9 @@ class SeedMeasurements:
     baselines_gbps: MappingProxyType[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
-SEED_MEASUREMENTS: MappingProxyType[str, SeedMeasurements] = MappingProxyType(
+PUBLISHED_MEASUREMENTS: MappingProxyType[str, PublishedMeasurements] = MappingProxyType(
     {
-        "gk41": SeedMeasurements(
+        "gk41": PublishedMeasurements(
             profile="gk41",
             hardware="Minisforum GK41 (Celeron J4125, 4 cores)",
             link="2.5G USB NIC",
@@ -35,7 +35,7 @@ SEED_MEASUREMENTS: MappingProxyType[str, SeedMeasurements] = MappingProxyType(
             ecmp_gbps=MappingProxyType({1: 0.441, 2: 1.02, 3: 1.45, 4: 1.93}),
             baselines_gbps=MappingProxyType({"unencrypted": 2.34, "wireguard": 1.57, "ipsec": 1.36, "openvpn": 0.226, "zerotier": 0.393}),
         ),
-        "ms01": SeedMeasurements(
+        "ms01": PublishedMeasurements(
             profile="ms01",
             hardware="Minisforum MS-01 (i9-13900H, 6P + 8E cores)",
             link="10G for baselines and K <= 2, 25G NICs from K = 3",

@@ -11,9 +11,8 @@ import shutil
 import subprocess
 from html import escape
 from pathlib import Path
-from typing import Any
 
-from components.offline import PROJECT_DIR, load_stack_file
+from components.offline import PROJECT_DIR, load_stack_without_secrets
 from components.plan import LabPlan, PathEnd, PathPlan, RouterPlan, build_plan
 from components.stack_settings import NAMESPACE, parse_stack_settings
 
@@ -144,27 +143,13 @@ def write_topology(plan: LabPlan, out_dir: Path) -> tuple[Path, Path]:
     return svg, png
 
 
-def _placeholder_key_settings(values: dict[str, Any]) -> set[str]:
-    """Key-authenticated routers' secret settings, by name; the picture needs their presence, not their value."""
-    names = set()
-    for router in values.get("routers") or []:
-        ssh = router.get("ssh") if isinstance(router, dict) else None
-        if isinstance(ssh, dict) and ssh.get("auth", "key") == "key":
-            names.add(str(ssh.get("privateKeyConfig", "sshPrivateKey")))
-    return names
-
-
 def stack_plan(stack: str, project_dir: Path = PROJECT_DIR) -> LabPlan:
     """The plan of a committed stack file, offline: secrets are only named, never read."""
-    project, qualified, secret_keys = load_stack_file(stack, project_dir)
+    project, qualified, secret_keys = load_stack_without_secrets(stack, project_dir)
     prefix = f"{NAMESPACE}:"
     values = {key.removeprefix(prefix): value for key, value in qualified.items() if key.startswith(prefix)}
     secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
-    for name in _placeholder_key_settings(values) - set(values):
-        values[name] = f"[secret {name}]"
-        secrets.add(name)
-    settings = parse_stack_settings(values, secrets)
-    return build_plan(settings.lab, project, stack)
+    return build_plan(parse_stack_settings(values, secrets).lab, project, stack)
 
 
 def graph_command(stack: str, out_dir: Path) -> tuple[Path, Path]:

@@ -68,13 +68,6 @@ def select_lab_stack(stack_name: str, project_dir: Path) -> PulumiStack:
     return stack
 
 
-def project_name(project_dir: Path) -> str:
-    import yaml
-
-    name: str = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
-    return name
-
-
 def stack_plan(stack: PulumiStack, project: str) -> LabPlan:
     return plan_from_settings(project, stack.name, stack.get_all_config())
 

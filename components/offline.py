@@ -138,9 +138,14 @@ class _LogCollector(pulumi.runtime.mocks.MockEngine):
         return super().Log(request)  # type: ignore[no-untyped-call]
 
 
+def project_name(project_dir: Path = PROJECT_DIR) -> str:
+    name: str = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    return name
+
+
 def load_stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> tuple[str, dict[str, Any], set[str]]:
     """(project name, settings as Pulumi hands them to programs, secret setting keys) of one stack file."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    project = project_name(project_dir)
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         known = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in project_dir.glob("Pulumi.*.yaml"))
@@ -203,16 +208,24 @@ def run_offline(
     return run
 
 
-def run_stack_offline(stack: str, project_dir: Path = PROJECT_DIR, overrides: Mapping[str, Any] | None = None) -> OfflineRun:
-    """Run a committed stack file offline, optionally with some ``zt-ecmp:`` settings replaced."""
+def load_stack_without_secrets(
+    stack: str, project_dir: Path = PROJECT_DIR, overrides: Mapping[str, Any] | None = None
+) -> tuple[str, dict[str, Any], set[str]]:
+    """Like ``load_stack_file``, with some ``zt-ecmp:`` settings replaced, and a marked stand-in for
+    every secret the lab uses but the file does not hold: secrets are the operator's, never the repository's."""
     project, values, secrets = load_stack_file(stack, project_dir)
     for key, value in (overrides or {}).items():
         values[f"{NAMESPACE}:{key}"] = value
-    # Secrets are the operator's and never in the repository: stand in for the ones the lab uses.
     for name in _secret_settings_used(values):
         if name not in values:
             values[name] = f"[secret {name}]"
             secrets.add(name)
+    return project, values, secrets
+
+
+def run_stack_offline(stack: str, project_dir: Path = PROJECT_DIR, overrides: Mapping[str, Any] | None = None) -> OfflineRun:
+    """Run a committed stack file offline, optionally with some ``zt-ecmp:`` settings replaced."""
+    project, values, secrets = load_stack_without_secrets(stack, project_dir, overrides)
     return run_offline(project, stack, values, secrets)
 
 

@@ -405,8 +405,8 @@ def _finish(plan: LabPlan, rows: list[SweepRow], out_dir: Path, name: str, title
 
 
 def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
-    from components.lab_stack import StackPaths, private_keys, project_name, select_lab_stack, stack_plan
-    from components.offline import PROJECT_DIR
+    from components.lab_stack import StackPaths, private_keys, select_lab_stack, stack_plan
+    from components.offline import PROJECT_DIR, project_name
     from components.router_shell import ssh_shells
     from components.validate import print_validation
 

@@ -476,7 +476,8 @@ def print_validation(plan: LabPlan, shells: Mapping[str, RouterShell]) -> int:
 
 def run_from_arguments(stack_name: str, project_dir: Path) -> int:
     """``python -m components validate --stack NAME``: plan and keys from the stack, checks over SSH."""
-    from components.lab_stack import private_keys, project_name, select_lab_stack, stack_plan
+    from components.lab_stack import private_keys, select_lab_stack, stack_plan
+    from components.offline import project_name
     from components.router_shell import ssh_shells
 
     stack = select_lab_stack(stack_name, project_dir)

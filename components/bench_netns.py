@@ -21,10 +21,9 @@ from fractions import Fraction
 from pathlib import Path
 from types import FrameType
 
-from components.published_figures import PUBLISHED_MEASUREMENTS
+from components.published_figures import PUBLISHED_MEASUREMENTS, PUBLISHED_STREAMS
 from components.scaling_report import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
 
-REFERENCE_FLOWS = 16  # the parallel streams of every published ECMP measurement
 COVERAGE_TARGET = 0.99
 EFFICIENCY_TARGET = 0.9
 # A path "carries traffic" when its sender moved at least this much during a run: far above stray
@@ -182,7 +181,7 @@ def run_benchmark(
     *,
     paths: int = 8,
     rate_mbit: float = 100,
-    flows: int = REFERENCE_FLOWS,
+    flows: int = PUBLISHED_STREAMS,
     seconds: float = 5,
     out_dir: Path = Path("bench-netns"),
     target: float = COVERAGE_TARGET,
@@ -236,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paths", type=int, default=8, help="N: path links between the two namespaces (default 8)")
     parser.add_argument("--rate-mbit", type=float, default=100, help="R: cap per path and direction, Mbit/s (default 100)")
-    parser.add_argument("--flows", type=int, default=REFERENCE_FLOWS, help="flows to compare with the recommended count (default 16)")
+    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="flows to compare with the recommended count (default 16)")
     parser.add_argument("--seconds", type=float, default=5, help="iperf3 duration per run (default 5)")
     parser.add_argument("--coverage", type=float, default=COVERAGE_TARGET, help="wanted probability that every path carries a flow")
     parser.add_argument("--out", type=Path, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.plan import LabPlan, PathPlan
-
-IPERF_STREAMS = 16  # the reference measurements' parallel stream count
+from components.published_figures import PUBLISHED_STREAMS
 
 
 def path_output(path: PathPlan) -> dict[str, Any]:
@@ -32,7 +31,7 @@ def iperf3_commands(plan: LabPlan) -> dict[str, str]:
     client, server = plan.routers
     return {
         "server": f"{server.name}: iperf3 -s -B {server.floating_ip.ip}",
-        "client": f"{client.name}: iperf3 -c {server.floating_ip.ip} -B {client.floating_ip.ip} -P {IPERF_STREAMS} -t 10",
+        "client": f"{client.name}: iperf3 -c {server.floating_ip.ip} -B {client.floating_ip.ip} -P {PUBLISHED_STREAMS} -t 10",
     }
 
 

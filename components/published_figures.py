@@ -12,6 +12,8 @@ from types import MappingProxyType
 from typing import Literal
 
 ReferenceProfile = Literal["gk41", "ms01"]
+# Every published ECMP run used this many parallel iperf3 streams between the floating IPs.
+PUBLISHED_STREAMS = 16
 
 
 @dataclass(frozen=True)

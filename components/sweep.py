@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, Protocol
 
 from components.plan import LabPlan
-from components.published_figures import PUBLISHED_MEASUREMENTS, PublishedMeasurements
+from components.published_figures import PUBLISHED_MEASUREMENTS, PUBLISHED_STREAMS, PublishedMeasurements
 from components.router_shell import RouterShell
 from components.scaling_report import (
     ScalingFigure,
@@ -34,7 +34,6 @@ from components.scaling_report import (
 )
 from components.throughput import IPERF_PORT, IperfReport, measure_iperf3
 
-REFERENCE_FLOWS = 16  # the parallel streams of every published ECMP measurement
 REFERENCE_SECONDS = 10
 
 
@@ -69,7 +68,7 @@ class SweepRow:
 def run_sweep(
     driver: LabDriver,
     *,
-    flows: int = REFERENCE_FLOWS,
+    flows: int = PUBLISHED_STREAMS,
     seconds: int = REFERENCE_SECONDS,
     progress: Callable[[str], None] = print,
     on_row: Callable[[SweepRow], None] = lambda row: None,
@@ -375,7 +374,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--stack", help="a deployed stack: K is changed with `pulumi up`, iperf3 runs over SSH")
     target.add_argument("--netns", action="store_true", help="the network-namespace lab on this machine instead (root, iperf3)")
-    parser.add_argument("--flows", type=int, default=REFERENCE_FLOWS, help="iperf3 parallel streams (default 16)")
+    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="iperf3 parallel streams (default 16)")
     parser.add_argument("--seconds", type=int, default=REFERENCE_SECONDS, help="iperf3 duration per K (default 10)")
     parser.add_argument("--out", type=Path, help="folder for the reports (default: sweep-<stack>)")
     parser.add_argument("--port", type=int, default=IPERF_PORT, help="iperf3 port (default 5201)")

@@ -8,6 +8,7 @@ command and the tests both use this, so what they show is what ``pulumi up`` wou
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,8 +167,6 @@ def load_stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> tuple[str, d
 
 def _as_program_config(values: Mapping[str, Any]) -> dict[str, str]:
     """Pulumi passes structured settings to programs as JSON text and scalars as strings."""
-    import json
-
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
 
 

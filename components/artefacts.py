@@ -14,8 +14,15 @@ from components.renderers.vyos import (
     render_apply_script,
     render_confirm_script,
     render_delete_script,
+    render_pinned_start,
 )
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
+
+
+def placeholder_node_id(plan: LabPlan, path_index: int, router: str) -> str:
+    """Stands for the node id of the other router's instance on a path, before identities exist."""
+    peer = next(end.router for end in plan.path(path_index).ends if end.router != router)
+    return f"<node id of {peer} path{path_index}>"
 
 
 @dataclass(frozen=True)
@@ -32,10 +39,14 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
     for router in plan.routers:
         for path in plan.paths:
             end = path.end(router.name)
+            # Node ids exist once the provider has generated the identities (unknown with your own networks).
+            peer = None if plan.zerotier.bring_your_own_networks else placeholder_node_id(plan, path.index, router.name)
             artefacts += [
-                Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index)),
+                Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index, peer)),
                 Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_ids[path.index], end.interface)),
             ]
+            if router.runtime == "vyos" and (start := render_pinned_start(plan, router.name, path.index)) is not None:
+                artefacts.append(Artefact(router.name, f"path{path.index} start script (pinned)", start))
         if router.flavor == "linux":
             artefacts += [
                 Artefact(router.name, "routing apply script (sh)", render_linux_apply(plan, router.name)),

@@ -44,6 +44,13 @@ LINUX_IFNAME_MAX = 15  # IFNAMSIZ - 1
 # zerotier-one skips interfaces with these prefixes on Linux when choosing underlay paths;
 # a path interface named "zt..." can therefore never carry another instance's traffic.
 ZEROTIER_IGNORED_PREFIX = "zt"
+# Every prefix zerotier-one itself never binds on Linux (service/OneService.cpp, shouldBindInterface):
+# an underlay named like this is never used, whatever the blacklist says.
+ZEROTIER_NEVER_BINDS = ("lo", "zt", "tun", "tap")
+# Interfaces that must never carry an instance's UDP: the floating /32's dummy, other tunnels, and the
+# bridges and veths of container engines (Docker's docker0, Podman's podman0 and cni-podman0, VyOS's
+# container networks pod-<name>, libvirt's virbr0).
+DEFAULT_BLACKLIST_PREFIXES = ("dum", "wg", "vti", "vtun", "br", "veth", "docker", "podman", "cni", "pod-", "virbr")
 IMAGE_WITH_TAG = re.compile(r"^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?(/[a-z0-9._-]+)*:[A-Za-z0-9_.-]+(@sha256:[0-9a-f]{64})?$")
 IFNAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 NETWORK_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -161,9 +168,9 @@ class UnderlayConfig(_Model):
         le=MTU_RANGE[1],
         description="Interface MTU; above 1500 only where both ends and the switch pass jumbo frames.",
     )
-    network: ipaddress.IPv4Network | None = Field(
-        default=None,
-        description="The underlay's subnet; with `mtu`, each instance is told it may send packets that large over it.",
+    address: ipaddress.IPv4Interface = Field(
+        description="This router's own address on the underlay, with its prefix length (e.g. 198.51.100.1/29): "
+        "every instance binds to it and to nothing else.",
     )
     ring_buffer: RingBufferConfig | None = None
     offload: OffloadConfig | None = None
@@ -174,8 +181,15 @@ class RouterConfig(_Model):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Short router name used in resource names.")
     ssh: SshConfig
     flavor: RouterFlavor = Field(default="vyos", description="How routing is configured: VyOS commands or iproute2/sysctl.")
-    runtime: ContainerRuntime = Field(
-        default="docker", description="What runs the ZeroTier containers: a Docker engine or VyOS's own `container`."
+    runtime: ContainerRuntime | None = Field(
+        default=None,
+        description="What runs the ZeroTier containers: VyOS's own `container` (Podman; the default on VyOS) or a Docker engine "
+        "(the default on Linux).",
+    )
+    docker_installed: bool = Field(
+        default=False,
+        description="VyOS only: Docker's CLI and daemon were installed on this router by its operator (stock VyOS has neither); "
+        "required for runtime docker on VyOS.",
     )
     docker_host: str | None = Field(
         default=None,
@@ -190,6 +204,13 @@ class RouterConfig(_Model):
         default=None,
         description="Floating /32 on the dummy interface; defaults to 10.0.55.1/32 for the first router and .2 for the second.",
     )
+
+    @property
+    def container_runtime(self) -> ContainerRuntime:
+        """The runtime the stack names, or the flavor's own: VyOS's Podman-based `container`, Docker on Linux."""
+        if self.runtime is not None:
+            return self.runtime
+        return "vyos" if self.flavor == "vyos" else "docker"
 
     @field_validator("docker_host")
     @classmethod
@@ -270,7 +291,7 @@ class ZeroTierConfig(_Model):
     interface_prefix: str = Field(default="ztecmp", description="Path i's interface is named <prefix><i>.")
     interfaces: tuple[str, ...] | None = Field(default=None, description="Explicit interface name per path, overriding interfacePrefix.")
     blacklist_prefixes: tuple[str, ...] = Field(
-        default=("dum", "wg", "vti", "vtun", "br", "veth"),
+        default=DEFAULT_BLACKLIST_PREFIXES,
         description="Interface prefixes no instance may use as an underlay, besides the path interfaces themselves.",
     )
     mode: ScalingMode = Field(default="multi-instance", description="How the lab uses more than one core; see the README.")
@@ -388,6 +409,7 @@ class LabConfig(_Model):
             *self._check_routers(),
             *self._check_scaling(),
             *self._check_underlay(),
+            *self._check_underlay_is_usable(),
             *self._check_linux_routes(),
         ]
         if problems:
@@ -474,6 +496,19 @@ class LabConfig(_Model):
                     f"routers[{position}].runtime: 'vyos' runs the instances as VyOS containers, which needs flavor 'vyos'; "
                     "use runtime 'docker' on a Linux router"
                 )
+            if router.flavor == "vyos" and router.runtime == "docker" and not router.docker_installed:
+                # VyOS's `container` is Podman; the Docker provider's ssh:// transport runs `docker system
+                # dial-stdio` on the router, which a stock VyOS image cannot.
+                problems.append(
+                    f"routers[{position}].runtime: 'docker' on a VyOS router needs Docker installed on it, and stock VyOS has no "
+                    f"Docker (its containers run on Podman); use runtime 'vyos' (the default on VyOS), or set "
+                    f"routers[{position}].dockerInstalled: true once Docker's CLI and daemon are installed there"
+                )
+            if router.docker_installed and router.flavor != "vyos":
+                problems.append(
+                    f"routers[{position}].dockerInstalled: only meaningful on flavor 'vyos' (Linux routers are expected to run Docker); "
+                    "remove it"
+                )
         if (first.ssh.host, first.ssh.port) == (second.ssh.host, second.ssh.port):
             problems.append(f"routers[1].ssh.host: {second.ssh.host!r} is also routers[0].ssh.host; each router needs its own host")
         logical = self.hardware.logical_cpus
@@ -533,6 +568,39 @@ class LabConfig(_Model):
 
     def _check_underlay(self) -> list[str]:
         return [problem for position in range(len(self.routers)) for problem in _underlay_problems(self, position)]
+
+    def _check_underlay_is_usable(self) -> list[str]:
+        """The underlay must be an interface every instance may bind: not hidden by a blacklist prefix,
+        not a path interface, not one zerotier-one never binds."""
+        zt = self.zerotier
+        problems = [
+            f"zerotier.blacklistPrefixes: an empty prefix matches every interface, the underlay included, so no instance "
+            f"could send anything; remove entry {position}"
+            for position, prefix in enumerate(zt.blacklist_prefixes)
+            if not prefix.strip()
+        ]
+        path_prefix = self.path_interface_prefix()
+        for position, router in enumerate(self.routers):
+            setting = f"routers[{position}].underlay.interface"
+            interface = router.underlay.interface
+            never = next((prefix for prefix in ZEROTIER_NEVER_BINDS if interface.startswith(prefix)), None)
+            listed = next((prefix for prefix in zt.blacklist_prefixes if prefix.strip() and interface.startswith(prefix)), None)
+            if interface in self.path_interfaces() or interface.startswith(path_prefix):
+                problems.append(
+                    f"{setting}: {interface!r} is named like the path interfaces ({path_prefix}...), which every instance skips; "
+                    "the underlay must be the physical interface the instances send over"
+                )
+            elif never is not None:
+                problems.append(
+                    f"{setting}: {interface!r} starts with {never!r}, and zerotier-one never sends over interfaces named "
+                    f"{', '.join(ZEROTIER_NEVER_BINDS)}...; use the physical interface that carries the underlay"
+                )
+            elif listed is not None:
+                problems.append(
+                    f"{setting}: {interface!r} starts with {listed!r}, which zerotier.blacklistPrefixes lists, so no instance "
+                    f"would use it; remove {listed!r} from zerotier.blacklistPrefixes or name another underlay interface"
+                )
+        return problems
 
 
 def _underlay_problems(config: LabConfig, position: int) -> list[str]:
@@ -602,6 +670,10 @@ def _underlay_problems(config: LabConfig, position: int) -> list[str]:
 
 
 MISSING_HINTS = {
+    "address": (
+        "give the router's own address on the underlay interface with its prefix length (for example 198.51.100.1/29); "
+        "every instance binds to it and to nothing else"
+    ),
     "hostKey": (
         "pin the router's SSH host key: run `ssh-keyscan -t ed25519 -p <port> <host>` and compare its fingerprint with "
         "`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the router's console before pasting it"

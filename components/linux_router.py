@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_command import remote
@@ -11,7 +11,7 @@ from pulumi_command import remote
 from components.plan import LabPlan
 from components.renderers.frr import DEFAULT_FRR_PATHS, FrrHostPaths, render_frr_apply, render_frr_undo
 from components.renderers.linux import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
-from components.router_connection import RouterConnection
+from components.router_connection import RouterConnection, instances_line
 
 SCRIPT_MARKER = "ZT_ECMP_SCRIPT"
 
@@ -51,6 +51,8 @@ class LinuxRouterArgs:
     frr_paths: FrrHostPaths = DEFAULT_FRR_PATHS
     # What must exist before the route can (the ZeroTier instances behind the path interfaces).
     depends_on: Sequence[pulumi.Resource] = ()
+    # Per path index, the id of the container behind the path interface.
+    instance_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
 
     @classmethod
     def from_plan(
@@ -61,6 +63,7 @@ class LinuxRouterArgs:
         *,
         host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS,
         depends_on: Sequence[pulumi.Resource] = (),
+        instance_ids: Mapping[int, pulumi.Input[str]] | None = None,
     ) -> LinuxRouterArgs:
         """The router's SSH target as the plan has it; ``private_key`` None when it authenticates with the agent."""
         return cls(
@@ -69,6 +72,7 @@ class LinuxRouterArgs:
             connection=RouterConnection.from_plan(plan, router, private_key),
             host_paths=host_paths,
             depends_on=depends_on,
+            instance_ids=dict(instance_ids or {}),
         )
 
 
@@ -83,18 +87,24 @@ class LinuxRouter(pulumi.ComponentResource):
         user = args.connection.ssh.user
         apply, undo = remote_commands(apply_scripts, user), remote_commands(undo_scripts, user)
         connection = args.connection.connection_args()
+        indices = sorted(args.instance_ids)
+        create = pulumi.Output.all(*(pulumi.Output.from_input(args.instance_ids[index]) for index in indices)).apply(
+            lambda ids: (instances_line(dict(zip(indices, map(str, ids), strict=True))) if ids else "") + apply
+        )
         # One command per router carries every write to it, so writes to one router never overlap.
         self.routing = remote.Command(
             f"{name}-routing",
             connection=connection,
-            create=apply,
-            # Re-running the apply script converges in place: a K change is an update, not a replacement.
-            update=apply,
+            # Re-running the apply script converges in place: a K change is an update (which runs
+            # `create` again), not a replacement.
+            create=create,
             delete=undo,
+            triggers=args.connection.triggers,
+            add_previous_output_in_env=False,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=list(args.depends_on),
-                # If the command must be replaced (new host, say), undo on the old one before applying anew.
+                # Replaced only when the router moves: undo on the old one before applying on the new one.
                 delete_before_replace=True,
             ),
         )

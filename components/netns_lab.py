@@ -40,24 +40,27 @@ def missing_requirements() -> list[str]:
     return reasons
 
 
+# The underlay the namespace routers are said to have: the paths are veth pairs, so nothing sends over it.
+UNDERLAY_INTERFACE = "ulnk0"
 UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
 
 
 def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None) -> LabConfig:
     """Two Linux routers reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
 
-    def router(name: str) -> dict[str, object]:
+    def router(name: str, position: int) -> dict[str, object]:
         return {
             "name": name,
             "flavor": "linux",
             # Reached with `ip netns exec`, never over SSH: the pinned key only satisfies the model.
             "ssh": {"host": f"{name}.netns.invalid", "user": "root", "auth": "agent", "hostKey": UNUSED_HOST_KEY},
-            "underlay": {"interface": "lo", "speed": "10G"},
+            # No ZeroTier runs here, and nothing in the underlay is tuned unless a test asks for it.
+            "underlay": {"interface": UNDERLAY_INTERFACE, "speed": "10G", "address": f"192.0.2.{position + 1}/24"},
         }
 
     raw: dict[str, object] = {
         "hardware": {"model": "network namespaces on this host", "performanceCores": os.cpu_count() or 1, "instanceGbps": 0.1},
-        "routers": [router("r1"), router("r2")],
+        "routers": [router("r1", 0), router("r2", 1)],
         "paths": {"count": paths, "active": active if active is not None else paths},
         "addressing": {"floatingOn": "loopback"},
         **(stack_settings or {}),

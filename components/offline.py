@@ -47,6 +47,13 @@ class RegisteredResource:
     parent_urn: str
     custom: bool
     inputs: Mapping[str, Any]
+    # The resource options the engine acts on when it diffs and replaces.
+    replace_on_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+    # URNs of the resources this one waits for (depends_on, and those whose outputs it takes).
+    dependencies: tuple[str, ...] = ()
+    # The explicit provider, as a reference (``urn::id``); empty for the default provider.
+    provider: str = ""
 
     @property
     def parent_name(self) -> str | None:
@@ -123,6 +130,12 @@ class RecordingMonitor(MockMonitor):
                     parent_urn=request.parent,
                     custom=request.custom,
                     inputs=_unwrap(rpc.deserialize_properties(request.object, keep_unknowns=True)),
+                    replace_on_changes=tuple(request.replaceOnChanges),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    dependencies=tuple(
+                        sorted({*request.dependencies, *(urn for deps in request.propertyDependencies.values() for urn in deps.urns)})
+                    ),
+                    provider=request.provider,
                 )
             )
         return response

@@ -90,8 +90,8 @@ class RouterPlan:
     ssh: SshTarget
     docker_host: str
     underlay_interface: str
-    # The underlay subnet, when the stack names it: where zerotier-one may use the underlay's MTU.
-    underlay_network: ipaddress.IPv4Network | None
+    # The router's own address on the underlay: the only address its instances bind to.
+    underlay_address: ipaddress.IPv4Interface
     link_speed: str
     floating_ip: ipaddress.IPv4Interface
     peer_name: str
@@ -265,11 +265,11 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         name=router.name,
         position=position,
         flavor=router.flavor,
-        runtime=router.runtime,
+        runtime=router.container_runtime,
         ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
         docker_host=router.docker_host or f"ssh://{ssh.user}@{ssh.host}:{ssh.port}",
         underlay_interface=router.underlay.interface,
-        underlay_network=router.underlay.network,
+        underlay_address=router.underlay.address,
         link_speed=router.underlay.speed,
         floating_ip=floating[position],
         peer_name=peer.name,

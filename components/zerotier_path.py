@@ -31,12 +31,15 @@ class ZeroTierPath(pulumi.ComponentResource):
 
     network_id: pulumi.Output[str]
     identities: dict[str, InstanceIdentity]
+    # Per router: its member on this network, which must exist before its instance starts.
+    members: dict[str, pulumi.Resource]
 
     def __init__(self, name: str, args: ZeroTierPathArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:ZeroTierPath", name, None, opts)
         path = args.path
         child = pulumi.ResourceOptions(parent=self)
         self.identities = {}
+        self.members = {}
         if path.existing_network_id is not None:
             # Bring your own network: managed elsewhere, so nothing is created here and each
             # instance generates its identity at first start.
@@ -73,7 +76,7 @@ class ZeroTierPath(pulumi.ComponentResource):
         )
         self.network_id = network.id
         for end in path.ends:
-            zerotier.Member(
+            self.members[end.router] = zerotier.Member(
                 f"{name}-{end.router}",
                 zerotier.MemberArgs(
                     network_id=network.id,
@@ -86,6 +89,10 @@ class ZeroTierPath(pulumi.ComponentResource):
                     allow_ethernet_bridging=False,
                     hidden=False,
                 ),
-                opts=child,
+                # The provider updates memberId in place, which leaves the old node authorized: a new
+                # identity must make a new member, and deleting the old one revokes that node at once
+                # (member_id is not ForceNew in zerotier/terraform-provider-zerotier's resource_member.go;
+                # its Delete removes the member through the Central API).
+                opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["memberId"]),
             )
         self.register_outputs({"networkId": self.network_id})

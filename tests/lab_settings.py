@@ -24,6 +24,14 @@ def stack_settings(stack: str) -> dict[str, Any]:
     return copy.deepcopy(_stack_settings(stack))
 
 
+def docker_routers(stack: str) -> list[dict[str, Any]]:
+    """The stack's routers with the instances on a Docker engine the operator installed on each VyOS router."""
+    routers: list[dict[str, Any]] = stack_settings(stack)["routers"]
+    for router in routers:
+        router.update(runtime="docker", dockerInstalled=True)
+    return routers
+
+
 def lab_config(stack: str = "gk41", **changes: Any) -> LabConfig:
     """The stack's config with top-level settings replaced, e.g. ``paths={"count": 4, "active": 1}``."""
     raw = stack_settings(stack)
@@ -33,3 +41,16 @@ def lab_config(stack: str = "gk41", **changes: Any) -> LabConfig:
 
 def lab_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
     return build_plan(lab_config(stack, **changes), "zt-ecmp", stack)
+
+
+def docker_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
+    """The stack with its instances on Docker engines the operator installed on the VyOS routers."""
+    return lab_plan(stack, routers=docker_routers(stack), **changes)
+
+
+def jumbo_routers(stack: str, mtu: int = 9000) -> list[dict[str, Any]]:
+    """The stack's routers with jumbo frames on the underlay (a knob the reference stacks leave alone)."""
+    routers: list[dict[str, Any]] = stack_settings(stack)["routers"]
+    for router in routers:
+        router["underlay"]["mtu"] = mtu
+    return routers

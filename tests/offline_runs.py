@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from components.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
+from tests.lab_settings import docker_routers
 
 CONTAINER = "docker:index/container:Container"
 NETWORK = "zerotier:index/network:Network"
@@ -22,6 +23,16 @@ def committed_run(stack: str) -> OfflineRun:
 
 def changed_run(stack: str, **overrides: Any) -> OfflineRun:
     return run_stack_offline(stack, overrides=overrides)
+
+
+@cache
+def docker_run(stack: str) -> OfflineRun:
+    """The committed stack with its instances on Docker engines (VyOS routers with Docker installed)."""
+    return run_stack_offline(stack, overrides={"routers": docker_routers(stack)})
+
+
+def changed_docker_run(stack: str, **overrides: Any) -> OfflineRun:
+    return run_stack_offline(stack, overrides={"routers": docker_routers(stack), **overrides})
 
 
 def plain(value: Any) -> Any:

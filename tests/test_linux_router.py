@@ -9,6 +9,7 @@ from typing import Any
 from components.linux_router import remote_command
 from components.offline import OfflineRun, SecretValue, load_stack_file, run_offline
 from components.renderers.linux import render_linux_apply, render_linux_undo
+from components.router_connection import instances_line
 
 COMMAND = "command:remote:Command"
 LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"
@@ -40,12 +41,28 @@ def test_each_linux_router_gets_one_command_parented_to_its_component() -> None:
     ]
 
 
-def test_create_and_update_apply_and_delete_undoes() -> None:
+def test_create_applies_after_naming_its_instances_and_delete_undoes() -> None:
     run = run_linux_stack()
     command = run.named(COMMAND, "r1-linux-routing").inputs
-    assert command["create"] == remote_command(render_linux_apply(run.plan, "r1"), "vyos")
-    assert command["update"] == command["create"]
+    containers = {index: f"r1-path{index}-id" for index in range(1, 5)}
+    assert command["create"] == instances_line(containers) + remote_command(render_linux_apply(run.plan, "r1"), "vyos")
     assert command["delete"] == remote_command(render_linux_undo(run.plan, "r1"), "vyos")
+
+
+def test_an_update_runs_the_create_text_which_is_shown_once() -> None:
+    # pulumi-command's Update runs `create` when `update` is unset: a preview shows the script once.
+    assert "update" not in run_linux_stack().named(COMMAND, "r1-linux-routing").inputs
+
+
+def test_a_replaced_container_runs_the_routing_again_as_an_update() -> None:
+    line = instances_line({1: "old-id", 2: "b"})
+    assert line == "# zt-ecmp: after the instances path1 old-id, path2 b\n"
+    assert instances_line({1: "new-id", 2: "b"}) != line
+
+
+def test_moving_the_router_replaces_its_command_and_shows_where_it_runs() -> None:
+    command = run_linux_stack().named(COMMAND, "r2-linux-routing").inputs
+    assert command["triggers"] == ["vyos@192.0.2.42:22"]
 
 
 def test_scripts_run_through_sudo_for_a_non_root_user_and_directly_for_root() -> None:

@@ -110,8 +110,7 @@ def test_undo_restores_the_namespaces_exactly(lab: NetnsLab) -> None:
     assert {router: lab.state(router) for router in ("r1", "r2")} == before
 
 
-def test_undo_restores_a_route_and_hash_policy_that_were_there_before(lab: NetnsLab) -> None:
-    lab.exec("r1", ["ip", "route", "add", "10.0.55.2/32", "via", "10.14.0.2", "dev", "ztecmp1", "metric", "0"])
+def test_undo_restores_the_hash_policy_that_was_there_before(lab: NetnsLab) -> None:
     lab.exec("r1", ["sh", "-c", "echo 2 > /proc/sys/net/ipv4/fib_multipath_hash_policy"])
     before = lab.state("r1")
     lab.apply()
@@ -120,10 +119,22 @@ def test_undo_restores_a_route_and_hash_policy_that_were_there_before(lab: Netns
     assert lab.state("r1") == before
 
 
-def test_undo_removes_every_persisted_file(lab: NetnsLab) -> None:
+def test_an_operators_route_to_the_peers_floating_ip_is_refused_before_anything_changes(lab: NetnsLab) -> None:
+    # Merged into the ECMP route, its next hop would carry some flows unencrypted.
+    lab.exec("r1", ["ip", "route", "add", "10.0.55.2/32", "via", "10.14.0.2", "dev", "ztecmp1", "metric", "0"])
+    before = lab.state("r1")
+    refused = lab.exec("r1", ["sh", "-s"], input_text=render_linux_apply(lab.plan, "r1", lab.host_paths("r1")), check=False)
+    assert refused.returncode == 1
+    assert "r1 already has a route to 10.0.55.2/32 that zt-ecmp did not install (10.0.55.2 via 10.14.0.2 dev ztecmp1" in refused.stderr
+    assert lab.state("r1") == before
+    assert not list((lab.work_dir / "r1").rglob("*.conf"))
+
+
+def test_undo_removes_every_persisted_file_and_the_state_folder(lab: NetnsLab) -> None:
     lab.apply()
     lab.undo()
     assert sorted(path.name for path in lab.work_dir.rglob("*") if path.is_file() or path.is_symlink()) == []
+    assert not (lab.work_dir / "r1" / "var/lib/zt-ecmp").exists()
 
 
 def test_apply_persists_sysctl_unit_and_boot_script(lab: NetnsLab) -> None:

@@ -38,7 +38,7 @@ def test_json_routers_carry_floating_ip_and_next_hops(capsys: pytest.CaptureFixt
 
 def test_json_resources_name_type_and_parent(capsys: pytest.CaptureFixture[str]) -> None:
     resources = _json_plan("ms01", capsys)["resources"]
-    assert {"type": "docker:index/container:Container", "name": "r2-path8", "parent": "r2-path8"} in resources
+    assert {"type": "command:remote:Command", "name": "r2-vyos-path8-home", "parent": "r2-vyos"} in resources
     assert {"type": "zerotier:index/network:Network", "name": "path8", "parent": "path8"} in resources
 
 

@@ -52,7 +52,7 @@ def test_agent_routers_get_no_key_file() -> None:
         {
             "name": router.name,
             "ssh": {"host": router.ssh.host, "auth": "agent", "hostKey": router.ssh.host_key},
-            "underlay": {"interface": "eth2", "speed": "2.5G"},
+            "underlay": {"interface": "eth2", "speed": "2.5G", "address": str(router.underlay_address)},
         }
         for router in routers
     ]

@@ -17,20 +17,19 @@ from components.netns_lab import NetnsLab, missing_requirements, netns_lab, netn
 from components.plan import LabPlan, build_plan
 from components.renderers.linux import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
 from components.renderers.linux_underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
-from tests.lab_settings import lab_plan, stack_settings
+from tests.lab_settings import jumbo_routers, lab_plan, stack_settings
 
 
-def linux_plan(stack: str) -> LabPlan:
-    settings = stack_settings(stack)
-    for router in settings["routers"]:
+def linux_plan(stack: str, mtu: int | None = None) -> LabPlan:
+    routers = jumbo_routers(stack, mtu) if mtu is not None else stack_settings(stack)["routers"]
+    for router in routers:
         router["flavor"] = "linux"
-    return lab_plan(stack, routers=settings["routers"])
+    return lab_plan(stack, routers=routers)
 
 
-def test_ms01_forces_25g_deep_rings_and_jumbo_frames_with_ethtool_and_ip() -> None:
+def test_ms01_forces_25g_and_deep_rings_with_ethtool() -> None:
     script = render_linux_apply(linux_plan("ms01"), "r1")
     for command in (
-        "ip link set dev eth4 mtu 9000",
         "ethtool -s eth4 speed 25000 duplex full autoneg off",
         "ethtool -G eth4 rx 8192",
         "ethtool -G eth4 tx 8192",
@@ -39,6 +38,10 @@ def test_ms01_forces_25g_deep_rings_and_jumbo_frames_with_ethtool_and_ip() -> No
         "ethtool -K eth4 tso on",
     ):
         assert command in script
+
+
+def test_jumbo_frames_set_the_interface_mtu_with_ip() -> None:
+    assert "ip link set dev eth4 mtu 9000" in render_linux_apply(linux_plan("ms01", mtu=9000), "r1")
 
 
 def test_gk41_negotiates_and_spreads_receive_over_its_four_cores() -> None:
@@ -75,7 +78,7 @@ def test_undo_restores_from_state_files_alone() -> None:
 
 
 def test_every_setting_the_plan_touches_has_a_state_key() -> None:
-    assert underlay_keys(linux_plan("gk41").routers[0]) == (
+    assert underlay_keys(linux_plan("gk41", mtu=9000).routers[0]) == (
         "mtu",
         "link",
         "offload-gro",
@@ -97,7 +100,7 @@ def netns_plan(**underlay: Any) -> LabPlan:
     """The two-namespace lab with a veth underlay carrying ``underlay`` settings."""
     raw = netns_lab_config(2).model_dump(by_alias=True, exclude_none=True, mode="json")
     for router in raw["routers"]:
-        router["underlay"] = {"interface": UNDERLAY, "speed": "10G", **underlay}
+        router["underlay"] = {**router["underlay"], "interface": UNDERLAY, "speed": "10G", **underlay}
     return build_plan(parse_lab_config(raw), "zt-ecmp", "netns")
 
 

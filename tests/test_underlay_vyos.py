@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from components.renderers.vyos import desired_config, render_apply_script, render_confirm_script
-from tests.lab_settings import lab_plan
+from tests.lab_settings import jumbo_routers, lab_plan
 from tests.test_vyos_transactions import Lab
 from tests.vyos_model import ConfigTree
 from tests.vyos_plans import underlay_plan
@@ -20,11 +20,10 @@ def tuning_lines(stack: str) -> list[str]:
     ]
 
 
-def test_ms01_forces_25g_full_duplex_jumbo_frames_deep_rings_and_16_mib_socket_limits() -> None:
+def test_ms01_forces_25g_full_duplex_deep_rings_and_16_mib_socket_limits() -> None:
     assert tuning_lines("ms01") == [
         "set interfaces ethernet eth4 speed '25000'",
         "set interfaces ethernet eth4 duplex 'full'",
-        "set interfaces ethernet eth4 mtu '9000'",
         "set interfaces ethernet eth4 ring-buffer rx '8192'",
         "set interfaces ethernet eth4 ring-buffer tx '8192'",
         "set system sysctl parameter net.core.rmem_max value '16777216'",
@@ -45,11 +44,10 @@ def test_ms01_turns_lro_and_rps_off_by_their_absence() -> None:
     )
 
 
-def test_gk41_negotiates_2_5g_with_jumbo_frames_rps_and_2_mib_socket_limits() -> None:
+def test_gk41_negotiates_2_5g_with_rps_and_2_mib_socket_limits() -> None:
     assert tuning_lines("gk41") == [
         "set interfaces ethernet eth2 speed 'auto'",
         "set interfaces ethernet eth2 duplex 'auto'",
-        "set interfaces ethernet eth2 mtu '9000'",
         "set system sysctl parameter net.core.rmem_max value '2097152'",
         "set system sysctl parameter net.core.wmem_max value '2097152'",
         "set system sysctl parameter net.core.rmem_default value '524288'",
@@ -57,6 +55,11 @@ def test_gk41_negotiates_2_5g_with_jumbo_frames_rps_and_2_mib_socket_limits() ->
         "set interfaces ethernet eth2 offload gro",
         "set interfaces ethernet eth2 offload rps",
     ]
+
+
+def test_jumbo_frames_set_the_interface_mtu() -> None:
+    config = desired_config(lab_plan("gk41", routers=jumbo_routers("gk41")), "r1")
+    assert "set interfaces ethernet eth2 mtu '9000'" in config.set_lines
 
 
 def test_a_stack_without_underlay_settings_touches_neither_interface_nor_sysctls() -> None:
@@ -158,7 +161,8 @@ def test_a_rolled_back_tuning_commit_is_recorded_again_and_still_undone_exactly(
     lab.router.saved = ConfigTree.from_lines(lab.router.active.lines())
     assert lab.apply(TUNED).status == 0
     lab.router.roll_back()
-    assert lab.run(render_confirm_script(TUNED, "r1")).status == 1
+    # The confirm step applies it again, recording the operator's values anew.
+    assert lab.run(render_confirm_script(TUNED, "r1")).status == 0
     lab.update(TUNED)
     lab.destroy(TUNED)
     assert (

@@ -22,7 +22,7 @@ from components.validate import (
     render_results,
     validate_lab,
 )
-from tests.lab_settings import lab_plan, stack_settings
+from tests.lab_settings import docker_routers, lab_plan, stack_settings
 from tests.validate_recordings import (
     ALL_BFD_UP,
     ALL_HOPS,
@@ -47,9 +47,7 @@ from tests.validate_recordings import (
 
 
 def plan_with_runtime(runtime: str, **changes: Any) -> LabPlan:
-    routers = stack_settings("gk41")["routers"]
-    for router in routers:
-        router["runtime"] = runtime
+    routers = docker_routers("gk41") if runtime == "docker" else stack_settings("gk41")["routers"]
     return lab_plan("gk41", routers=routers, **changes)
 
 
@@ -386,9 +384,12 @@ def test_a_link_negotiated_below_the_planned_speed_fails() -> None:
 
 
 def test_an_underlay_mtu_other_than_planned_fails() -> None:
+    routers = stack_settings("gk41")["routers"]
+    for router in routers:
+        router["underlay"]["mtu"] = 9000
     answers = healthy_r1()
     answers["ip -j link show dev eth2"] = CommandOutput(0, IP_LINK_ETH2.replace('"mtu":9000', '"mtu":1500'))
-    assert failures(answers) == [("underlay link", "eth2 mtu", "1500, planned 9000")]
+    assert failures(answers, lab_plan("gk41", routers=routers)) == [("underlay link", "eth2 mtu", "1500, planned 9000")]
 
 
 def test_routers_without_an_underlay_get_not_applicable() -> None:

@@ -13,9 +13,10 @@ from components.renderers.vyos import (
     render_apply_script,
     render_confirm_script,
     render_delete_script,
+    render_pinned_start,
     undo_lines,
 )
-from tests.lab_settings import lab_plan
+from tests.lab_settings import docker_plan, lab_plan, stack_settings
 from tests.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
 
 UNDERLAY_PREFIXES = ("set interfaces ethernet", "set system sysctl")
@@ -60,7 +61,7 @@ def test_no_next_hop_is_disabled_when_all_four_paths_are_active(router: str, pee
 
 def test_without_bfd_gk41_r1_holds_the_floating_address_the_route_and_layer4_hashing_only() -> None:
     # The underlay tuning the stack also sets has its own tests (test_underlay_vyos.py).
-    plan = lab_plan("gk41", routing={"bfd": {"enabled": False}})
+    plan = docker_plan("gk41", routing={"bfd": {"enabled": False}})
     lines = [line for line in desired_set_lines(plan, "r1") if not line.startswith(UNDERLAY_PREFIXES)]
     assert lines[0] == "set interfaces dummy dum0 address '10.0.55.1/32'"
     assert lines[-1] == "set system ip multipath layer4-hashing"
@@ -83,7 +84,23 @@ def test_open_firewall_admits_each_instance_port_on_the_underlay_only() -> None:
         f"{rule} inbound-interface name 'eth2'",
         f"{rule} protocol 'udp'",
     ]
-    assert sorted({line.split()[6] for line in lines if line.startswith("set firewall")}) == ["9994", "9995", "9996", "9997"]
+    udp = {line.split()[6] for line in lines if line.startswith("set firewall ipv4") and line.endswith("protocol 'udp'")}
+    assert sorted(udp) == ["9994", "9995", "9996", "9997"]
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_open_firewall_closes_each_instances_local_api_to_all_but_loopback(family: str) -> None:
+    # zerotier-one's local API listens on every address on its port (TCP); allowManagementFrom only
+    # answers 401, so the firewall is what keeps it on the router.
+    lines = desired_set_lines(lab_plan("gk41", routing={"openFirewall": True}), "r1")
+    rule = f"set firewall {family} input filter rule 109995"
+    assert [line for line in lines if line.startswith(rule + " ")] == [
+        f"{rule} action 'drop'",
+        f"{rule} description 'zt-ecmp-gk41-path2-local-api'",
+        f"{rule} destination port '9995'",
+        f"{rule} inbound-interface name '!lo'",
+        f"{rule} protocol 'tcp'",
+    ]
 
 
 def test_firewall_is_left_alone_unless_asked() -> None:
@@ -97,15 +114,36 @@ def test_runtime_vyos_runs_one_container_per_path_joined_by_network_id() -> None
         f"{container} image 'zerotier/zerotier:1.14.2'",
         f"{container} allow-host-networks",
         f"{container} capability 'net-admin'",
-        f"{container} capability 'sys-admin'",
         f"{container} device tun source '/dev/net/tun'",
         f"{container} device tun destination '/dev/net/tun'",
         f"{container} volume home source '/config/zt-ecmp/gk41/path3'",
         f"{container} volume home destination '/var/lib/zerotier-one'",
         f"{container} arguments '8056c2e21c000003'",
         f"{container} restart 'always'",
+        # gk41 pins path 3 to CPU 2, which VyOS containers cannot do themselves.
+        f"{container} entrypoint '/var/lib/zerotier-one/zt-ecmp-start'",
     ]
     assert not any(" environment " in line for line in lines)
+
+
+def test_a_vyos_container_gets_net_admin_and_no_other_capability() -> None:
+    lines = desired_set_lines(vyos_runtime_plan("ms01"), "r2", network_ids(8))
+    assert {line.split()[-1] for line in lines if " capability " in line} == {"'net-admin'"}
+
+
+def test_a_pinned_vyos_instance_starts_under_taskset_on_its_planned_cpus() -> None:
+    script = render_pinned_start(lab_plan("ms01"), "r1", 6)
+    assert script is not None
+    assert script.splitlines()[-1] == 'exec taskset -c 10 /entrypoint.sh "$@"'
+
+
+def test_an_unpinned_vyos_instance_keeps_the_images_own_entrypoint() -> None:
+    routers = stack_settings("gk41")["routers"]
+    for router in routers:
+        router["cpus"] = []
+    plan = lab_plan("gk41", routers=routers)
+    assert render_pinned_start(plan, "r1", 1) is None
+    assert not any(" entrypoint " in line for line in desired_set_lines(plan, "r1", network_ids(4)))
 
 
 def test_runtime_vyos_needs_every_network_id() -> None:
@@ -114,7 +152,13 @@ def test_runtime_vyos_needs_every_network_id() -> None:
 
 
 def test_runtime_docker_configures_no_container() -> None:
-    assert not any("container" in line for line in desired_set_lines(lab_plan("gk41"), "r1", network_ids(4)))
+    assert not any("container" in line for line in desired_set_lines(docker_plan("gk41"), "r1", network_ids(4)))
+
+
+def test_the_route_to_the_peers_floating_ip_is_the_labs_alone() -> None:
+    # An operator's route to the same /32 would be merged into the ECMP route: it is refused, not shared.
+    config = desired_config(lab_plan("gk41"), "r1")
+    assert ("protocols", "static", "route", "10.0.55.2/32") in config.anchors
 
 
 def test_every_set_line_has_its_delete_among_the_undo_lines() -> None:
@@ -133,10 +177,11 @@ def test_undo_deletes_children_before_their_parents() -> None:
 
 
 def changed_lines(before: str, after: str) -> list[str]:
+    """Lines that differ, leaving out the digest that names each version of the apply script."""
     return [
         line
         for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        if line[:1] in "+-" and not line.startswith(("+++", "---")) and "apply digest" not in line
     ]
 
 
@@ -151,10 +196,12 @@ def test_changing_k_changes_only_disable_lines(render: object) -> None:
 
 
 def test_changing_n_from_4_to_6_only_adds_the_new_next_hops() -> None:
-    before = render_apply_script(lab_plan("ms01", paths={"count": 4}), "r1")
-    after = render_apply_script(lab_plan("ms01", paths={"count": 6}), "r1")
+    before = render_apply_script(docker_plan("ms01", paths={"count": 4}), "r1")
+    after = render_apply_script(docker_plan("ms01", paths={"count": 6}), "r1")
     changes = changed_lines(before, after)
     assert all(line.startswith("+") for line in changes), changes
+    # The new paths' instances are waited for, like the others.
+    assert [line for line in changes if line.startswith("+ztecmp")] == ["+ztecmp5 10.14.0.17", "+ztecmp6 10.14.0.21"]
     added = [line for line in changes if line.startswith("+set")]
     assert {line.split()[-1] for line in added if line.startswith("+set protocols static") and " bfd " not in line} == {
         "10.14.0.18",
@@ -170,7 +217,8 @@ def test_changing_n_on_runtime_vyos_adds_next_hops_and_containers_only() -> None
     assert all(line.startswith("+") for line in changes), changes
     added = [line for line in changes if line.startswith("+set")]
     assert {line.split()[3] for line in added if line.startswith("+set container")} == {"zt-ecmp-ms01-path5", "zt-ecmp-ms01-path6"}
-    # Per new path: its next-hop, ten container lines, a BFD peer (profile, source) and its next-hop's tracking.
+    # Per new path: its next-hop, ten container lines (the entrypoint of its pin included), a BFD peer
+    # (profile, source) and its next-hop's tracking.
     assert len(added) == 2 * (1 + 10 + 2 + 1)
 
 

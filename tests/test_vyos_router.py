@@ -13,10 +13,10 @@ from pulumi.runtime.mocks import MockMonitor
 
 from components.offline import LabMocks, SecretValue, _unwrap
 from components.plan import LabPlan
-from components.renderers.vyos import remote_command, render_apply_script, render_delete_script
+from components.renderers.vyos import apply_digest, remote_command, render_apply_script, render_delete_script
 from components.vyos_router import VyosRouter, VyosRouterArgs
 from components.zerotier_path import InstanceIdentity
-from tests.lab_settings import lab_plan
+from tests.lab_settings import docker_plan
 from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
 
 COMMAND = "command:remote:Command"
@@ -81,7 +81,7 @@ def vyos_runtime_router() -> Callable[[], object]:
         }
         return VyosRouter(
             "r1-vyos",
-            VyosRouterArgs.from_plan(plan, "r1", pulumi.Output.secret(FAKE_SSH_KEY), network_ids(4), identities),
+            VyosRouterArgs.from_plan(plan, "r1", pulumi.Output.secret(FAKE_SSH_KEY), network_ids=network_ids(4), identities=identities),
         )
 
     return build
@@ -99,29 +99,50 @@ def plain_strings(value: Any) -> list[str]:
 
 
 def test_docker_runtime_registers_apply_then_confirm_under_the_component() -> None:
-    registered = register(docker_runtime_router(lab_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    registered = register(docker_runtime_router(docker_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
     component = next(resource for resource in registered if resource.type == "zt-ecmp:index:VyosRouter")
     assert [command.name for command in commands(registered)] == ["r1-vyos-apply", "r1-vyos-confirm"]
     assert all(command.parent == component.urn for command in commands(registered))
 
 
-def test_the_apply_command_shows_its_scripts_in_full() -> None:
-    plan = lab_plan("gk41", paths={"count": 4, "active": 1})
+def test_the_apply_command_shows_its_scripts_in_full_and_once() -> None:
+    plan = docker_plan("gk41", paths={"count": 4, "active": 1})
     apply = commands(register(docker_runtime_router(plan, None)))[0]
-    assert apply.inputs["create"] == apply.inputs["update"] == remote_command(render_apply_script(plan, "r1"))
+    assert apply.inputs["create"] == remote_command(render_apply_script(plan, "r1"))
+    # An update runs `create` again (pulumi-command falls back to it), so the text is not repeated.
+    assert "update" not in apply.inputs
     assert apply.inputs["delete"] == remote_command(render_delete_script(plan, "r1"))
     assert "set protocols static route 10.0.55.2/32 next-hop 10.14.0.6 disable" in apply.inputs["create"]
 
 
-def test_confirm_runs_after_apply_and_again_whenever_apply_changes() -> None:
-    apply, confirm = commands(register(docker_runtime_router(lab_plan("gk41"), None)))
+def test_confirm_runs_after_apply_and_is_updated_whenever_apply_changes() -> None:
+    plan = docker_plan("gk41")
+    apply, confirm = commands(register(docker_runtime_router(plan, None)))
     assert apply.urn in confirm.dependencies
-    assert confirm.inputs["triggers"] == [apply.inputs["create"]]
+    # Not through triggers, which always replace: its own text names the apply script's version.
+    assert f"# apply digest {apply_digest(plan, 'r1')}" in confirm.inputs["create"]
     assert "delete" not in confirm.inputs
 
 
+def test_every_command_on_the_router_is_replaced_when_the_router_moves() -> None:
+    for command in commands(register(vyos_runtime_router())):
+        assert command.inputs["triggers"] == ["vyos@192.0.2.41:22"], command.name
+
+
+def test_a_replaced_container_changes_the_apply_text_so_it_runs_again() -> None:
+    def build(container: str) -> Callable[[], object]:
+        ids: dict[int, pulumi.Input[str]] = {index: f"{container}{index}" for index in range(1, 5)}
+        args = VyosRouterArgs.from_plan(docker_plan("gk41"), "r1", None, instance_ids=ids)
+        return lambda: VyosRouter("r1-vyos", args)
+
+    before = commands(register(build("old")))[0].inputs["create"]
+    after = commands(register(build("new")))[0].inputs["create"]
+    assert before.startswith("# zt-ecmp: after the instances path1 old1, path2 old2")
+    assert before.split("\n", 1)[1] == after.split("\n", 1)[1]
+
+
 def test_the_private_key_travels_only_inside_the_secret_connection() -> None:
-    registered = register(docker_runtime_router(lab_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    registered = register(docker_runtime_router(docker_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
     for command in commands(registered):
         connection = command.inputs["connection"]
         assert isinstance(connection, SecretValue)
@@ -132,23 +153,24 @@ def test_the_private_key_travels_only_inside_the_secret_connection() -> None:
 
 
 def test_without_a_key_the_connection_uses_the_agent() -> None:
-    for command in commands(register(docker_runtime_router(lab_plan("gk41"), None))):
+    for command in commands(register(docker_runtime_router(docker_plan("gk41"), None))):
         assert command.inputs["connection"].value.get("privateKey") is None
 
 
 def test_runtime_vyos_writes_each_home_before_apply_one_command_after_another() -> None:
     registered = commands(register(vyos_runtime_router()))
     names = [command.name for command in registered]
-    assert names[:6] == [
+    assert names[:7] == [
         "r1-vyos-path1-home",
         "r1-vyos-path1-local-conf",
         "r1-vyos-path1-devicemap",
+        "r1-vyos-path1-start",
         "r1-vyos-path1-identity-public",
         "r1-vyos-path1-identity-secret",
         "r1-vyos-path2-home",
     ]
     assert names[-2:] == ["r1-vyos-apply", "r1-vyos-confirm"]
-    assert len(names) == 4 * 5 + 2
+    assert len(names) == 4 * 6 + 2
     for previous, command in itertools.pairwise(registered):
         assert command.dependencies == (previous.urn,), command.name
 
@@ -171,3 +193,9 @@ def test_no_fake_secret_appears_in_any_plain_input() -> None:
 def test_runtime_vyos_apply_carries_the_network_ids() -> None:
     apply = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-apply")
     assert "set container name zt-ecmp-gk41-path4 arguments '8056c2e21c000004'" in apply.inputs["create"]
+
+
+def test_a_pinned_instances_start_script_is_written_executable_by_its_owner_only() -> None:
+    start = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-path2-start")
+    assert "chmod 700" in start.inputs["create"]
+    assert start.inputs["stdin"].endswith('exec taskset -c 1 /entrypoint.sh "$@"\n')

@@ -157,17 +157,40 @@ def test_a_failed_commit_exits_non_zero_with_vyos_message_and_changes_nothing(tm
     assert lab.config() == lab.operator_only()
 
 
-def test_a_rolled_back_commit_is_reported_by_confirm_and_the_next_run_converges(tmp_path: Path) -> None:
+def test_a_commit_rolled_back_before_its_confirm_is_applied_again_by_the_confirm_step(tmp_path: Path) -> None:
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.update(K4)
     assert lab.apply(K1).status == 0
-    lab.router.roll_back()  # the confirm step never reached the router in time
+    lab.router.roll_back()  # an interrupted `pulumi up`: the confirm step never reached the router in time
+    assert lab.config() != lab.expected(K1)
     confirmed = lab.run(render_confirm_script(K1, "r1"))
-    assert confirmed.status == 1
-    assert "rolled back" in confirmed.stderr
-    lab.update(K1)
+    assert confirmed.status == 0, confirmed.stderr
+    assert "applying it again" in confirmed.stderr
     assert lab.config() == lab.expected(K1)
+    assert not lab.router.confirm_pending
     lab.destroy(K1)
+    assert lab.config() == lab.operator_only()
+
+
+def test_an_update_stopped_before_its_commit_is_completed_by_the_confirm_step(tmp_path: Path) -> None:
+    lab = Lab(tmp_path, OPERATOR_CONFIG)
+    lab.update(K4)
+    lab.router.fail_commit = True  # the apply step got as far as saving itself, then stopped
+    assert lab.apply(K1).status == 1
+    lab.router.fail_commit = False
+    confirmed = lab.run(render_confirm_script(K1, "r1"))
+    assert confirmed.status == 0, confirmed.stderr
+    assert lab.config() == lab.expected(K1)
+
+
+def test_the_confirm_step_never_runs_an_apply_script_of_another_version(tmp_path: Path) -> None:
+    lab = Lab(tmp_path, OPERATOR_CONFIG)
+    lab.update(K4)
+    lab.router.roll_back()
+    lab.router.active = ConfigTree.from_lines(OPERATOR_CONFIG)  # the lab's configuration is gone
+    confirmed = lab.run(render_confirm_script(K1, "r1"))  # K1's confirm, but the saved script is K4's
+    assert confirmed.status == 1
+    assert "not the apply script of this version" in confirmed.stderr
     assert lab.config() == lab.operator_only()
 
 

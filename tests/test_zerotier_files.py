@@ -24,6 +24,13 @@ def test_each_instance_owns_exactly_one_known_port() -> None:
     assert (settings["allowSecondaryPort"], settings["portMappingEnabled"], settings["allowTcpFallbackRelay"]) == (False, False, False)
 
 
+def test_the_secondary_port_is_pinned_to_the_primary_so_it_never_wanders() -> None:
+    # service/OneService.cpp picks a random secondary port after a while without roots whatever
+    # allowSecondaryPort says, unless secondaryPort is set; equal to the primary, they are one binding.
+    settings = _settings(path=2)
+    assert settings["secondaryPort"] == settings["primaryPort"] == 9995
+
+
 def test_every_instance_on_a_router_has_its_own_port_for_udp_and_for_its_tcp_api() -> None:
     # The local API listens over TCP on primaryPort itself, so distinct primary ports keep TCP apart too.
     plan = lab_plan("ms01")
@@ -32,16 +39,36 @@ def test_every_instance_on_a_router_has_its_own_port_for_udp_and_for_its_tcp_api
         assert ports == list(range(9994, 10002))
 
 
+def test_an_instance_binds_the_routers_underlay_address_and_nothing_else() -> None:
+    assert _settings("ms01", router="r1", path=3)["bind"] == ["198.51.100.1"]
+    assert _settings("ms01", router="r2", path=3)["bind"] == ["198.51.100.2"]
+
+
+def test_an_instance_is_told_where_its_peer_listens_on_the_underlay() -> None:
+    # Path 2 of r1 meets r2's instance at r2's underlay address and path 2's port, roots or not.
+    virtual = json.loads(render_local_conf(lab_plan(), "r1", 2, peer_node_id="0f9e8d7c6b"))["virtual"]
+    assert virtual == {"0f9e8d7c6b": {"try": ["198.51.100.2/9995"]}}
+
+
+def test_without_the_peers_node_id_no_peer_is_named() -> None:
+    assert json.loads(render_local_conf(lab_plan(), "r1", 2))["virtual"] == {}
+
+
 def test_no_instance_falls_back_to_relaying_over_tcp() -> None:
     assert _settings("ms01", router="r2", path=8)["allowTcpFallbackRelay"] is False
 
 
-def test_management_api_answers_on_localhost_only() -> None:
+def test_management_api_authorizes_localhost_only() -> None:
+    # It still listens on every address (OneService.cpp, startHTTPControlPlane): the firewall closes it.
     assert _settings()["allowManagementFrom"] == ["127.0.0.1/32", "::1/128"]
 
 
-def test_blacklist_covers_every_path_interface_by_prefix_then_the_extra_prefixes() -> None:
-    assert _settings()["interfacePrefixBlacklist"] == ["ztecmp", "dum", "wg", "vti", "vtun", "br", "veth"]
+def test_blacklist_covers_every_path_interface_by_prefix_then_tunnels_and_container_bridges() -> None:
+    assert _settings()["interfacePrefixBlacklist"] == [
+        "ztecmp",
+        *("dum", "wg", "vti", "vtun", "br", "veth"),
+        *("docker", "podman", "cni", "pod-", "virbr"),
+    ]
 
 
 def test_explicit_interface_names_are_blacklisted_by_their_common_prefix() -> None:
@@ -55,17 +82,17 @@ def test_overlay_and_floating_ips_are_never_an_underlay() -> None:
     assert blacklisted == {"10.14.0.0/24", "10.0.55.1/32", "10.0.55.2/32"}
 
 
-def test_a_jumbo_underlay_lets_the_instance_send_jumbo_packets() -> None:
-    physical = json.loads(render_local_conf(lab_plan("ms01"), "r1", 1))["physical"]
-    assert physical["198.51.100.0/29"] == {"mtu": 8972}
-
-
-def test_without_the_underlay_network_the_packet_size_is_zerotiers_default() -> None:
+def test_a_jumbo_underlay_never_raises_zerotiers_datagram_size() -> None:
+    # zerotier-one receives at most 1500 bytes per UDP datagram on Linux (osdep/Phy.hpp,
+    # RECVMMSG_BUF_SIZE): a physical MTU entry above that makes the receiver drop every large packet.
     settings = stack_settings("ms01")
     for router in settings["routers"]:
-        del router["underlay"]["network"]
-    physical = json.loads(render_local_conf(lab_plan("ms01", routers=settings["routers"]), "r1", 1))["physical"]
-    assert all("mtu" not in entry for entry in physical.values())
+        router["underlay"]["mtu"] = 9000
+    plan = lab_plan("ms01", routers=settings["routers"])
+    for router in plan.routers:
+        for path in plan.paths:
+            physical = json.loads(render_local_conf(plan, router.name, path.index))["physical"]
+            assert all("mtu" not in entry for entry in physical.values()), physical
 
 
 def test_multi_instance_mode_leaves_multithreading_off() -> None:
@@ -75,6 +102,23 @@ def test_multi_instance_mode_leaves_multithreading_off() -> None:
 def test_hybrid_mode_sets_concurrency_and_leaves_pinning_to_the_cpuset() -> None:
     settings = _settings("ms01", path=1, zerotier={"mode": "hybrid", "concurrency": 2, "cpusPerInstance": 3}, paths={"count": 2})
     assert (settings["multicoreEnabled"], settings["concurrency"], settings["cpuPinningEnabled"]) == (True, 2, False)
+
+
+def test_unpinned_hybrid_instances_never_pin_their_threads_onto_the_same_cores() -> None:
+    # cpuPinningEnabled pins thread i of every instance to core i: N instances would share cores 0..c-1.
+    routers = stack_settings("ms01")["routers"]
+    for router in routers:
+        router["cpus"] = []
+    plan = lab_plan("ms01", routers=routers, zerotier={"mode": "hybrid", "concurrency": 2}, paths={"count": 4})
+    assert {json.loads(render_local_conf(plan, "r1", path.index))["settings"]["cpuPinningEnabled"] for path in plan.paths} == {False}
+
+
+def test_one_unpinned_multicore_instance_lets_zerotier_pin_its_own_threads() -> None:
+    routers = stack_settings("ms01")["routers"]
+    for router in routers:
+        router["cpus"] = []
+    plan = lab_plan("ms01", routers=routers, zerotier={"mode": "multicore", "concurrency": 6}, paths={"count": 1})
+    assert json.loads(render_local_conf(plan, "r1", 1))["settings"]["cpuPinningEnabled"] is True
 
 
 def test_multicore_mode_runs_one_instance_on_every_listed_cpu() -> None:

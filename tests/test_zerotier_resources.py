@@ -17,16 +17,17 @@ from tests.offline_runs import (
     IMAGE,
     MEMBER,
     NETWORK,
-    changed_run,
+    changed_docker_run,
     committed_run,
     diff_runs,
+    docker_run,
     plain,
     upload,
 )
 
 
 def test_ms01_registers_one_network_per_path_and_one_instance_per_router_and_path() -> None:
-    counts = Counter(resource.type for resource in committed_run("ms01").resources)
+    counts = Counter(resource.type for resource in docker_run("ms01").resources)
     assert (counts[NETWORK], counts[IDENTITY], counts[MEMBER], counts[CONTAINER], counts[DOCKER_PROVIDER], counts[IMAGE]) == (
         8,
         16,
@@ -38,13 +39,13 @@ def test_ms01_registers_one_network_per_path_and_one_instance_per_router_and_pat
 
 
 def test_every_resource_has_a_component_parent() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     orphans = [resource.name for resource in run.resources if resource.custom and resource.parent_name is None]
     assert orphans == []
 
 
 def test_path_network_carries_exactly_its_30() -> None:
-    network = committed_run("gk41").named(NETWORK, "path2").inputs
+    network = docker_run("gk41").named(NETWORK, "path2").inputs
     assert network["name"] == "zt-ecmp-gk41-path2"
     assert network["private"] is True
     assert network["assignmentPools"] == [{"start": "10.14.0.5", "end": "10.14.0.6"}]
@@ -54,14 +55,14 @@ def test_path_network_carries_exactly_its_30() -> None:
 
 
 def test_path_network_rules_admit_ipv4_and_arp_from_its_two_members_only() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     rules = run.named(NETWORK, "path2").inputs["flowRules"]
     assert "drop not ethertype ipv4 and not ethertype arp;" in rules
     assert f"drop not ztsrc {_node_id('path2-r1')} and not ztsrc {_node_id('path2-r2')};" in rules
 
 
 def test_member_is_authorized_with_its_fixed_address_and_no_auto_assignment() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     member = run.named(MEMBER, "path2-r2").inputs
     assert member["authorized"] is True
     assert member["ipAssignments"] == ["10.14.0.6"]
@@ -71,7 +72,7 @@ def test_member_is_authorized_with_its_fixed_address_and_no_auto_assignment() ->
 
 
 def test_member_joins_its_path_network_under_its_own_identity() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     member = run.named(MEMBER, "path3-r1").inputs
     assert member["memberId"] == _node_id("path3-r1")
     assert member["networkId"] == run.outputs["networkIds"]["path3"]
@@ -85,22 +86,22 @@ def _node_id(identity_name: str) -> str:
 
 
 def test_container_runs_the_pinned_image_on_host_networking_with_tun() -> None:
-    container = committed_run("ms01").named(CONTAINER, "r1-path7").inputs
+    container = docker_run("ms01").named(CONTAINER, "r1-path7").inputs
     assert container["name"] == "zt-ecmp-ms01-path7"
     assert container["networkMode"] == "host"
-    assert container["capabilities"] == {"adds": ["NET_ADMIN", "SYS_ADMIN"]}
+    assert container["capabilities"] == {"adds": ["CAP_NET_ADMIN"], "drops": ["ALL"]}
     assert container["devices"] == [{"hostPath": "/dev/net/tun", "containerPath": "/dev/net/tun", "permissions": "rwm"}]
     assert container["restart"] == "unless-stopped"
 
 
 def test_container_is_never_privileged_and_cannot_gain_privileges() -> None:
-    container = committed_run("ms01").named(CONTAINER, "r2-path1").inputs
+    container = docker_run("ms01").named(CONTAINER, "r2-path1").inputs
     assert container.get("privileged") in (None, False)
     assert container["securityOpts"] == ["no-new-privileges:true"]
 
 
 def test_container_is_pinned_to_its_planned_cpu() -> None:
-    run = committed_run("ms01")
+    run = docker_run("ms01")
     assert [run.named(CONTAINER, f"r2-path{index}").inputs["cpuSet"] for index in range(1, 9)] == [
         "0",
         "2",
@@ -114,7 +115,7 @@ def test_container_is_pinned_to_its_planned_cpu() -> None:
 
 
 def test_container_joins_its_paths_network() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     network_id = run.outputs["networkIds"]["path4"]
     container = run.named(CONTAINER, "r2-path4")
     assert container.inputs["command"] == [network_id]
@@ -122,14 +123,14 @@ def test_container_joins_its_paths_network() -> None:
 
 
 def test_container_gets_its_local_conf() -> None:
-    container = committed_run("gk41").named(CONTAINER, "r1-path3")
+    container = docker_run("gk41").named(CONTAINER, "r1-path3")
     settings = json.loads(upload(container, "local.conf")["content"])["settings"]
     assert settings["primaryPort"] == 9996
     assert settings["interfacePrefixBlacklist"][0] == "ztecmp"
 
 
 def test_container_gets_its_identity_as_files_never_as_environment() -> None:
-    run = committed_run("gk41")
+    run = docker_run("gk41")
     container = run.named(CONTAINER, "r1-path1")
     assert upload(container, "identity.secret")["permissions"] == "0600"
     assert upload(container, "identity.public")["content"].startswith(_node_id("path1-r1") + ":0:")
@@ -137,7 +138,7 @@ def test_container_gets_its_identity_as_files_never_as_environment() -> None:
 
 
 def test_container_labels_name_project_stack_and_path() -> None:
-    labels = committed_run("gk41").named(CONTAINER, "r2-path2").inputs["labels"]
+    labels = docker_run("gk41").named(CONTAINER, "r2-path2").inputs["labels"]
     assert {label["label"]: label["value"] for label in labels} == {
         "zt-ecmp.project": "zt-ecmp",
         "zt-ecmp.stack": "gk41",
@@ -148,25 +149,25 @@ def test_container_labels_name_project_stack_and_path() -> None:
 
 
 def test_docker_provider_reaches_the_router_over_ssh_without_a_daemon_check() -> None:
-    provider = committed_run("gk41").named(DOCKER_PROVIDER, "r2-zerotier-docker").inputs
+    provider = docker_run("gk41").named(DOCKER_PROVIDER, "r2-zerotier-docker").inputs
     assert provider["host"] == "ssh://vyos@192.0.2.42:22"
     assert provider["disableDockerDaemonCheck"] in (True, "true")
 
 
 def test_image_is_pulled_once_per_router_and_kept() -> None:
-    run = committed_run("ms01")
+    run = docker_run("ms01")
     images = run.of_type(IMAGE)
     assert sorted(image.name for image in images) == ["r1-zerotier-image", "r2-zerotier-image"]
     assert all(image.inputs["name"] == "zerotier/zerotier:1.14.2" and image.inputs["keepLocally"] for image in images)
 
 
 def test_identity_secrets_are_secret_inputs() -> None:
-    container = committed_run("gk41").named(CONTAINER, "r2-path1")
+    container = docker_run("gk41").named(CONTAINER, "r2-path1")
     assert isinstance(container.inputs["uploads"], SecretValue)
 
 
 def test_no_plain_input_contains_an_identity_secret() -> None:
-    run = committed_run("ms01")
+    run = docker_run("ms01")
     secrets = [upload(container, "identity.secret")["content"] for container in run.of_type(CONTAINER)]
     for resource in run.resources:
         visible = json.dumps({key: value for key, value in resource.inputs.items() if not isinstance(value, SecretValue)}, default=str)
@@ -174,7 +175,7 @@ def test_no_plain_input_contains_an_identity_secret() -> None:
 
 
 def test_growing_from_4_to_6_paths_creates_paths_5_and_6_and_changes_nothing_else() -> None:
-    created, deleted, changed = diff_runs(changed_run("ms01", paths={"count": 4}), changed_run("ms01", paths={"count": 6}))
+    created, deleted, changed = diff_runs(changed_docker_run("ms01", paths={"count": 4}), changed_docker_run("ms01", paths={"count": 6}))
     assert deleted == set()
     # Only the routers' commands change: their routes gain the two new next-hops.
     assert {name.split("::")[0] for name in changed} == {"command:remote:Command"}
@@ -186,19 +187,19 @@ def test_growing_from_4_to_6_paths_creates_paths_5_and_6_and_changes_nothing_els
 
 
 def test_changing_k_changes_no_zerotier_or_container_resource() -> None:
-    created, deleted, changed = diff_runs(committed_run("gk41"), changed_run("gk41", paths={"count": 4, "active": 1}))
+    created, deleted, changed = diff_runs(docker_run("gk41"), changed_docker_run("gk41", paths={"count": 4, "active": 1}))
     assert (created, deleted) == (set(), set())
     assert not any(name.startswith(("zerotier:", "docker:")) for name in changed)
 
 
 def test_changing_one_paths_port_changes_only_that_paths_containers() -> None:
-    _, _, changed = diff_runs(committed_run("gk41"), changed_run("gk41", zerotier={"ports": [9994, 9995, 19996, 9997]}))
+    _, _, changed = diff_runs(docker_run("gk41"), changed_docker_run("gk41", zerotier={"ports": [9994, 9995, 19996, 9997]}))
     assert {name for name in changed if name.startswith("docker:")} == {f"{CONTAINER}::r1-path3", f"{CONTAINER}::r2-path3"}
 
 
 def test_bring_your_own_networks_creates_no_zerotier_resource() -> None:
     networks = ["8056c2e21c000001", "8056c2e21c000002", "8056c2e21c000003", "8056c2e21c000004"]
-    run = changed_run("gk41", zerotier={"networks": networks})
+    run = changed_docker_run("gk41", zerotier={"networks": networks})
     assert not [resource for resource in run.resources if resource.type.startswith("zerotier:")]
     container = run.named(CONTAINER, "r1-path2")
     assert container.inputs["command"] == ["8056c2e21c000002"]
@@ -214,3 +215,44 @@ def test_the_stand_in_sdk_refuses_a_real_deployment_naming_pulumi_install() -> N
         pytest.raises(pulumi_zerotier.GeneratedSdkRequired, match="pulumi install"),
     ):
         pulumi_zerotier.Identity("path1-r1")
+
+
+def test_capabilities_are_written_as_docker_reports_them_so_refresh_sees_no_drift() -> None:
+    # Docker's client rewrites NET_ADMIN to CAP_NET_ADMIN and the provider reads back what Docker returns.
+    for container in docker_run("gk41").of_type(CONTAINER):
+        assert all(cap == "ALL" or cap.startswith("CAP_") for caps in container.inputs["capabilities"].values() for cap in caps)
+
+
+def test_a_container_with_a_fixed_name_is_deleted_before_its_replacement_is_created() -> None:
+    # `pulumi up --replace` never asks the provider: only the resource option orders the delete first.
+    assert all(container.delete_before_replace for container in docker_run("ms01").of_type(CONTAINER))
+
+
+def test_a_container_starts_only_once_its_member_is_authorized() -> None:
+    run = docker_run("gk41")
+    member = run.named(MEMBER, "path3-r2")
+    assert member.urn in run.named(CONTAINER, "r2-path3").dependencies
+
+
+def test_moving_a_routers_docker_host_replaces_the_provider_first_and_so_every_container() -> None:
+    provider = docker_run("gk41").named(DOCKER_PROVIDER, "r1-zerotier-docker")
+    assert (provider.replace_on_changes, provider.delete_before_replace) == (("host",), True)
+
+
+def test_a_new_identity_makes_a_new_member_so_the_old_node_is_revoked() -> None:
+    assert all(member.replace_on_changes == ("memberId",) for member in docker_run("gk41").of_type(MEMBER))
+
+
+def test_each_instance_is_told_its_peers_node_id_and_underlay_address() -> None:
+    container = docker_run("gk41").named(CONTAINER, "r1-path2")
+    virtual = json.loads(upload(container, "local.conf")["content"])["virtual"]
+    assert virtual == {_node_id("path2-r2"): {"try": ["198.51.100.2/9995"]}}
+
+
+def test_the_reference_stacks_run_their_instances_in_vyos_containers() -> None:
+    # Stock VyOS has Podman, not Docker: the default runtime on VyOS is VyOS's own `container`.
+    for stack in ("gk41", "ms01"):
+        run = committed_run(stack)
+        assert {router.runtime for router in run.plan.routers} == {"vyos"}
+        assert not run.of_type(CONTAINER)
+        assert not run.of_type(DOCKER_PROVIDER)

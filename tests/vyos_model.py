@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -26,7 +27,8 @@ Tree = dict[str, Any]
 
 MULTI_VALUED = frozenset({"address", "capability"})
 SINGLE_VALUED = frozenset(
-    {"image", "arguments", "restart", "source", "destination", "action", "description", "port", "protocol", "host-name", "distance"}
+    {"image", "arguments", "entrypoint", "restart", "source", "destination", "action", "description", "port", "protocol", "host-name"}
+    | {"distance"}
     | {"speed", "duplex", "mtu", "rx", "tx", "value", "receive", "transmit", "multiplier"}
 )
 
@@ -120,6 +122,10 @@ class Router:
     confirm_pending: bool = False
     images: list[str] = field(default_factory=list)
     fail_commit: bool = False
+    # Path interfaces whose instance never joins (no address appears on them).
+    unjoined: list[str] = field(default_factory=list)
+    # Images some container outside the lab uses, which podman refuses to remove.
+    images_in_use: list[str] = field(default_factory=list)
 
     @classmethod
     def with_config(cls, lines: list[str] | tuple[str, ...] = (), prune_empty: bool = False) -> Router:
@@ -134,6 +140,8 @@ class Router:
             "confirm_pending": self.confirm_pending,
             "images": self.images,
             "fail_commit": self.fail_commit,
+            "unjoined": self.unjoined,
+            "images_in_use": self.images_in_use,
         }
 
     @classmethod
@@ -146,6 +154,8 @@ class Router:
             confirm_pending=data["confirm_pending"],
             images=data["images"],
             fail_commit=data["fail_commit"],
+            unjoined=data["unjoined"],
+            images_in_use=data["images_in_use"],
         )
 
     def handle(self, words: list[str]) -> tuple[int, str]:
@@ -166,6 +176,8 @@ class Router:
         working = self.working
         if query == "listNodes":
             return 0, " ".join(f"'{name}'" for name in (working.children(path) if working else []))
+        if query == "listActiveNodes":
+            return 0, " ".join(f"'{name}'" for name in self.active.children(path))
         if query == "returnActiveValue":
             values = self.active.children(path)
             return (0, values[0]) if len(values) == 1 else (1, "")
@@ -205,6 +217,23 @@ class Router:
             return 1, f"unknown command {command}"
         return 0, ""
 
+    def podman(self, args: list[str]) -> tuple[int, str]:
+        """``sudo podman image exists|rm <ref>``: the images the router holds."""
+        verb, image = args[1], args[-1]
+        if verb == "exists":
+            return (0 if image in self.images else 1), ""
+        if verb == "rm" and image in self.images and image not in self.images_in_use:
+            self.images.remove(image)
+            return 0, ""
+        return 1, f"Error: image {image} cannot be removed"
+
+    def ip(self, args: list[str]) -> tuple[int, str]:
+        """``ip -4 -o addr show dev <interface> to <address>/32``: an instance that joined holds its address."""
+        interface, address = args[args.index("dev") + 1], args[args.index("to") + 1]
+        if interface in self.unjoined:
+            return 0, ""
+        return 0, f"9: {interface}    inet {address.removesuffix('/32')}/30 scope global {interface}"
+
     def roll_back(self) -> None:
         """What the commit-confirm timer does when no confirm came: back to the saved configuration."""
         self.active = copy.deepcopy(self.saved) if self.saved is not None else ConfigTree(prune_empty=self.active.prune_empty)
@@ -214,9 +243,13 @@ class Router:
 # --- serving the scripts ---------------------------------------------------------------------------
 
 FAKE_TEMPLATE = r"""
-mkfifo "$ZT_FAKE_DIR/in" "$ZT_FAKE_DIR/out"
-"$ZT_FAKE_PYTHON" -m tests.vyos_model "$ZT_FAKE_DIR" &
-exec 7>"$ZT_FAKE_DIR/in" 8<"$ZT_FAKE_DIR/out"
+# A script run from a script (the confirm step running the saved apply) talks to the same router.
+if [ -z "${ZT_FAKE_SERVING:-}" ]; then
+  mkfifo "$ZT_FAKE_DIR/in" "$ZT_FAKE_DIR/out"
+  "$ZT_FAKE_PYTHON" -m tests.vyos_model "$ZT_FAKE_DIR" &
+  exec 7>"$ZT_FAKE_DIR/in" 8<"$ZT_FAKE_DIR/out"
+  export ZT_FAKE_SERVING=1
+fi
 vy() {
   local IFS=$'\x1f' reply
   echo "$*" >&7
@@ -235,6 +268,8 @@ exit() { vy exit; builtin exit 0; }
 cli-shell-api() { vy cli-shell-api "$@"; }
 sudo() { vy sudo "$@"; }
 fake-op-mode() { vy op-mode "$@"; }
+ip() { vy ip "$@"; }
+sleep() { :; }
 """
 
 
@@ -245,8 +280,10 @@ def serve(directory: Path) -> None:
     with (directory / "in").open() as requests, (directory / "out").open("w") as replies:
         while line := requests.readline():
             words = line.rstrip("\n").split("\x1f")
-            if words[0] == "sudo":
-                status, output = (0 if words[-1] in router.images else 1), ""
+            if words[0] == "sudo" and words[1] == "podman":
+                status, output = router.podman(words[2:])
+            elif words[0] == "ip":
+                status, output = router.ip(words[1:])
             elif words[0] == "op-mode":
                 router.images.append(words[-1])
                 status, output = 0, ""
@@ -274,12 +311,19 @@ def run_script(script: str, router: Router, state_dir: Path) -> ScriptRun:
         (fake / "router.json").write_text(json.dumps(router.to_json()))
         text = (
             script.replace(f"source {vyos.SCRIPT_TEMPLATE}", f"source {fake / 'template'}")
-            .replace(f"ledger={vyos.STATE_DIR}", f"ledger={state_dir}")
-            .replace(f"mkdir -p {vyos.STATE_DIR}", f"mkdir -p {state_dir}")
+            .replace(f"state_dir={vyos.STATE_DIR}\n", f"state_dir={state_dir}\n")
             .replace(vyos.OP_MODE, "fake-op-mode")
+            .replace("/bin/vbash ", "bash ")
         )
         (fake / "script").write_text(text)
-        environment = {**os.environ, "ZT_FAKE_DIR": scratch, "ZT_FAKE_PYTHON": sys.executable}
+        # A saved apply script (kept by an earlier run for the confirm step) sources that run's template.
+        for saved in state_dir.glob("*.apply") if state_dir.exists() else ():
+            saved.write_text(re.sub(r"^source .*/template$", f"source {fake / 'template'}", saved.read_text(), flags=re.MULTILINE))
+        environment = {
+            **{k: v for k, v in os.environ.items() if k != "ZT_FAKE_SERVING"},
+            "ZT_FAKE_DIR": scratch,
+            "ZT_FAKE_PYTHON": sys.executable,
+        }
         done = subprocess.run(
             ["bash", str(fake / "script")],
             check=False,

@@ -54,9 +54,10 @@ CAPABLE_NIC = {"model": "test NIC", "speeds": ["1G", "2.5G", "10G", "25G"], "max
 
 
 def underlay_plan(stack: str = "gk41", nic: dict[str, Any] | None = None, **underlay: Any) -> LabPlan:
-    """The stack with both routers' underlay settings replaced by ``underlay`` (interface and speed kept)."""
+    """The stack with both routers' underlay settings replaced by ``underlay`` (interface, speed and address kept)."""
     settings = stack_settings(stack)
     for router in settings["routers"]:
-        router["underlay"] = {"interface": router["underlay"]["interface"], "speed": router["underlay"]["speed"], **underlay}
+        kept = {key: router["underlay"][key] for key in ("interface", "speed", "address")}
+        router["underlay"] = {**kept, **underlay}
     settings["hardware"]["nic"] = nic if nic is not None else CAPABLE_NIC
     return lab_plan(stack, routers=settings["routers"], hardware=settings["hardware"])

@@ -233,6 +233,7 @@ def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FR
             "fi",
             "reload_frr",
             'rm -rf "$state_dir"',
+            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
             f'echo "zt-ecmp: FRR on {own.name} no longer routes {own.peer_floating_ip.network}"',
             "",
         ]

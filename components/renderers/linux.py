@@ -120,15 +120,19 @@ def _proc_sys(key: str) -> str:
     return "/proc/sys/" + key.replace(".", "/")
 
 
-def _wait_function(plan: LabPlan, router: RouterPlan) -> str:
+def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> str:
+    """``wait_for_paths SECONDS``: until each path interface holds its /30, that is, until its instance
+    has joined. The apply waits for every built path, so that `pulumi up` returns with all instances
+    joined; the boot script only for the active ones, which the route needs."""
+    indices = [path.index for path in plan.paths] if every_path else [hop.path_index for hop in router.active_next_hops]
     checks = []
-    for hop in router.active_next_hops:
-        end = plan.path(hop.path_index).end(router.name)
+    for index in indices:
+        end = plan.path(index).end(router.name)
         has_address = f"ip -4 -o addr show dev {end.interface} 2>/dev/null | grep -qF ' inet {end.address} '"
         checks.append(f'    {has_address} || missing="$missing {end.interface}"')
     return "\n".join(
         [
-            "# The route's gateways are only reachable once every active path interface holds its /30.",
+            "# An instance has joined its path network once its interface holds its /30.",
             "wait_for_paths() {",
             "  waited=0",
             "  while :; do",
@@ -211,6 +215,23 @@ def _state_functions(router: RouterPlan) -> tuple[str, str]:
     return "\n".join(snapshot), "\n".join(restore)
 
 
+def _refuse_operator_route(router: RouterPlan) -> list[str]:
+    """Before the first apply changes anything: a route the router already has to the peer's floating
+    /32 would be replaced (iproute2) or win over FRR's, and flows on its next hops would leave
+    unencrypted. It is the operator's: refuse, naming it."""
+    destination = router.peer_floating_ip.network
+    return [
+        'if [ "$first_apply" = yes ]; then',
+        f"  existing=$(ip -4 route show table main exact {destination} | paste -sd ';' -)",
+        '  if [ -n "$existing" ]; then',
+        f'    echo "zt-ecmp: {router.name} already has a route to {destination} that zt-ecmp did not install ($existing); '
+        'remove it or choose other floating IPs, then apply again" >&2',
+        "    exit 1",
+        "  fi",
+        "fi",
+    ]
+
+
 def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
     return (
         paths.sysctl_file(plan),
@@ -230,7 +251,7 @@ def render_boot_script(plan: LabPlan, router: str) -> str:
             f"# zt-ecmp {plan.stack}: {own.name}'s floating address and ECMP route to {own.peer_name}, re-applied at boot.",
             "set -eu",
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            _wait_function(plan, own),
+            _wait_function(plan, own, every_path=False),
             _converge_function(plan, own),
             underlay_tune_functions(own),
             "tune_underlay",
@@ -297,7 +318,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             "umask 022",
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
             f"state_dir={state_dir}",
-            _wait_function(plan, own),
+            _wait_function(plan, own, every_path=True),
             _converge_function(plan, own),
             underlay_shell_functions(own),
             *_state_functions(own),
@@ -306,10 +327,11 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             "}",
             "",
             f"wait_for_paths {APPLY_WAIT_SECONDS}",
-            'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-apply.XXXXXX")',
-            'mkdir -p "$run_dir/files"',
             "first_apply=no",
             '[ -d "$state_dir/previous" ] || first_apply=yes',
+            *_refuse_operator_route(own),
+            'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-apply.XXXXXX")',
+            'mkdir -p "$run_dir/files"',
             'snapshot "$run_dir/before"',
             *backup_lines,
             *rollback_on_failure("apply", ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"']),
@@ -360,6 +382,7 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
             "fi",
             f"rm -f {files}",
             'rm -rf "$state_dir"',
+            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
             f'echo "zt-ecmp: {own.name} no longer routes {own.peer_floating_ip.network} over the paths"',
             "",
         ]

@@ -22,6 +22,16 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from components.offline import run_stack_offline
+    from components.plan_diff import diff_runs, render_diff_text, run_before
+
+    label, before = run_before(args.stack, args.before, args.project_dir)
+    after = run_stack_offline(args.stack, args.project_dir)
+    sys.stdout.write(render_diff_text(diff_runs(before, after), label, args.stack))
+    return 0
+
+
 def _graph(args: argparse.Namespace) -> int:
     from components.graph import graph_command
 
@@ -63,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="one JSON document instead of text")
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
     plan.set_defaults(handler=_plan)
+    diff = commands.add_parser(
+        "diff", help="what `pulumi up` would create, update, replace or delete since an earlier version of a stack file, offline"
+    )
+    diff.add_argument("--stack", required=True, help="stack name: compares Pulumi.<stack>.yaml in this working copy")
+    diff.add_argument("--before", required=True, help="the earlier version: a file, or a git revision (e.g. main) holding the stack file")
+    diff.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")
+    diff.set_defaults(handler=_diff)
     graph = commands.add_parser("graph", help="draw the lab's topology as SVG and PNG with Graphviz, offline: no secrets needed")
     graph.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     graph.add_argument("--out", type=Path, default=Path("out"), help="folder for <stack>-topology.svg and .png (default: out)")

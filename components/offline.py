@@ -52,6 +52,8 @@ class RegisteredResource:
     delete_before_replace: bool = False
     # URNs of the resources this one waits for (depends_on, and those whose outputs it takes).
     dependencies: tuple[str, ...] = ()
+    # Per input property, the URNs of the resources whose outputs it is made of.
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The explicit provider, as a reference (``urn::id``); empty for the default provider.
     provider: str = ""
 
@@ -135,6 +137,7 @@ class RecordingMonitor(MockMonitor):
                     dependencies=tuple(
                         sorted({*request.dependencies, *(urn for deps in request.propertyDependencies.values() for urn in deps.urns)})
                     ),
+                    property_dependencies={key: tuple(sorted(deps.urns)) for key, deps in request.propertyDependencies.items()},
                     provider=request.provider,
                 )
             )

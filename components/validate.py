@@ -87,12 +87,21 @@ def _name(scope: RouterScope, index: int) -> str:
     return container_name(scope.plan, index)
 
 
+# The router's own engine, whatever Docker context its login has selected (`--context` overrides both
+# DOCKER_CONTEXT and `docker context use`).
+DOCKER = ("docker", "--context", "default")
+
+
+def _engine(scope: RouterScope) -> tuple[str, ...]:
+    return ("sudo", "podman") if scope.router.runtime == "vyos" else DOCKER
+
+
 def _container_commands(scope: RouterScope) -> list[str]:
     if scope.zerotier_absent:
         return []
     if scope.router.runtime == "vyos":
         return [VYOS_SHOW_CONTAINER]
-    return [shlex.join(["docker", "inspect", "--type", "container", _name(scope, index)]) for index in _indices(scope)]
+    return [shlex.join([*DOCKER, "inspect", "--type", "container", _name(scope, index)]) for index in _indices(scope)]
 
 
 def parse_show_container(text: str) -> dict[str, str]:
@@ -147,8 +156,7 @@ ZEROTIER = "zerotier joined"
 
 
 def _cli(scope: RouterScope, end: PathEnd, index: int, *words: str) -> str:
-    engine = ["sudo", "podman"] if scope.router.runtime == "vyos" else ["docker"]
-    return shlex.join([*engine, "exec", _name(scope, index), "zerotier-cli", f"-p{end.port}", f"-D{ZEROTIER_HOME}", "-j", *words])
+    return shlex.join([*_engine(scope), "exec", _name(scope, index), "zerotier-cli", f"-p{end.port}", f"-D{ZEROTIER_HOME}", "-j", *words])
 
 
 def _zerotier_commands(scope: RouterScope) -> list[str]:
@@ -169,11 +177,13 @@ def _json(output: CommandOutput) -> Any:
 
 
 def _zerotier_verdict(end: PathEnd, info: CommandOutput, networks: CommandOutput) -> tuple[Status, str]:
+    """A path is judged by its network (status, address, interface); the peer answering over it is
+    the next check. Root contact is reported, never judged: `online` only says a root was heard
+    recently (it flickers right after start), and a lab may have no root to reach at all."""
     node = _json(info)
     if not info.ok or not isinstance(node, dict):
         return "fail", f"zerotier-cli info: {info.why()}"
-    if not node.get("online"):
-        return "fail", f"node {node.get('address', '?')} is offline (no root server heard from)"
+    roots = "roots heard" if node.get("online") else "no root heard lately (information only)"
     joined = _json(networks)
     if not networks.ok or not isinstance(joined, list):
         return "fail", f"zerotier-cli listnetworks: {networks.why()}"
@@ -190,7 +200,7 @@ def _zerotier_verdict(end: PathEnd, info: CommandOutput, networks: CommandOutput
         problems.append(f"addresses are {network.get('assignedAddresses')}, planned {planned}")
     if problems:
         return "fail", "; ".join(problems)
-    return "pass", f"node {node.get('address')} online, network {network.get('id')} OK, {planned} on {end.interface}"
+    return "pass", f"node {node.get('address')}, network {network.get('id')} OK, {planned} on {end.interface}; {roots}"
 
 
 def _zerotier_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
@@ -202,6 +212,72 @@ def _zerotier_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResu
         info, networks = observed[_cli(scope, end, path.index, "info")], observed[_cli(scope, end, path.index, "listnetworks")]
         status, detail = _zerotier_verdict(end, info, networks)
         results.append(_result(scope, ZEROTIER, f"path {path.index}", status, detail))
+    return results
+
+
+# -- CPU pins ----------------------------------------------------------------------------------
+
+PINS = "cpu pin"
+# Inside the container: every process's name and the CPUs it may run on (zerotier-one is not PID 1:
+# the official entrypoint starts it in the background).
+PROCESS_CPUS = "grep -H -e '^Name:' -e '^Cpus_allowed_list:' /proc/[0-9]*/status 2>/dev/null"
+
+
+def _pins_command(scope: RouterScope, index: int) -> str:
+    return shlex.join([*_engine(scope), "exec", _name(scope, index), "sh", "-c", PROCESS_CPUS])
+
+
+def _pins_commands(scope: RouterScope) -> list[str]:
+    return [] if scope.zerotier_absent else [_pins_command(scope, index) for index in _indices(scope)]
+
+
+def parse_cpu_list(text: str) -> frozenset[int]:
+    """A kernel CPU list (``0-3,8,10-11``) as a set of CPU ids."""
+    cpus: set[int] = set()
+    for part in text.strip().split(","):
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    return frozenset(cpus)
+
+
+def zerotier_allowed_cpus(grep_output: str) -> frozenset[int] | None:
+    """The CPUs the zerotier-one process may run on, from PROCESS_CPUS' output (None: no such process)."""
+    fields: dict[str, dict[str, str]] = {}
+    for line in grep_output.splitlines():
+        path, _, rest = line.partition(":")
+        key, _, value = rest.partition(":")
+        fields.setdefault(path, {})[key] = value.strip()
+    for status in fields.values():
+        if status.get("Name") == "zerotier-one" and "Cpus_allowed_list" in status:
+            return parse_cpu_list(status["Cpus_allowed_list"])
+    return None
+
+
+def _cpus(cpus: frozenset[int] | tuple[int, ...]) -> str:
+    return ",".join(str(cpu) for cpu in sorted(cpus))
+
+
+def _pins_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
+    """What the kernel lets the running process use, not what a configuration file says."""
+    if scope.zerotier_absent:
+        return _not_applicable(scope, PINS)
+    results = []
+    for path in scope.plan.paths:
+        end = path.end(scope.router.name)
+        output = observed[_pins_command(scope, path.index)]
+        allowed = zerotier_allowed_cpus(output.stdout) if output.ok else None
+        subject = f"path {path.index}"
+        if allowed is None:
+            why = output.why() if not output.ok else "no zerotier-one process in the container"
+            results.append(_result(scope, PINS, subject, "fail", f"cannot read the CPUs zerotier-one may use: {why}"))
+        elif not end.cpus:
+            results.append(_result(scope, PINS, subject, "pass", f"not pinned: may run on CPUs {_cpus(allowed)}"))
+        elif allowed == frozenset(end.cpus):
+            results.append(_result(scope, PINS, subject, "pass", f"pinned to CPUs {_cpus(allowed)}"))
+        else:
+            results.append(_result(scope, PINS, subject, "fail", f"may run on CPUs {_cpus(allowed)}, planned {_cpus(end.cpus)}"))
     return results
 
 
@@ -417,6 +493,7 @@ def _underlay_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResu
 CHECKS: tuple[Check, ...] = (
     Check(CONTAINERS, _container_commands, _containers_evaluate),
     Check(ZEROTIER, _zerotier_commands, _zerotier_evaluate),
+    Check(PINS, _pins_commands, _pins_evaluate),
     Check(INTERFACES, lambda scope: [LINKS_COMMAND], _interfaces_evaluate),
     Check(ROUTE, lambda scope: [_route_command(scope)], _route_evaluate),
     Check(HASHING, lambda scope: [HASH_POLICY_COMMAND], _hashing_evaluate),

@@ -9,7 +9,9 @@ from unittest import mock
 import pytest
 from pulumi.runtime import MockResourceArgs
 
+from components.config import ConfigError
 from components.offline import LabMocks, SecretValue
+from components.zerotier_instance import check_docker_environment
 from tests.offline_runs import (
     CONTAINER,
     DOCKER_PROVIDER,
@@ -256,3 +258,15 @@ def test_the_reference_stacks_run_their_instances_in_vyos_containers() -> None:
         assert {router.runtime for router in run.plan.routers} == {"vyos"}
         assert not run.of_type(CONTAINER)
         assert not run.of_type(DOCKER_PROVIDER)
+
+
+def test_a_docker_context_in_the_environment_is_refused_naming_it() -> None:
+    # The Docker provider's `context` (read from DOCKER_CONTEXT) overrides its `host`: the containers
+    # would land on whatever that context names.
+    plan = docker_run("gk41").plan
+    with pytest.raises(ConfigError, match=r"DOCKER_CONTEXT: set to 'staging'.*r1, r2; unset it"):
+        check_docker_environment(plan, {"DOCKER_CONTEXT": "staging"})
+
+
+def test_a_docker_context_does_not_matter_where_no_router_runs_docker() -> None:
+    check_docker_environment(committed_run("gk41").plan, {"DOCKER_CONTEXT": "staging"})

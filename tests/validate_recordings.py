@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,6 +165,23 @@ def cli(path: int, command: str) -> str:
     return f"sudo podman exec zt-ecmp-gk41-path{path} zerotier-cli -p{9993 + path} -D/var/lib/zerotier-one -j {command}"
 
 
+def process_cpus_command(path: int, engine: str = "sudo podman") -> str:
+    grep = "grep -H -e '^Name:' -e '^Cpus_allowed_list:' /proc/[0-9]*/status 2>/dev/null"
+    return shlex.join([*engine.split(), "exec", f"zt-ecmp-gk41-path{path}", "sh", "-c", grep])
+
+
+def process_cpus(allowed: str) -> str:
+    """``grep -H`` over /proc/*/status in an instance's container: the entrypoint's shell, sleep and zerotier-one."""
+    return (
+        "/proc/1/status:Name:\tentrypoint.sh\n"
+        f"/proc/1/status:Cpus_allowed_list:\t{allowed}\n"
+        "/proc/17/status:Name:\tzerotier-one\n"
+        f"/proc/17/status:Cpus_allowed_list:\t{allowed}\n"
+        "/proc/18/status:Name:\tsleep\n"
+        f"/proc/18/status:Cpus_allowed_list:\t{allowed}\n"
+    )
+
+
 def ping(address: str, source: str | None = None) -> str:
     return f"ping -n -q -c 2 -i 0.2 -W 1 {f'-I {source} ' if source else ''}{address}"
 
@@ -232,6 +250,9 @@ def healthy_r1() -> dict[str, CommandOutput]:
     for path in range(1, 5):
         answers[cli(path, "info")] = CommandOutput(0, zerotier_info(path))
         answers[cli(path, "listnetworks")] = CommandOutput(0, listnetworks(zerotier_network(path)))
+    for path in range(1, 5):
+        # gk41 pins path i to CPU i - 1.
+        answers[process_cpus_command(path)] = CommandOutput(0, process_cpus(str(path - 1)))
     answers["ip -j link show"] = CommandOutput(0, links())
     answers["ip -d -j route show 10.0.55.2/32"] = CommandOutput(0, route(*ALL_HOPS))
     answers["sysctl -n net.ipv4.fib_multipath_hash_policy"] = CommandOutput(0, "1\n")

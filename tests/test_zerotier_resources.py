@@ -270,3 +270,10 @@ def test_a_docker_context_in_the_environment_is_refused_naming_it() -> None:
 
 def test_a_docker_context_does_not_matter_where_no_router_runs_docker() -> None:
     check_docker_environment(committed_run("gk41").plan, {"DOCKER_CONTEXT": "staging"})
+
+
+def test_a_vyos_router_starts_its_containers_only_once_its_members_are_authorized() -> None:
+    # On runtime vyos the containers start at the router's commit, which comes after its first command.
+    run = committed_run("gk41")
+    first = run.named("command:remote:Command", "r2-vyos-path1-home")
+    assert {run.named(MEMBER, f"path{index}-r2").urn for index in range(1, 5)} <= set(first.dependencies)

@@ -44,10 +44,11 @@ def local_conf_settings(plan: LabPlan, end: PathEnd) -> dict[str, Any]:
     if zt.mode != "multi-instance":
         settings["multicoreEnabled"] = True
         settings["concurrency"] = zt.concurrency
-        # cpuPinningEnabled pins thread i of every instance to core i (absolute, not within the
-        # instance's allowed CPUs, and exit(1) if that fails). Only a single unpinned multicore
-        # instance gains from that; N hybrid instances would all crowd onto the same first cores,
-        # and a pinned instance (a cpuset) may not even be allowed those cores.
+        # cpuPinningEnabled pins the tap's receive thread i of every instance to core i of the box
+        # (osdep/LinuxEthernetTap.cpp: an absolute core, not one of the instance's allowed CPUs, and
+        # exit(1) if that fails; node/PacketMultiplexer.cpp never pins its own threads). Only a single
+        # unpinned multicore instance gains from that; N hybrid instances would all crowd onto the
+        # same first cores, and a pinned instance (a cpuset) may not even be allowed those cores.
         settings["cpuPinningEnabled"] = zt.mode == "multicore" and not end.cpus
     return settings
 

@@ -256,6 +256,12 @@ def test_the_workflow_installs_the_program_dependencies_and_generates_the_zeroti
     assert steps_using(job, "actions/setup-python")
 
 
+def test_the_workflow_generates_the_zerotier_sdk_before_installing_requirements() -> None:
+    # requirements.txt names sdks/zerotier, which is git-ignored: a fresh checkout has it only after `pulumi install`.
+    names = [step.get("name") for step in stack_job()["steps"]]
+    assert names.index("Generate the ZeroTier SDK and fetch provider plugins") < names.index("Install the program's dependencies")
+
+
 def test_every_action_is_pinned_to_at_least_a_major_version() -> None:
     pinned = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
     used = [

@@ -5,7 +5,19 @@ PY := $(VENV)/bin/python
 
 .PHONY: setup plan test lint typecheck unit topology
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt sdks/zerotier/pyproject.toml
+# requirements.txt installs the ZeroTier SDK from sdks/zerotier, which `pulumi install` deletes and
+# regenerates (it is git-ignored). Until that has happened, the typed stand-in fills the folder; a
+# folder already there, generated or not, is never overwritten.
+SDK := sdks/zerotier
+SDK_STANDIN := sdks/zerotier-standin
+
+$(SDK)/pyproject.toml:
+	@if [ -e $(SDK) ]; then echo "$(SDK) exists but has no pyproject.toml: run \`pulumi install\`, or remove it to get the stand-in" >&2; exit 1; fi
+	cp -R $(SDK_STANDIN) $(SDK)
+
+# Depending on the SDK's pyproject.toml re-installs it after `pulumi install` regenerates the folder:
+# it is installed as a copy (the generated SDK reads its version from installed metadata).
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(SDK)/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

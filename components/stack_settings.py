@@ -18,6 +18,15 @@ from components.config import ConfigError, LabConfig, parse_lab_config
 
 NAMESPACE = "zt-ecmp"
 LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
+# Pulumi.yaml declares this secret, so preview and up insist that every stack sets it, even a stack
+# whose routers all authenticate with the agent and so never read it.
+DECLARED_KEY_SETTING = "sshPrivateKey"
+# Provider settings that must be secrets. Pulumi.yaml cannot declare them: Pulumi accepts a key of
+# another namespace only with a fixed value and never checks its secrecy
+# (pulumi/pulumi sdk/go/common/workspace/project.go, Project.Validate; pkg/workspace/config.go,
+# validateStackConfigValues). The ZeroTier provider does not mark its token sensitive either, so a
+# token set in plain text would sit in the stack file and in state unencrypted.
+PROVIDER_SECRETS = ("zerotier:zerotierCentralToken",)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
             f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
         )
     for name in sorted(others):
+        if name == DECLARED_KEY_SETTING and name in secret_names and name not in wanted.values():
+            continue
         if name not in wanted.values():
             kind = "secret setting; no router's ssh.privateKeyConfig names it" if name in secret_names else "setting (a typo?)"
             problems.append(f"{name}: unknown {kind}; see the configuration reference in README.md")
@@ -69,18 +80,41 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
     return StackSettings(lab=lab, private_key_settings=wanted)
 
 
-def _namespace_values() -> tuple[dict[str, Any], set[str]]:
-    prefix = f"{NAMESPACE}:"
+def _all_config() -> tuple[dict[str, Any], set[str]]:
+    """Every setting the runtime holds (fully qualified keys), and which of them are secret."""
     merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    values = {key.removeprefix(prefix): value for key, value in merged.items() if key.startswith(prefix)}
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    return merged, secret_keys
+
+
+def _namespace_values(merged: Mapping[str, Any], secret_keys: Collection[str]) -> tuple[dict[str, Any], set[str]]:
+    prefix = f"{NAMESPACE}:"
+    values = {key.removeprefix(prefix): value for key, value in merged.items() if key.startswith(prefix)}
     secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
     return values, secrets
 
 
+def plain_provider_secrets(keys: Collection[str], secret_keys: Collection[str]) -> list[str]:
+    """Problems for provider settings that must be secrets but were set in plain text (fully qualified keys)."""
+    return [
+        f"{key}: stored in plain text; store it as a secret with `pulumi config set --secret {key}`, or unset it "
+        f"(`pulumi config rm {key}`) and export its environment variable instead"
+        for key in PROVIDER_SECRETS
+        if key in keys and key not in secret_keys
+    ]
+
+
 def read_stack_settings() -> StackSettings:
-    values, secrets = _namespace_values()
-    return parse_stack_settings(values, secrets)
+    merged, secret_keys = _all_config()
+    values, secrets = _namespace_values(merged, secret_keys)
+    provider_problems = plain_provider_secrets(merged, secret_keys)
+    try:
+        settings = parse_stack_settings(values, secrets)
+    except ConfigError as error:
+        raise ConfigError([*error.problems, *provider_problems]) from None
+    if provider_problems:
+        raise ConfigError(provider_problems)
+    return settings
 
 
 def ssh_private_keys(settings: StackSettings) -> dict[str, pulumi.Output[str]]:

@@ -144,3 +144,32 @@ def test_bad_settings_register_no_resource() -> None:
     with pytest.raises(ConfigError, match=r"paths\.active"):
         run_offline(project, "gk41", values, secrets, program=program)
     assert registered == []
+
+
+def test_a_central_token_in_plain_text_is_refused_before_anything_is_registered() -> None:
+    # Pulumi.yaml cannot declare the provider's token secret, so the program refuses a plain one itself.
+    project, values, secrets = load_stack_file("gk41")
+    values["zt-ecmp:sshPrivateKey"] = "[secret]"
+    secrets.add("zt-ecmp:sshPrivateKey")
+    values["zerotier:zerotierCentralToken"] = "FAKE-PLAIN-TOKEN"
+    registered: list[str] = []
+
+    def program(plan: Any, settings: Any) -> dict[str, Any]:
+        registered.append("program ran")
+        return {}
+
+    with pytest.raises(ConfigError, match=r"zerotier:zerotierCentralToken: stored in plain text.*--secret"):
+        run_offline(project, "gk41", values, secrets, program=program)
+    assert registered == []
+    secrets.add("zerotier:zerotierCentralToken")
+    run_offline(project, "gk41", values, secrets, program=program)
+    assert registered == ["program ran"]
+
+
+def test_an_agent_only_stack_may_hold_the_key_that_pulumi_yaml_requires_of_every_stack() -> None:
+    values = {**stack_settings("gk41"), "sshPrivateKey": "[secret]"}
+    for router in values["routers"]:
+        router["ssh"]["auth"] = "agent"
+    assert parse_stack_settings(values, secret_names={"sshPrivateKey"}).private_key_settings == {}
+    with pytest.raises(ConfigError, match="sshPrivateKey: unknown setting"):
+        parse_stack_settings(values, secret_names=set())

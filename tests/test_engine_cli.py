@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components.offline import PROJECT_DIR, load_stack_file
 from components.stack_settings import parse_stack_settings
@@ -37,11 +39,16 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def _pulumi(project: Path, *args: str, stdin: str | None = None, backend: bool = True) -> subprocess.CompletedProcess[str]:
+def _environment(project: Path, backend: bool = True) -> dict[str, str]:
     env = {**os.environ, "PULUMI_CONFIG_PASSPHRASE": "fake-engine-passphrase", "PULUMI_SKIP_UPDATE_CHECK": "true"}
     env.pop("PULUMI_BACKEND_URL", None)
     if backend:
         env["PULUMI_BACKEND_URL"] = f"file://{project.parent / 'state'}"
+    return env
+
+
+def _pulumi(project: Path, *args: str, stdin: str | None = None, backend: bool = True) -> subprocess.CompletedProcess[str]:
+    env = _environment(project, backend)
     return subprocess.run(["pulumi", *args], cwd=project, input=stdin, capture_output=True, text=True, env=env, check=False, timeout=120)
 
 
@@ -84,3 +91,147 @@ def test_a_stack_with_its_secret_set_is_valid_for_the_program(project: Path) -> 
 def test_the_project_defaults_to_a_local_file_backend(project: Path) -> None:
     done = _pulumi(project, "whoami", "--verbose", backend=False)
     assert "file://~/.pulumi-zt-ecmp" in done.stdout + done.stderr
+
+
+# Stack creation as README.md tells it, and what the CLI does to the committed stack files.
+
+FAKE_CENTRAL_TOKEN = "FAKE-CENTRAL-TOKEN-0cc175b9c0f1b6a8"
+
+
+def _readme_stack_steps() -> str:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    marked = re.search(r"<!-- stack-steps:begin.*?-->\n\s*```bash\n(.*?)\n\s*```\n\s*<!-- stack-steps:end -->", readme, re.DOTALL)
+    assert marked, "README.md lost its marked stack-creation steps"
+    return "\n".join(line.strip() for line in marked.group(1).splitlines())
+
+
+def _comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def _cli_view(project: Path, stack: str) -> tuple[dict[str, Any], set[str]]:
+    """(plain settings, secret keys) as the CLI hands them to the program."""
+    config = _config(project, stack)
+    plain = {key: entry.get("objectValue", entry["value"]) for key, entry in config.items() if not entry["secret"]}
+    return plain, {key for key, entry in config.items() if entry["secret"]}
+
+
+def test_the_readme_stack_steps_keep_the_committed_guidance_and_store_the_secrets_encrypted(project: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text(FAKE_SSH_KEY + "\n")
+    # A throwaway backend through PULUMI_BACKEND_URL: the project's own `file://~/...` resolves `~`
+    # from the password database, not from HOME, so it would land in the real home directory.
+    env = {**_environment(project), "HOME": str(home)}
+    passphrase = env.pop("PULUMI_CONFIG_PASSPHRASE")  # the steps read it, as they would at a terminal
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", _readme_stack_steps()],
+        cwd=project,
+        input=f"{passphrase}\n{FAKE_CENTRAL_TOKEN}\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    committed = (PROJECT_DIR / "Pulumi.ms01.yaml").read_text()
+    after = (project / "Pulumi.ms01.yaml").read_text()
+    assert _comments(after) == _comments(committed)
+    assert FAKE_SSH_KEY.splitlines()[1] not in after and FAKE_CENTRAL_TOKEN not in after
+    plain, secret_keys = _cli_view(project, "ms01")
+    _, offline, offline_secrets = load_stack_file("ms01", project)
+    assert plain == {key: value for key, value in offline.items() if key not in offline_secrets}
+    assert secret_keys == offline_secrets == {"zt-ecmp:sshPrivateKey", "zerotier:zerotierCentralToken"}
+    assert _pulumi(project, "config", "get", "--stack", "ms01", "zerotier:zerotierCentralToken").stdout.strip() == FAKE_CENTRAL_TOKEN
+
+
+@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+def test_stack_init_only_adds_the_encryption_salt_to_a_committed_stack_file(project: Path, stack: str) -> None:
+    assert _pulumi(project, "stack", "init", stack, "--secrets-provider", "passphrase").returncode == 0
+    committed = (PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text().splitlines()
+    after = (project / f"Pulumi.{stack}.yaml").read_text().splitlines()
+    assert after[: len(committed)] == committed
+    assert [line.split(":")[0] for line in after[len(committed) :]] == ["encryptionsalt"]
+
+
+def test_stack_init_deletes_a_secretsprovider_line_with_the_comments_above_it(project: Path) -> None:
+    # Why the committed stack files carry no such line.
+    stack_file = project / "Pulumi.gk41.yaml"
+    stack_file.write_text("# guidance above the line\nsecretsprovider: passphrase\n" + stack_file.read_text())
+    assert _pulumi(project, "stack", "init", "gk41", "--secrets-provider", "passphrase").returncode == 0
+    after = stack_file.read_text()
+    assert not re.search(r"^secretsprovider:", after, re.MULTILINE)
+    assert "guidance above the line" not in after
+
+
+def test_setting_one_router_value_by_path_keeps_the_comments(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "ms01").returncode == 0
+    done = _pulumi(project, "config", "set", "--stack", "ms01", "--path", "routers[1].underlay.address", "203.0.113.2/29")
+    assert done.returncode == 0, done.stderr
+    after = (project / "Pulumi.ms01.yaml").read_text()
+    assert _comments(after) == _comments((PROJECT_DIR / "Pulumi.ms01.yaml").read_text())
+    _, offline, _ = load_stack_file("ms01", project)
+    assert offline["zt-ecmp:routers"][1]["underlay"]["address"] == "203.0.113.2/29"
+
+
+# What the `config:` declarations of Pulumi.yaml make the CLI check before any program runs.
+
+
+def _preview(project: Path, stack: str) -> str:
+    done = _pulumi(project, "preview", "--stack", stack)
+    return done.stdout + done.stderr
+
+
+def test_a_declared_secret_set_in_plain_text_is_written_but_refused_by_preview(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert _pulumi(project, "config", "set", "--stack", "gk41", "sshPrivateKey", "FAKE-PLAIN-KEY").returncode == 0
+    assert "zt-ecmp:sshPrivateKey: FAKE-PLAIN-KEY" in (project / "Pulumi.gk41.yaml").read_text()
+    assert "configuration key 'sshPrivateKey' must be encrypted as it's secret" in _preview(project, "gk41")
+
+
+def test_a_stack_without_its_key_is_refused_by_preview_but_can_be_destroyed(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert "missing configuration value 'sshPrivateKey'" in _preview(project, "gk41")
+    # A lab's stack is destroyed without its key: destroy does not run the program, so it skips the check.
+    destroyed = _pulumi(project, "destroy", "--stack", "gk41", "--yes")
+    assert destroyed.returncode == 0, destroyed.stderr
+
+
+def test_a_stack_with_its_key_set_encrypted_passes_the_declared_checks(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "ms01").returncode == 0
+    assert _pulumi(project, "config", "set", "--secret", "--stack", "ms01", "sshPrivateKey", stdin=FAKE_SSH_KEY).returncode == 0
+    # Past the checks the CLI starts the program, which needs the Python language host and plugins.
+    assert "validating stack config" not in _preview(project, "ms01")
+
+
+@pytest.mark.parametrize(("key", "value", "declared"), [("paths", "8", "object"), ("routers[0]", "r1", "array<object>")])
+def test_declared_types_are_checked_before_the_program_runs(project: Path, key: str, value: str, declared: str) -> None:
+    assert _pulumi(project, "stack", "init", "ms01").returncode == 0
+    _pulumi(project, "config", "set", "--secret", "--stack", "ms01", "sshPrivateKey", stdin=FAKE_SSH_KEY)
+    assert _pulumi(project, "config", "set", "--stack", "ms01", "--path", key, value).returncode == 0
+    assert f"configuration key '{key.partition('[')[0]}' must be of type '{declared}'" in _preview(project, "ms01")
+
+
+@pytest.mark.parametrize(
+    ("declaration", "refusal"),
+    [
+        ({"secret": True}, "is namespaced and must provide an attribute 'value'"),
+        ({"type": "string", "secret": True}, "is not namespaced by the project and should not define a type"),
+    ],
+)
+def test_the_providers_token_cannot_be_declared_secret(project: Path, declaration: dict[str, Any], refusal: str) -> None:
+    manifest = yaml.safe_load((project / "Pulumi.yaml").read_text())
+    manifest["config"]["zerotier:zerotierCentralToken"] = declaration
+    (project / "Pulumi.yaml").write_text(yaml.safe_dump(manifest))
+    done = _pulumi(project, "stack", "init", "gk41")
+    assert done.returncode != 0
+    assert refusal in done.stderr
+
+
+def test_a_plain_token_that_looks_like_one_is_refused_by_the_cli(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    done = _pulumi(project, "config", "set", "--stack", "gk41", "zerotier:zerotierCentralToken", "q7Xk2Lm9Rt5Wz1Yp0Vb3Nc8Hd4Jf6Gs2")
+    assert done.returncode != 0
+    assert "looks like a secret" in done.stderr
+    assert "q7Xk2Lm9" not in (project / "Pulumi.gk41.yaml").read_text()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from components.offline import PROJECT_DIR, load_stack_without_secrets
 from components.plan import LabPlan, PathEnd, PathPlan, RouterPlan, build_plan
-from components.stack_settings import NAMESPACE, parse_stack_settings
+from components.stack_settings import parse_qualified_settings
 
 ACTIVE_COLOUR = "#1f6feb"
 INACTIVE_COLOUR = "#9aa0a6"
@@ -146,10 +146,7 @@ def write_topology(plan: LabPlan, out_dir: Path) -> tuple[Path, Path]:
 def stack_plan(stack: str, project_dir: Path = PROJECT_DIR) -> LabPlan:
     """The plan of a committed stack file, offline: secrets are only named, never read."""
     project, qualified, secret_keys = load_stack_without_secrets(stack, project_dir)
-    prefix = f"{NAMESPACE}:"
-    values = {key.removeprefix(prefix): value for key, value in qualified.items() if key.startswith(prefix)}
-    secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
-    return build_plan(parse_stack_settings(values, secrets).lab, project, stack)
+    return build_plan(parse_qualified_settings(qualified, secret_keys).lab, project, stack)
 
 
 def graph_command(stack: str, out_dir: Path) -> tuple[Path, Path]:

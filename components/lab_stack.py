@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from components.plan import LabPlan, build_plan
-from components.stack_settings import NAMESPACE, parse_stack_settings
+from components.stack_settings import NAMESPACE, parse_qualified_settings
 
 PATHS_KEY = f"{NAMESPACE}:paths"
 ACTIVE_PATH_KEY = f"{NAMESPACE}:paths.active"
@@ -50,14 +50,9 @@ def plan_from_settings(project: str, stack: str, settings: Mapping[str, SettingV
 
     Secret values are replaced before parsing: the plan needs to know that a key is set, never the key.
     """
-    prefix = f"{NAMESPACE}:"
-    values = {
-        key.removeprefix(prefix): f"[secret {key}]" if setting.secret else setting.value
-        for key, setting in settings.items()
-        if key.startswith(prefix)
-    }
-    secrets = {key.removeprefix(prefix) for key, setting in settings.items() if key.startswith(prefix) and setting.secret}
-    return build_plan(parse_stack_settings(values, secrets).lab, project, stack)
+    values = {key: f"[secret {key}]" if setting.secret else setting.value for key, setting in settings.items()}
+    secrets = {key for key, setting in settings.items() if setting.secret}
+    return build_plan(parse_qualified_settings(values, secrets).lab, project, stack)
 
 
 def select_lab_stack(stack_name: str, project_dir: Path) -> PulumiStack:

@@ -22,6 +22,7 @@ from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components.config import ConfigError
 from components.lab import deploy
 from components.plan import LabPlan, build_plan
 from components.stack_settings import NAMESPACE, read_stack_settings
@@ -155,19 +156,84 @@ class _LogCollector(pulumi.runtime.mocks.MockEngine):
         return super().Log(request)  # type: ignore[no-untyped-call]
 
 
+def _where(path: Path, mark: yaml.Mark | None) -> str:
+    return f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark is not None else str(path)
+
+
+def _yaml_file(path: Path) -> tuple[Any, yaml.Node | None]:
+    """A YAML file's content and its node tree (which knows where each value is written).
+
+    Anything that is not YAML is a ConfigError naming the file, the line and the column.
+    """
+    loader = yaml.SafeLoader(path.read_text())
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.MarkedYAMLError as error:
+        context = f" ({error.context})" if error.context else ""
+        raise ConfigError([f"{_where(path, error.problem_mark)}: not valid YAML: {error.problem}{context}"]) from None
+    except yaml.YAMLError as error:
+        raise ConfigError([f"{path}: not valid YAML: {error}"]) from None
+    finally:
+        loader.dispose()
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.ScalarNode):
+        return f"the value {node.value!r}"
+    return "a mapping"
+
+
+def _require_mapping(path: Path, node: yaml.Node | None, key: str | None = None) -> None:
+    """The file, and the value of its top-level ``key`` if one is named, must be mappings (or empty); else a ConfigError
+    names the line and column where something else was written."""
+    if node is None:
+        return
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError([f"{_where(path, node.start_mark)}: the file must be a mapping of keys to values, not {_kind(node)}"])
+    if key is None:
+        return
+    value = next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None)
+    if value is None or (isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null"):
+        return
+    if not isinstance(value, yaml.MappingNode):
+        raise ConfigError([f"{_where(path, value.start_mark)}: `{key}:` must be a mapping of setting names to values, not {_kind(value)}"])
+
+
 def project_name(project_dir: Path = PROJECT_DIR) -> str:
-    name: str = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    path = project_dir / "Pulumi.yaml"
+    document, node = _yaml_file(path)
+    _require_mapping(path, node)
+    name = document.get("name") if isinstance(document, dict) else None
+    if not isinstance(name, str) or not name:
+        raise ConfigError([f"{path}: no project `name:`"])
     return name
 
 
+def _stack_config(stack_file: Path) -> dict[Any, Any]:
+    """The ``config:`` mapping of a stack file, checked for shape: every key a setting name."""
+    document, node = _yaml_file(stack_file)
+    _require_mapping(stack_file, node, "config")
+    config = (document or {}).get("config") or {}
+    bad_keys = [key for key in config if not isinstance(key, str) or not key]
+    if bad_keys:
+        raise ConfigError([f"{stack_file}: `config:` key {key!r} is not a setting name" for key in bad_keys])
+    return dict(config)
+
+
 def load_stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> tuple[str, dict[str, Any], set[str]]:
-    """(project name, settings as Pulumi hands them to programs, secret setting keys) of one stack file."""
+    """(project name, settings as Pulumi hands them to programs, secret setting keys) of one stack file.
+
+    A file that is not YAML, or whose ``config:`` is not a mapping, is a ConfigError naming the file and where.
+    """
     project = project_name(project_dir)
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         known = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in project_dir.glob("Pulumi.*.yaml"))
         raise FileNotFoundError(f"--stack {stack}: no {stack_file.name}; known stacks: {', '.join(known)}")
-    raw = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    raw = _stack_config(stack_file)
     values: dict[str, Any] = {}
     secrets: set[str] = set()
     for key, value in raw.items():

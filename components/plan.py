@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from components.config import LINK_SPEED_GBPS, LabConfig, RouterConfig
+from components.config import LINK_SPEED_GBPS, ConfigError, LabConfig, RouterConfig
 from components.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
 # iperf3 goodput over a clean link is about 94% of line rate (941 Mbit/s on 1G, 9.35 Gbit/s on
@@ -193,6 +193,37 @@ class LabPlan:
         return tuple(path.end(router).interface for path in self.paths)
 
 
+# What VyOS's `container name` accepts (vyos-1x grammar: ^[-a-zA-Z0-9]+$), while Pulumi project and stack
+# names may also hold '_' and '.'.
+VYOS_CONTAINER_NAME = re.compile(r"^[-a-zA-Z0-9]+$")
+
+
+def instance_name(project: str, stack: str, path_index: int) -> str:
+    """``<project>-<stack>-path<i>``: the name of path i's ZeroTier network and of its instances' containers."""
+    return f"{project}-{stack}-path{path_index}"
+
+
+def _container_name_problems(config: LabConfig, project: str, stack: str) -> list[str]:
+    """Where VyOS runs the instances, their names must be ones its `container name` accepts."""
+    routers = [
+        f"routers[{position}] ({router.name})" for position, router in enumerate(config.routers) if router.container_runtime == "vyos"
+    ]
+    names = [instance_name(project, stack, index) for index in range(1, config.path_count + 1)]
+    refused = [name for name in names if not VYOS_CONTAINER_NAME.match(name)]
+    if not routers or not refused:
+        return []
+    safe_stack = re.sub(r"[^-a-zA-Z0-9]", "-", stack)
+    if VYOS_CONTAINER_NAME.match(instance_name(project, safe_stack, 1)):
+        rename = f"use a stack name of letters, digits and '-' only, such as {safe_stack!r}"
+    else:
+        rename = f"rename the project ({project!r} in Pulumi.yaml) and the stack to letters, digits and '-' only"
+    return [
+        f"stack {stack!r}: {' and '.join(routers)} run the instances as VyOS containers named <project>-<stack>-path<i>, "
+        f"here {refused[0]!r}, and VyOS's `container name` accepts only letters, digits and '-'; {rename}, or run the "
+        "instances on Docker (runtime docker, with dockerInstalled: true on VyOS)"
+    ]
+
+
 def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[int, ...]:
     start = path_position * per_instance
     return tuple(router.cpus[start : start + per_instance])
@@ -221,7 +252,7 @@ def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, 
         plans.append(
             PathPlan(
                 index=index,
-                network_name=f"{project}-{stack}-path{index}",
+                network_name=instance_name(project, stack, index),
                 subnet=subnet,
                 active=index <= config.active_paths,
                 ends=(
@@ -307,6 +338,9 @@ def bfd_profile_name(project: str, stack: str) -> str:
 
 
 def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
+    """The plan of one stack; raises ConfigError where the stack's or project's name does not fit the config."""
+    if problems := _container_name_problems(config, project, stack):
+        raise ConfigError(problems)
     paths = _path_plans(config, project, stack)
     zt = config.zerotier
     return LabPlan(

@@ -6,15 +6,16 @@ the Pulumi runtime for the values.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.runtime.config as runtime_config
 
-from components.config import ConfigError, LabConfig, parse_lab_config
+from components.config import ConfigError, LabConfig, closest_name, parse_lab_config
 
 NAMESPACE = "zt-ecmp"
 LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
@@ -27,6 +28,9 @@ DECLARED_KEY_SETTING = "sshPrivateKey"
 # validateStackConfigValues). The ZeroTier provider does not mark its token sensitive either, so a
 # token set in plain text would sit in the stack file and in state unencrypted.
 PROVIDER_SECRETS = ("zerotier:zerotierCentralToken",)
+# A namespace this close to ours is taken for a typo of it ("zt-ecpm", "zt_ecmp", "ztecmp"); the namespaces a stack
+# legitimately sets besides ours (pulumi, zerotier, docker, command) are nowhere near it.
+NAMESPACE_TYPO_CUTOFF = 0.75
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    meant = closest_name(name, known)
+    return f"; did you mean {meant}?" if meant is not None else ""
+
+
 def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str]) -> StackSettings:
     """Validate the namespace's settings (keys without ``zt-ecmp:``); secrets are only checked for presence."""
     others = {key for key in values if key not in LAB_SETTINGS}
@@ -53,7 +62,13 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
         lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS})
     except ConfigError as error:
         # Which other settings are legitimate (key secrets) depends on the routers: judge them once those parse.
-        raise ConfigError(error.problems) from None
+        # A plain setting that looks like a misspelt lab setting is named now, since it may be why the lab fails.
+        misspelt = [
+            f"{name}: unknown setting{_did_you_mean(name, LAB_SETTINGS)}"
+            for name in sorted(others - set(secret_names))
+            if closest_name(name, LAB_SETTINGS) is not None
+        ]
+        raise ConfigError([*misspelt, *error.problems]) from None
     problems: list[str] = []
     wanted: dict[str, str] = {}
     for position, router in enumerate(lab.routers):
@@ -72,7 +87,8 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
             continue
         if name not in wanted.values():
             kind = "secret setting; no router's ssh.privateKeyConfig names it" if name in secret_names else "setting (a typo?)"
-            problems.append(f"{name}: unknown {kind}; see the configuration reference in README.md")
+            meant = _did_you_mean(name, LAB_SETTINGS | set(wanted.values())) or "; see the configuration reference in README.md"
+            problems.append(f"{name}: unknown {kind}{meant}")
         elif name not in secret_names:
             problems.append(f"{name}: stored in plain text; store the private key as a secret with `pulumi config set --secret {name} ...`")
     if problems:
@@ -80,18 +96,37 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
     return StackSettings(lab=lab, private_key_settings=wanted)
 
 
-def _all_config() -> tuple[dict[str, Any], set[str]]:
-    """Every setting the runtime holds (fully qualified keys), and which of them are secret."""
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    return merged, secret_keys
+def misplaced_settings(keys: Iterable[str]) -> list[str]:
+    """A problem for every ``namespace:key`` whose namespace looks like a misspelling of ours, naming the key it meant."""
+    problems = []
+    for key in sorted(keys):
+        namespace, separator, name = key.partition(":")
+        if not separator or namespace == NAMESPACE:
+            continue
+        closeness = difflib.SequenceMatcher(None, namespace.lower().replace("_", "-"), NAMESPACE).ratio()
+        if closeness < NAMESPACE_TYPO_CUTOFF:
+            continue
+        meant = name if name in LAB_SETTINGS else (closest_name(name, LAB_SETTINGS) or name)
+        problems.append(
+            f"{key}: namespace {namespace!r} is not this project's ({NAMESPACE}), so nothing reads it; did you mean {NAMESPACE}:{meant}?"
+        )
+    return problems
 
 
-def _namespace_values(merged: Mapping[str, Any], secret_keys: Collection[str]) -> tuple[dict[str, Any], set[str]]:
+def parse_qualified_settings(values: Mapping[str, Any], secret_keys: Collection[str]) -> StackSettings:
+    """Like ``parse_stack_settings``, for keys with their namespace (``zt-ecmp:paths``, ``zerotier:...``) as Pulumi
+    holds them: keys of other namespaces are the providers' and the engine's, unless they look like ours misspelt."""
     prefix = f"{NAMESPACE}:"
-    values = {key.removeprefix(prefix): value for key, value in merged.items() if key.startswith(prefix)}
+    ours = {key.removeprefix(prefix): value for key, value in values.items() if key.startswith(prefix)}
     secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
-    return values, secrets
+    elsewhere = [*misplaced_settings(values), *plain_provider_secrets(values, secret_keys)]
+    try:
+        settings = parse_stack_settings(ours, secrets)
+    except ConfigError as error:
+        raise ConfigError([*elsewhere, *error.problems]) from None
+    if elsewhere:
+        raise ConfigError(elsewhere)
+    return settings
 
 
 def plain_provider_secrets(keys: Collection[str], secret_keys: Collection[str]) -> list[str]:
@@ -105,16 +140,10 @@ def plain_provider_secrets(keys: Collection[str], secret_keys: Collection[str]) 
 
 
 def read_stack_settings() -> StackSettings:
-    merged, secret_keys = _all_config()
-    values, secrets = _namespace_values(merged, secret_keys)
-    provider_problems = plain_provider_secrets(merged, secret_keys)
-    try:
-        settings = parse_stack_settings(values, secrets)
-    except ConfigError as error:
-        raise ConfigError([*error.problems, *provider_problems]) from None
-    if provider_problems:
-        raise ConfigError(provider_problems)
-    return settings
+    """The stack's settings as the Pulumi runtime hands them to the program."""
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    return parse_qualified_settings(values, secret_keys)
 
 
 def ssh_private_keys(settings: StackSettings) -> dict[str, pulumi.Output[str]]:

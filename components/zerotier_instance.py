@@ -10,7 +10,7 @@ import pulumi
 import pulumi_docker as docker
 
 from components.config import ConfigError
-from components.plan import LabPlan, PathEnd, RouterPlan
+from components.plan import LabPlan, PathEnd, RouterPlan, instance_name
 from components.renderers.ssh_trust import openssh_pinning_options
 from components.renderers.zerotier_files import render_devicemap, render_local_conf
 from components.zerotier_path import InstanceIdentity
@@ -105,7 +105,7 @@ class ZeroTierInstanceArgs:
 
 
 def container_name(plan: LabPlan, path_index: int) -> str:
-    return f"{plan.project}-{plan.stack}-path{path_index}"
+    return instance_name(plan.project, plan.stack, path_index)
 
 
 def _uploads(args: ZeroTierInstanceArgs, end: PathEnd) -> list[docker.ContainerUploadArgs]:

@@ -67,3 +67,90 @@ def test_bad_configuration_exits_non_zero_with_the_setting(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stdout == ""
     assert "paths.active: 9 is more than paths.count (4)" in done.stderr
+
+
+def _project_with(tmp_path: Path, stack: str, text: str) -> Path:
+    """A project folder holding this project's Pulumi.yaml and one stack file with ``text``."""
+    (tmp_path / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())
+    (tmp_path / f"Pulumi.{stack}.yaml").write_text(text)
+    return tmp_path
+
+
+def _plan_errors(project: Path, stack: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["plan", "--stack", stack, "--project-dir", str(project)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def test_a_yaml_syntax_error_names_the_file_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gk41 = (REPO / "Pulumi.gk41.yaml").read_text()
+    project = _project_with(tmp_path, "gk41", gk41.replace("speeds: [1G, 2.5G]", "speeds: [1G, 2.5G"))
+    # The parser notices on the line after the unclosed list, at the next key's colon.
+    line = gk41.splitlines().index("      speeds: [1G, 2.5G]") + 2
+    assert _plan_errors(project, "gk41", capsys) == (
+        "error: invalid stack configuration:\n"
+        f"  - {project / 'Pulumi.gk41.yaml'}, line {line}, column 13: not valid YAML: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence)\n"
+    )
+
+
+def test_a_tab_indentation_names_the_file_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project_with(tmp_path, "lab", "config:\n  zt-ecmp:paths:\n\tcount: 4\n")
+    assert _plan_errors(project, "lab", capsys) == (
+        "error: invalid stack configuration:\n"
+        f"  - {project / 'Pulumi.lab.yaml'}, line 3, column 1: not valid YAML: found character '\\t' that cannot start any token "
+        "(while scanning for the next token)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [("config:\n  - zt-ecmp:paths\n", "a list"), ("config: zt-ecmp\n", "the value 'zt-ecmp'")],
+    ids=["a list", "a scalar"],
+)
+def test_a_config_that_is_not_a_mapping_names_the_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, what: str
+) -> None:
+    project = _project_with(tmp_path, "lab", f"secretsprovider: passphrase\n{text}")
+    where = "line 3, column 3" if what == "a list" else "line 2, column 9"
+    assert _plan_errors(project, "lab", capsys) == (
+        "error: invalid stack configuration:\n"
+        f"  - {project / 'Pulumi.lab.yaml'}, {where}: `config:` must be a mapping of setting names to values, not {what}\n"
+    )
+
+
+def test_a_stack_file_that_is_not_a_mapping_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project_with(tmp_path, "lab", "- config\n")
+    assert _plan_errors(project, "lab", capsys) == (
+        "error: invalid stack configuration:\n"
+        f"  - {project / 'Pulumi.lab.yaml'}, line 1, column 1: the file must be a mapping of keys to values, not a list\n"
+    )
+
+
+def test_a_misspelt_namespace_in_the_stack_file_names_the_key_it_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gk41 = (REPO / "Pulumi.gk41.yaml").read_text()
+    project = _project_with(tmp_path, "gk41", gk41.replace("zt-ecmp:routers:", "zt-ecpm:routers:"))
+    assert _plan_errors(project, "gk41", capsys) == (
+        "error: invalid stack configuration:\n"
+        "  - zt-ecpm:routers: namespace 'zt-ecpm' is not this project's (zt-ecmp), so nothing reads it; "
+        "did you mean zt-ecmp:routers?\n"
+        "  - routers: required but not set; see the configuration reference in README.md\n"
+    )
+
+
+def test_a_misspelt_top_level_key_in_the_stack_file_names_the_key_it_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gk41 = (REPO / "Pulumi.gk41.yaml").read_text()
+    project = _project_with(tmp_path, "gk41", gk41.replace("zt-ecmp:routers:", "zt-ecmp:rooters:"))
+    assert _plan_errors(project, "gk41", capsys) == (
+        "error: invalid stack configuration:\n"
+        "  - rooters: unknown setting; did you mean routers?\n"
+        "  - routers: required but not set; see the configuration reference in README.md\n"
+    )
+
+
+def test_a_stack_name_vyos_refuses_in_container_names_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project_with(tmp_path, "lab_1", (REPO / "Pulumi.gk41.yaml").read_text())
+    assert "stack 'lab_1': routers[0] (r1) and routers[1] (r2) run the instances as VyOS containers" in _plan_errors(
+        project, "lab_1", capsys
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -277,6 +278,17 @@ def test_command_line_needs_a_stack_or_the_namespace_lab(capsys: pytest.CaptureF
     assert "one of the arguments --stack --netns is required" in capsys.readouterr().err
 
 
+@pytest.fixture
+def interrupts_raise() -> Iterator[None]:
+    """SIGINT and SIGTERM as an interactive run has them, whatever this process inherited: a background job
+    starts with SIGINT ignored, and Python then installs no handler of its own."""
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.usefixtures("interrupts_raise")
 def test_while_restoring_a_first_interrupt_only_warns_and_a_second_one_abandons() -> None:
     shown: list[str] = []
     with pytest.raises(KeyboardInterrupt), interrupts_deferred(shown.append):
@@ -285,3 +297,4 @@ def test_while_restoring_a_first_interrupt_only_warns_and_a_second_one_abandons(
         assert shown[0].startswith("restoring the original K; interrupt again to abandon it")
         signal.raise_signal(signal.SIGTERM)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler

@@ -30,8 +30,8 @@ def _flavor_and_underlay(flavor: str, **values: Any) -> Callable[[Settings], Non
 # (what is wrong, change to the gk41 stack, the problem line must start with, words it must contain)
 BAD_UNDERLAYS: list[tuple[str, Callable[[Settings], None], str, str]] = [
     ("a speed the USB NIC cannot run at", _underlay(1, speed="10G"), "routers[1].underlay.speed", "Realtek RTL8156 can run at"),
-    ("an MTU below IPv4's minimum", _underlay(0, mtu=67), "routers[0].underlay.mtu", "greater than or equal to 68"),
-    ("an MTU above VyOS's maximum", _underlay(0, mtu=16001), "routers[0].underlay.mtu", "less than or equal to 16000"),
+    ("an MTU below IPv4's minimum", _underlay(0, mtu=67), "routers[0].underlay.mtu", "67 is too small for ZeroTier"),
+    ("an MTU above VyOS's maximum", _underlay(0, mtu=16001), "routers[0].underlay.mtu", "16001 is more than VyOS accepts"),
     ("an MTU above the NIC's", _underlay(0, mtu=15339), "routers[0].underlay.mtu", "hardware.nic.maxMtu 15338"),
     (
         "half duplex at 2.5G",

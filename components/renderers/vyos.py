@@ -73,7 +73,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from components.plan import LabPlan, RouterPlan
+from components.plan import LabPlan, RouterPlan, instance_name
 
 STATE_DIR = "/config/zt-ecmp"
 SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
@@ -196,7 +196,7 @@ def undo_lines(config: VyosConfig) -> tuple[str, ...]:
 
 def vyos_container_name(plan: LabPlan, path_index: int) -> str:
     """Same name as the Docker runtime's container, valid for ``container name`` (letters, digits, ``-``)."""
-    return f"{plan.project}-{plan.stack}-path{path_index}"
+    return instance_name(plan.project, plan.stack, path_index)
 
 
 def container_home(plan: LabPlan, path_index: int) -> str:
@@ -272,7 +272,7 @@ def _firewall_rules(plan: LabPlan, router: RouterPlan) -> tuple[list[Leaf], list
     anchors: list[tuple[str, ...]] = []
     for path in plan.paths:
         port = str(path.end(router.name).port)
-        name = f"{plan.project}-{plan.stack}-path{path.index}"
+        name = instance_name(plan.project, plan.stack, path.index)
         # Numbered after the port: stable, and readable in `show firewall`.
         rule = ("firewall", "ipv4", "input", "filter", "rule", port)
         anchors.append(rule)

@@ -79,13 +79,36 @@ def _provider_urn(reference: str) -> str:
     return reference.rsplit("::", 1)[0] if reference else ""
 
 
+def in_dependency_order(resources: Sequence[RegisteredResource]) -> list[RegisteredResource]:
+    """Each resource after everything it depends on (its provider included), ties broken by URN.
+
+    The order in which a program registers resources varies from run to run; the engine's decisions
+    follow the dependency graph."""
+    by_urn = {resource.urn: resource for resource in resources}
+    placed: set[str] = set()
+    ordered: list[RegisteredResource] = []
+
+    def place(resource: RegisteredResource) -> None:
+        if resource.urn in placed:
+            return
+        placed.add(resource.urn)
+        for urn in sorted({*resource.dependencies, _provider_urn(resource.provider)} - {""}):
+            if urn in by_urn:
+                place(by_urn[urn])
+        ordered.append(resource)
+
+    for resource in sorted(resources, key=lambda resource: resource.urn):
+        place(resource)
+    return ordered
+
+
 def diff_runs(before: OfflineRun, after: OfflineRun) -> list[ResourceChange]:
-    """Every custom resource of either run with what the engine would do to it, in registration order."""
+    """Every custom resource of either run with what the engine would do to it, in dependency order."""
     old = {resource.urn: resource for resource in before.resources if resource.custom}
     changes: list[ResourceChange] = []
     replaced: set[str] = set()
     replaced_first: set[str] = set()
-    for resource in after.resources:
+    for resource in in_dependency_order(after.resources):
         if not resource.custom:
             continue
         previous = old.get(resource.urn)
@@ -112,7 +135,7 @@ def diff_runs(before: OfflineRun, after: OfflineRun) -> list[ResourceChange]:
         else:
             changes.append(ResourceChange(resource.type, resource.name, "same"))
     kept = {resource.urn for resource in after.resources}
-    changes += [ResourceChange(resource.type, resource.name, "delete") for urn, resource in old.items() if urn not in kept]
+    changes += [ResourceChange(resource.type, resource.name, "delete") for urn, resource in sorted(old.items()) if urn not in kept]
     return changes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.plan import LabPlan
-from tests.lab_settings import lab_plan, stack_settings
+from tests.lab_settings import docker_plan, lab_plan, stack_settings
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-zt-ecmp-must-not-leak\n-----END OPENSSH PRIVATE KEY-----\n"
 FAKE_IDENTITY_SECRET = "c0ffee0001:0:FAKEPUBLIC:FAKE-IDENTITY-SECRET-must-not-leak"
@@ -61,3 +61,26 @@ def underlay_plan(stack: str = "gk41", nic: dict[str, Any] | None = None, **unde
         router["underlay"] = {**kept, **underlay}
     settings["hardware"]["nic"] = nic if nic is not None else CAPABLE_NIC
     return lab_plan(stack, routers=settings["routers"], hardware=settings["hardware"])
+
+
+def linux_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
+    """The stack on two Linux routers (Docker runtime), floating IPs on lo."""
+    routers = stack_settings(stack)["routers"]
+    for router in routers:
+        router["flavor"] = "linux"
+    return lab_plan(stack, routers=routers, addressing={"floatingOn": "loopback"}, **changes)
+
+
+def golden_variants() -> dict[str, LabPlan]:
+    """Every plan whose artefacts are kept as goldens: the renderer's variants on VyOS, Docker and Linux."""
+    return {
+        **plan_variants(),
+        "gk41-docker": docker_plan("gk41"),
+        "ms01-docker-k3": docker_plan("ms01", paths={"count": 8, "active": 3}),
+        "gk41-linux": linux_plan("gk41"),
+        "gk41-linux-frr": linux_plan("gk41", routing={"linuxRoutes": "frr"}),
+        "ms01-linux-frr-bfd-off": linux_plan("ms01", routing={"linuxRoutes": "frr", "bfd": {"enabled": False}}),
+        "gk41-networks-of-your-own": lab_plan(
+            "gk41", zerotier={"networks": ["8056c2e21c000001", "8056c2e21c000002", "8056c2e21c000003", "8056c2e21c000004"]}
+        ),
+    }

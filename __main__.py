@@ -1,5 +1,5 @@
 """zt-ecmp: ZeroTier ECMP labs between two routers. See README.md."""
 
-from components.lab import run
+from components.infra.program import run
 
 run()

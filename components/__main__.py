@@ -7,15 +7,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from components.bench_netns import add_arguments as add_bench_arguments
-from components.config import ConfigError
-from components.offline import PROJECT_DIR
-from components.sweep import add_arguments as add_sweep_arguments
+from components.model.settings import ConfigError
+from components.netns.bench import add_arguments as add_bench_arguments
+from components.ops.sweep import add_arguments as add_sweep_arguments
+from components.preview.offline import PROJECT_DIR
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from components.offline import run_stack_offline
-    from components.plan_report import render_plan_json, render_plan_text
+    from components.preview.offline import run_stack_offline
+    from components.preview.report import render_plan_json, render_plan_text
 
     run = run_stack_offline(args.stack, args.project_dir)
     sys.stdout.write(render_plan_json(run) if args.json else render_plan_text(run))
@@ -23,8 +23,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from components.offline import run_stack_offline
-    from components.plan_diff import diff_runs, render_diff_text, run_before
+    from components.preview.diff import diff_runs, render_diff_text, run_before
+    from components.preview.offline import run_stack_offline
 
     label, before = run_before(args.stack, args.before, args.project_dir)
     after = run_stack_offline(args.stack, args.project_dir)
@@ -33,7 +33,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from components.graph import graph_command
+    from components.preview.graph import graph_command
 
     for drawn in graph_command(args.stack, args.out):
         print(drawn)
@@ -41,25 +41,25 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _bench_netns(args: argparse.Namespace) -> int:
-    from components.bench_netns import run_from_arguments
+    from components.netns.bench import run_from_arguments
 
     return run_from_arguments(args)
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from components.sweep import run_from_arguments
+    from components.ops.sweep import run_from_arguments
 
     return run_from_arguments(args)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from components.validate import run_from_arguments
+    from components.ops.validate.checks import run_from_arguments
 
     return run_from_arguments(args.stack, args.project_dir)
 
 
 def _config_reference(args: argparse.Namespace) -> int:
-    from components.config_reference import render_config_reference
+    from components.model.reference import render_config_reference
 
     sys.stdout.write(render_config_reference())
     return 0

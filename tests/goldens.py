@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from components.offline import OfflineRun, SecretValue
+from components.preview.offline import OfflineRun, SecretValue
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("ZT_ECMP_UPDATE_GOLDENS") == "1"

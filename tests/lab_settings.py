@@ -6,10 +6,10 @@ import copy
 from functools import cache
 from typing import Any
 
-from components.config import LabConfig, parse_lab_config
-from components.offline import PROJECT_DIR, load_stack_file
-from components.plan import LabPlan, build_plan
-from components.stack_settings import NAMESPACE
+from components.model.plan import LabPlan, build_plan
+from components.model.settings import LabConfig, parse_lab_config
+from components.preview.offline import PROJECT_DIR, load_stack_file
+from components.stack.settings import NAMESPACE
 
 
 @cache

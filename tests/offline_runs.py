@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from components.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
+from components.preview.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
 from tests.lab_settings import docker_routers
 
 CONTAINER = "docker:index/container:Container"

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError
-from components.linux_router import routing_scripts
-from components.offline import run_stack_offline
-from components.plan_report import plan_document, render_plan_text
-from components.renderers.frr import render_frr_apply, render_frr_block, render_frr_undo
-from components.renderers.linux import render_boot_script, render_linux_apply
-from components.renderers.vyos import desired_config, desired_set_lines, render_apply_script, undo_lines
+from components.infra.linux_router import routing_scripts
+from components.model.settings import ConfigError
+from components.preview.offline import run_stack_offline
+from components.preview.report import plan_document, render_plan_text
+from components.render.linux.frr import render_frr_apply, render_frr_block, render_frr_undo
+from components.render.linux.routing import render_boot_script, render_linux_apply
+from components.render.vyos.configuration import desired_config, desired_set_lines, render_apply_script, undo_lines
 from tests.lab_settings import lab_config, lab_plan
 from tests.test_linux_renderer import linux_plan
 
@@ -54,7 +54,7 @@ def test_frr_routes_need_both_routers_on_linux_because_they_speak_ospf() -> None
 
 
 def test_a_stack_name_vyos_refuses_in_a_profile_name_is_made_safe() -> None:
-    from components.plan import bfd_profile_name
+    from components.model.plan import bfd_profile_name
 
     assert bfd_profile_name("zt-ecmp", "team.lab/one") == "zt-ecmp-team-lab-one"
     assert len(bfd_profile_name("zt-ecmp", "x" * 40)) == 32

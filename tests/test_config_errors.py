@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from components.config import RESERVED_PORTS, ConfigError, parse_lab_config
-from components.offline import load_stack_file, load_stack_without_secrets, run_offline
-from components.plan import build_plan
-from components.stack_settings import NAMESPACE, parse_qualified_settings, parse_stack_settings
-from components.throughput import IPERF_PORT
+from components.model.plan import build_plan
+from components.model.settings import RESERVED_PORTS, ConfigError, parse_lab_config
+from components.ops.iperf import IPERF_PORT
+from components.preview.offline import load_stack_file, load_stack_without_secrets, run_offline
+from components.stack.settings import NAMESPACE, parse_qualified_settings, parse_stack_settings
 from tests.lab_settings import docker_routers, lab_config, stack_settings
 
 Settings = dict[str, Any]

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from components.offline import PROJECT_DIR, load_stack_file
-from components.stack_settings import parse_stack_settings
+from components.preview.offline import PROJECT_DIR, load_stack_file
+from components.stack.settings import parse_stack_settings
 
 pytestmark = [
     pytest.mark.engine,

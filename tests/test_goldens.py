@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.artefacts import rendered_artefacts
-from components.plan import LabPlan
+from components.model.plan import LabPlan
+from components.render.artefacts import rendered_artefacts
 from tests.goldens import assert_golden, registered_document, slug
 from tests.offline_runs import committed_run, docker_run
 from tests.vyos_plans import golden_variants

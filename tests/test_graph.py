@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components.graph import INACTIVE_COLOUR, GraphvizNotFoundError, graph_command, render_topology_dot, stack_plan, write_topology
+from components.preview.graph import INACTIVE_COLOUR, GraphvizNotFoundError, graph_command, render_topology_dot, stack_plan, write_topology
 from tests.lab_settings import lab_plan
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)")

@@ -15,8 +15,8 @@ import pytest
 from pulumi.automation import ConcurrentUpdateError, ConfigValue
 from pulumi.automation._cmd import CommandResult
 
-from components.config import ConfigError
-from components.lab_stack import StackPaths, plan_from_settings, private_keys
+from components.model.settings import ConfigError
+from components.stack.automation import StackPaths, plan_from_settings, private_keys
 from tests.lab_settings import stack_settings
 
 FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWwtZm9yLXRlc3Rz\n-----END OPENSSH PRIVATE KEY-----\n"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from components.__main__ import main
-from components.netns_lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
-from components.router_shell import NetnsShell
-from components.sweep import NetnsLabDriver, run_sweep
-from components.validate import CheckResult, exit_status, validate_lab
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.ops.shell import NetnsShell
+from components.ops.sweep import NetnsLabDriver, run_sweep
+from components.ops.validate.checks import CheckResult, exit_status, validate_lab
 
 pytestmark = [
     pytest.mark.netns,

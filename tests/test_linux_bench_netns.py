@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.bench_netns import (
+from components.netns.bench import (
     BenchRow,
     build_parser,
     coverage_probability,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.plan import LabPlan
-from components.renderers.linux import (
+from components.model.plan import LabPlan
+from components.render.linux.routing import (
     LinuxHostPaths,
     render_boot_unit,
     render_linux_apply,

@@ -6,10 +6,10 @@ import difflib
 import json
 from typing import Any
 
-from components.linux_router import remote_command
-from components.offline import OfflineRun, SecretValue, load_stack_file, run_offline
-from components.renderers.linux import render_linux_apply, render_linux_undo
-from components.router_connection import instances_line
+from components.infra.connection import instances_line
+from components.infra.linux_router import remote_command
+from components.preview.offline import OfflineRun, SecretValue, load_stack_file, run_offline
+from components.render.linux.routing import render_linux_apply, render_linux_undo
 
 COMMAND = "command:remote:Command"
 LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"

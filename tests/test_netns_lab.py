@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from components.bench_netns import USED_LINK_BYTES, coverage_probability
-from components.netns_lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
-from components.renderers.linux import LinuxHostPaths, render_linux_apply
+from components.netns.bench import USED_LINK_BYTES, coverage_probability
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.render.linux.routing import LinuxHostPaths, render_linux_apply
 
 pytestmark = [
     pytest.mark.netns,

@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from components.config import SPECIAL_RANGES, ConfigError, parse_lab_config
-from components.plan import LabPlan, build_plan
-from components.renderers.zerotier_files import render_local_conf
+from components.model.plan import LabPlan, build_plan
+from components.model.settings import SPECIAL_RANGES, ConfigError, parse_lab_config
+from components.render.zerotier import render_local_conf
 from tests.lab_settings import stack_settings
 
 # Addresses a router can own: the blocks between the special ranges the configuration refuses (0/8, 127/8,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.config_reference import BEGIN, END, render_config_reference
+from components.model.reference import BEGIN, END, render_config_reference
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.renderers.ssh_trust import openssh_pinning_options
-from components.router_shell import CommandOutput, NetnsShell, ssh_shells
+from components.ops.shell import CommandOutput, NetnsShell, ssh_shells
+from components.render.ssh import openssh_pinning_options
 from tests.lab_settings import lab_plan
 
 FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWw=\n-----END OPENSSH PRIVATE KEY-----"

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from components.config import ConfigError, parse_lab_config
-from components.renderers.ssh_trust import known_hosts_line, openssh_pinning_options
+from components.model.settings import ConfigError, parse_lab_config
+from components.render.ssh import known_hosts_line, openssh_pinning_options
 from tests.lab_settings import lab_plan, stack_settings
 from tests.offline_runs import DOCKER_PROVIDER, docker_run
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from components.__main__ import build_parser
-from components.scaling_report import FIGURE_PIXELS
-from components.sweep import (
+from components.ops.iperf import IperfError, IperfReport
+from components.ops.reports import FIGURE_PIXELS
+from components.ops.sweep import (
     SweepRow,
     estimated_gbps,
     interrupts_deferred,
@@ -25,7 +26,6 @@ from components.sweep import (
     sweep_report,
     write_sweep_reports,
 )
-from components.throughput import IperfError, IperfReport
 from tests.lab_settings import lab_plan
 
 

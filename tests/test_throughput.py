@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from components.router_shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
-from components.throughput import IperfError, client_command, measure_iperf3, parse_iperf3_json, server_command
+from components.ops.iperf import IperfError, client_command, measure_iperf3, parse_iperf3_json, server_command
+from components.ops.shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
 
 needs_iperf3 = pytest.mark.skipif(shutil.which("iperf3") is None or shutil.which("ss") is None, reason="needs iperf3 and ss on PATH")
 

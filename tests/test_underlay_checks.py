@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from components.underlay_checks import UnderlayCheck, parse_ethtool, underlay_checks
+from components.ops.validate.underlay import UnderlayCheck, parse_ethtool, underlay_checks
 from tests.lab_settings import jumbo_routers, lab_plan
 
 ETHTOOL_25G = """Settings for eth4:

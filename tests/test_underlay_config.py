@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, parse_lab_config
-from components.underlay import cpu_mask, socket_buffer_sizes
+from components.model.settings import ConfigError, parse_lab_config
+from components.model.underlay import cpu_mask, socket_buffer_sizes
 from tests.lab_settings import lab_plan, stack_settings
 
 Settings = dict[str, Any]

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from components.config import parse_lab_config
-from components.netns_lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
-from components.plan import LabPlan, build_plan
-from components.renderers.linux import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
-from components.renderers.linux_underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
+from components.model.plan import LabPlan, build_plan
+from components.model.settings import parse_lab_config
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
+from components.render.linux.routing import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
+from components.render.linux.underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
 from tests.lab_settings import jumbo_routers, lab_plan, stack_settings
 
 

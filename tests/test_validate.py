@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from components.__main__ import build_parser
-from components.plan import LabPlan
-from components.router_shell import CommandOutput
-from components.validate import (
+from components.model.plan import LabPlan
+from components.ops.shell import CommandOutput
+from components.ops.validate.checks import (
     CHECKS,
     Check,
     CheckResult,

@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from components.renderers.vyos import (
+from components.render.vyos.configuration import (
     desired_config,
     desired_set_lines,
     remote_command,

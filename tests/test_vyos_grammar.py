@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from components.plan import LabPlan
-from components.renderers.vyos import desired_config, render_apply_script, render_confirm_script, render_delete_script
+from components.model.plan import LabPlan
+from components.render.vyos.configuration import desired_config, render_apply_script, render_confirm_script, render_delete_script
 from tests.vyos_plans import network_ids, plan_variants
 
 REPO = Path(__file__).resolve().parent.parent

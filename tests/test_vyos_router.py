@@ -11,11 +11,11 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from components.offline import LabMocks, SecretValue, _unwrap
-from components.plan import LabPlan
-from components.renderers.vyos import apply_digest, remote_command, render_apply_script, render_delete_script
-from components.vyos_router import VyosRouter, VyosRouterArgs
-from components.zerotier_path import InstanceIdentity
+from components.infra.vyos_router import VyosRouter, VyosRouterArgs
+from components.infra.zerotier_path import InstanceIdentity
+from components.model.plan import LabPlan
+from components.preview.offline import LabMocks, SecretValue, _unwrap
+from components.render.vyos.configuration import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.lab_settings import docker_plan
 from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.renderers.zerotier_files import render_devicemap, render_local_conf
-from components.renderers.zerotier_network import render_flow_rules
+from components.render.zerotier import render_devicemap, render_local_conf
+from components.render.zerotier_network import render_flow_rules
 from tests.lab_settings import lab_plan, stack_settings
 
 

@@ -10,9 +10,9 @@ import pulumi
 import pytest
 from pulumi.runtime import MockResourceArgs
 
-from components.config import ConfigError
-from components.offline import LabMocks, SecretValue
-from components.zerotier_instance import check_docker_environment
+from components.infra.zerotier_instance import check_docker_environment
+from components.model.settings import ConfigError
+from components.preview.offline import LabMocks, SecretValue
 from tests.offline_runs import (
     CONTAINER,
     DOCKER_PROVIDER,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.router_shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
+from components.ops.shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
 
 SHOW_CONTAINER = """\
 CONTAINER ID  IMAGE                               COMMAND           CREATED       STATUS       PORTS       NAMES

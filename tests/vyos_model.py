@@ -303,7 +303,7 @@ class ScriptRun:
 
 def run_script(script: str, router: Router, state_dir: Path) -> ScriptRun:
     """Run a rendered script against ``router`` (updated in place); ``state_dir`` stands in for /config/zt-ecmp."""
-    from components.renderers import vyos  # not at module level: the server process starts faster without it
+    from components.render.vyos import configuration as vyos  # not at module level: the server process starts faster without it
 
     with tempfile.TemporaryDirectory() as scratch:
         fake = Path(scratch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.plan import LabPlan
+from components.model.plan import LabPlan
 from tests.lab_settings import docker_plan, lab_plan, stack_settings
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-zt-ecmp-must-not-leak\n-----END OPENSSH PRIVATE KEY-----\n"

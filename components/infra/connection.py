@@ -1,0 +1,60 @@
+"""How the program reaches a router over SSH, for every remote command it runs there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_command import remote
+
+from components.model.plan import LabPlan, SshTarget
+
+
+@dataclass(frozen=True)
+class RouterConnection:
+    ssh: SshTarget
+    # None: the operator's ssh-agent (SSH_AUTH_SOCK).
+    private_key: pulumi.Output[str] | None
+
+    @classmethod
+    def from_plan(cls, plan: LabPlan, router: str, private_key: pulumi.Output[str] | None) -> RouterConnection:
+        return cls(plan.router(router).ssh, private_key)
+
+    @property
+    def address(self) -> str:
+        """``user@host:port``: where the commands run, in plain text."""
+        return f"{self.ssh.user}@{self.ssh.host}:{self.ssh.port}"
+
+    @property
+    def triggers(self) -> list[pulumi.Input[str]]:
+        """Every command on the router names where it runs, so that moving the router replaces it.
+
+        pulumi-command updates a Command in place when only its connection changes (only `triggers` is
+        replace-on-change, sdk/python/pulumi_command/remote/command.py): the new router would get the
+        update and the old one would never see its undo. A replacement runs the old command's delete
+        against the old connection (kept in state) first. The connection itself is secret as a whole
+        once it carries a key, so this is also what shows a reviewer the move in a preview.
+        """
+        return [self.address]
+
+    def connection_args(self) -> remote.ConnectionArgs:
+        """The pinned host key is always checked; the key only ever travels as a secret."""
+        return remote.ConnectionArgs(
+            host=self.ssh.host,
+            port=float(self.ssh.port),
+            user=self.ssh.user,
+            private_key=pulumi.Output.secret(self.private_key) if self.private_key is not None else None,
+            host_key=self.ssh.host_key,
+        )
+
+
+def instances_line(instance_ids: Mapping[int, str]) -> str:
+    """A comment naming the containers a router command depends on, by path.
+
+    A container Pulumi replaces gets a new id, which changes the command text, so the command runs
+    again (as an update) after the replacement: the routes follow their path interfaces, which
+    disappear with the old container.
+    """
+    listed = ", ".join(f"path{index} {instance_ids[index]}" for index in sorted(instance_ids))
+    return f"# zt-ecmp: after the instances {listed}\n"

@@ -1,0 +1,182 @@
+"""ZeroTier containers on a router's Docker engine: one ZeroTierHost per router, one ZeroTierInstance per path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from components.infra.zerotier_path import InstanceIdentity
+from components.model.plan import LabPlan, PathEnd, RouterPlan, instance_name
+from components.model.settings import ConfigError
+from components.render.ssh import openssh_pinning_options
+from components.render.zerotier import render_devicemap, render_local_conf
+
+ZEROTIER_HOME = "/var/lib/zerotier-one"
+# All that zerotier-one needs to create its tap (with /dev/net/tun): it ran with `--cap-drop ALL
+# --cap-add NET_ADMIN`. Written as Docker reports it back: the Docker client (v28) rewrites NET_ADMIN
+# to CAP_NET_ADMIN and kreuzwerker/terraform-provider-docker reads back what Docker returns with no
+# diff suppression, so the short form would show drift on every refresh and replace every container.
+CAPABILITIES_ADDED = ("CAP_NET_ADMIN",)
+CAPABILITIES_DROPPED = ("ALL",)
+# The Docker provider's ssh:// transport starts one `ssh ... docker system dial-stdio` per
+# connection it needs (docker/cli connhelper), and sshd's default MaxStartups drops some of them when
+# Pulumi runs many container operations at once. OpenSSH multiplexing carries them all over one
+# connection per router; ssh expands %d (home directory) and %C (a hash of the connection).
+SSH_MULTIPLEXING = ("-o", "ControlMaster=auto", "-o", "ControlPath=%d/.ssh/zt-ecmp-%C", "-o", "ControlPersist=60")
+
+
+def docker_environment_problems(plan: LabPlan, environment: Mapping[str, str]) -> list[str]:
+    """Settings in the environment of `pulumi up` that would send the Docker provider elsewhere.
+
+    kreuzwerker/terraform-provider-docker documents that its ``context`` (also read from
+    DOCKER_CONTEXT) overrides ``host``: the containers would land on whatever that context names.
+    """
+    docker_routers = [router.name for router in plan.routers if router.runtime == "docker"]
+    if not docker_routers or not environment.get("DOCKER_CONTEXT"):
+        return []
+    return [
+        f"DOCKER_CONTEXT: set to {environment['DOCKER_CONTEXT']!r} in the environment, which the Docker provider would use "
+        f"instead of the Docker host of {', '.join(docker_routers)}; unset it (`unset DOCKER_CONTEXT`) before running Pulumi"
+    ]
+
+
+def check_docker_environment(plan: LabPlan, environment: Mapping[str, str] = os.environ) -> None:
+    if problems := docker_environment_problems(plan, environment):
+        raise ConfigError(problems)
+
+
+@dataclass(frozen=True)
+class ZeroTierHostArgs:
+    router: RouterPlan
+    image: str
+
+
+class ZeroTierHost(pulumi.ComponentResource):
+    """A router's Docker engine as seen by this program, with the pinned ZeroTier image on it."""
+
+    provider: docker.Provider
+    image: docker.RemoteImage
+
+    def __init__(self, name: str, args: ZeroTierHostArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("zt-ecmp:index:ZeroTierHost", name, None, opts)
+        self.provider = docker.Provider(
+            f"{name}-docker",
+            host=args.router.docker_host,
+            # Only meaningful for ssh:// endpoints; harmless otherwise.
+            ssh_opts=[*openssh_pinning_options(args.router.ssh), *SSH_MULTIPLEXING],
+            # Previews must work without reaching the router.
+            disable_docker_daemon_check=True,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # A new host is a move: an in-place provider update would leave the containers where they
+                # were. Replacing the provider delete-first makes the engine replace everything it manages
+                # too, deleting through the old provider (the old router) before creating on the new one
+                # (pulumi/pulumi pkg/resource/deploy/step_generator.go, calculateDependentReplacements).
+                replace_on_changes=["host"],
+                delete_before_replace=True,
+            ),
+        )
+        self.image = docker.RemoteImage(
+            f"{name}-image",
+            name=args.image,
+            keep_locally=True,
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
+        )
+        self.register_outputs({"imageId": self.image.image_id})
+
+
+@dataclass(frozen=True)
+class ZeroTierInstanceArgs:
+    plan: LabPlan
+    router: str
+    path_index: int
+    network_id: pulumi.Input[str]
+    host: ZeroTierHost
+    identity: InstanceIdentity | None = None
+    # The node id of the other router's instance on this path, where the lab manages identities.
+    peer_node_id: pulumi.Input[str] | None = None
+    # What must exist before the container starts: its member on the path network, so the instance
+    # joins authorized instead of waiting to be.
+    depends_on: Sequence[pulumi.Resource] = ()
+
+
+def container_name(plan: LabPlan, path_index: int) -> str:
+    return instance_name(plan.project, plan.stack, path_index)
+
+
+def _uploads(args: ZeroTierInstanceArgs, end: PathEnd) -> list[docker.ContainerUploadArgs]:
+    if args.peer_node_id is None:
+        local_conf: pulumi.Input[str] = render_local_conf(args.plan, args.router, args.path_index)
+    else:
+        local_conf = pulumi.Output.from_input(args.peer_node_id).apply(
+            lambda node: render_local_conf(args.plan, args.router, args.path_index, peer_node_id=node)
+        )
+    uploads = [
+        docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/local.conf", content=local_conf),
+        docker.ContainerUploadArgs(
+            file=f"{ZEROTIER_HOME}/devicemap",
+            content=pulumi.Output.from_input(args.network_id).apply(lambda nwid: render_devicemap(nwid, end.interface)),
+        ),
+    ]
+    if args.identity is not None:
+        uploads += [
+            docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/identity.public", content=args.identity.public),
+            # Uploaded as a file with owner-only permissions; never an environment variable.
+            docker.ContainerUploadArgs(
+                file=f"{ZEROTIER_HOME}/identity.secret",
+                content=pulumi.Output.secret(args.identity.secret),
+                permissions="0600",
+            ),
+        ]
+    return uploads
+
+
+class ZeroTierInstance(pulumi.ComponentResource):
+    """One zerotier-one container, on its own port, joined to its path's network."""
+
+    container: docker.Container
+
+    def __init__(self, name: str, args: ZeroTierInstanceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("zt-ecmp:index:ZeroTierInstance", name, None, opts)
+        plan = args.plan
+        end = plan.path(args.path_index).end(args.router)
+        self.container = docker.Container(
+            name,
+            name=container_name(plan, args.path_index),
+            image=args.host.image.image_id,
+            # The official image's entrypoint joins every network id it is given.
+            command=[args.network_id],
+            network_mode="host",
+            capabilities=docker.ContainerCapabilitiesArgs(adds=list(CAPABILITIES_ADDED), drops=list(CAPABILITIES_DROPPED)),
+            devices=[docker.ContainerDeviceArgs(host_path="/dev/net/tun", container_path="/dev/net/tun", permissions="rwm")],
+            restart="unless-stopped",
+            # zerotier-one never needs to gain privileges beyond those it starts with.
+            security_opts=["no-new-privileges:true"],
+            cpu_set=",".join(str(cpu) for cpu in end.cpus) or None,
+            uploads=_uploads(args, end),
+            labels=[
+                docker.ContainerLabelArgs(label=key, value=value)
+                for key, value in (
+                    ("zt-ecmp.project", plan.project),
+                    ("zt-ecmp.stack", plan.stack),
+                    ("zt-ecmp.path", str(args.path_index)),
+                    ("zt-ecmp.port", str(end.port)),
+                    ("zt-ecmp.interface", end.interface),
+                )
+            ],
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                provider=args.host.provider,
+                depends_on=list(args.depends_on),
+                # The name is fixed, so the old container must go before its replacement can exist. The
+                # provider asks for this on the replacements its own diff decides, but `pulumi up
+                # --replace` never consults the provider (pulumi/pulumi step_generator.go, diff): only
+                # this option covers both.
+                delete_before_replace=True,
+            ),
+        )
+        self.register_outputs({"containerName": self.container.name})

@@ -1,0 +1,98 @@
+"""ZeroTierPath: one path's private ZeroTier network, its two identities and two members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_zerotier as zerotier
+
+from components.model.plan import PathPlan
+from components.render.zerotier_network import render_flow_rules
+
+
+@dataclass(frozen=True)
+class InstanceIdentity:
+    """A node identity as the instance's home directory needs it."""
+
+    node_id: pulumi.Output[str]
+    public: pulumi.Output[str]
+    secret: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class ZeroTierPathArgs:
+    path: PathPlan
+    stack: str
+
+
+class ZeroTierPath(pulumi.ComponentResource):
+    """The network one pair of instances talks over, carrying exactly the path's /30."""
+
+    network_id: pulumi.Output[str]
+    identities: dict[str, InstanceIdentity]
+    # Per router: its member on this network, which must exist before its instance starts.
+    members: dict[str, pulumi.Resource]
+
+    def __init__(self, name: str, args: ZeroTierPathArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("zt-ecmp:index:ZeroTierPath", name, None, opts)
+        path = args.path
+        child = pulumi.ResourceOptions(parent=self)
+        self.identities = {}
+        self.members = {}
+        if path.existing_network_id is not None:
+            # Bring your own network: managed elsewhere, so nothing is created here and each
+            # instance generates its identity at first start.
+            self.network_id = pulumi.Output.from_input(path.existing_network_id)
+            self.register_outputs({"networkId": self.network_id})
+            return
+
+        for end in path.ends:
+            identity = zerotier.Identity(f"{name}-{end.router}", opts=child)
+            self.identities[end.router] = InstanceIdentity(
+                node_id=identity.id,
+                public=identity.public_key,
+                secret=pulumi.Output.secret(identity.private_key),
+            )
+        first, second = path.ends
+        network = zerotier.Network(
+            name,
+            zerotier.NetworkArgs(
+                name=path.network_name,
+                description=(
+                    f"zt-ecmp path {path.index} of stack {args.stack}: {first.router} {first.address} <-> {second.router} {second.address}"
+                ),
+                private=True,
+                # The pool holds exactly the two planned addresses; members get them as fixed IPs.
+                assignment_pools=[zerotier.NetworkAssignmentPoolArgs(start=str(first.address.ip), end=str(second.address.ip))],
+                routes=[zerotier.NetworkRouteArgs(target=str(path.subnet))],
+                assign_ipv4s=[zerotier.NetworkAssignIpv4Args(zerotier=True)],
+                # ARP requests are broadcasts; the multicast limit keeps them to the one peer.
+                enable_broadcast=True,
+                multicast_limit=2,
+                flow_rules=pulumi.Output.all(*(identity.node_id for identity in self.identities.values())).apply(render_flow_rules),
+            ),
+            opts=child,
+        )
+        self.network_id = network.id
+        for end in path.ends:
+            self.members[end.router] = zerotier.Member(
+                f"{name}-{end.router}",
+                zerotier.MemberArgs(
+                    network_id=network.id,
+                    member_id=self.identities[end.router].node_id,
+                    name=f"{args.stack}-{end.router}-path{path.index}",
+                    description=f"{end.router} instance on UDP {end.port}, interface {end.interface}",
+                    authorized=True,
+                    ip_assignments=[str(end.address.ip)],
+                    no_auto_assign_ips=True,
+                    allow_ethernet_bridging=False,
+                    hidden=False,
+                ),
+                # The provider updates memberId in place, which leaves the old node authorized: a new
+                # identity must make a new member, and deleting the old one revokes that node at once
+                # (member_id is not ForceNew in zerotier/terraform-provider-zerotier's resource_member.go;
+                # its Delete removes the member through the Central API).
+                opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["memberId"]),
+            )
+        self.register_outputs({"networkId": self.network_id})

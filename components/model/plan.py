@@ -1,0 +1,375 @@
+"""The address and resource plan: everything the lab will be, computed from a LabConfig.
+
+Plain, immutable and free of Pulumi: renderers and component resources read it, nothing writes
+back to it. Path indices are 1-based, as operators count them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from components.model.settings import LINK_SPEED_GBPS, ConfigError, LabConfig, RouterConfig
+from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
+
+# iperf3 goodput over a clean link is about 94% of line rate (941 Mbit/s on 1G, 9.35 Gbit/s on
+# 10G in the reference measurements); no tunnel can beat that.
+LINK_GOODPUT_RATIO = 0.94
+
+SCALING_MODE_NOTES = {
+    "multi-instance": (
+        "N single-threaded instances, ECMP with layer-4 hashing across them: aggregate throughput grows "
+        "with active paths; one flow stays on one path, so its ceiling is one instance (one core) and its "
+        "packets stay in order."
+    ),
+    "multicore": (
+        "One instance per router using zerotier-one's native multithreading (1.14.1+, beta): one flow can "
+        "exceed one core, but its packets may arrive out of order; no ECMP."
+    ),
+    "hybrid": (
+        "N multithreaded instances with ECMP across them: aggregate grows with paths and threads; one flow "
+        "stays on one instance but may be reordered by that instance's threads."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    host: str
+    port: int
+    user: str
+    auth: Literal["key", "agent"]
+    private_key_config: str
+    host_key: str
+
+
+@dataclass(frozen=True)
+class PathEnd:
+    """One router's side of a path: its instance, port, interface and address on the /30."""
+
+    router: str
+    address: ipaddress.IPv4Interface
+    peer_address: ipaddress.IPv4Address
+    port: int
+    interface: str
+    cpus: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PathPlan:
+    index: int
+    network_name: str
+    subnet: ipaddress.IPv4Network
+    active: bool
+    ends: tuple[PathEnd, PathEnd]
+    existing_network_id: str | None = None
+
+    def end(self, router: str) -> PathEnd:
+        for end in self.ends:
+            if end.router == router:
+                return end
+        raise KeyError(f"router {router!r} has no end on path {self.index}")
+
+
+@dataclass(frozen=True)
+class NextHop:
+    path_index: int
+    address: ipaddress.IPv4Address
+    interface: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class RouterPlan:
+    name: str
+    position: int
+    flavor: Literal["vyos", "linux"]
+    runtime: Literal["docker", "vyos"]
+    ssh: SshTarget
+    docker_host: str
+    underlay_interface: str
+    # The router's own address on the underlay: the only address its instances bind to.
+    underlay_address: ipaddress.IPv4Interface
+    link_speed: str
+    floating_ip: ipaddress.IPv4Interface
+    peer_name: str
+    peer_floating_ip: ipaddress.IPv4Interface
+    dummy_interface: str
+    # "dummy": the floating /32 sits on dummy_interface; "loopback": on lo (kernels without a dummy driver).
+    floating_on: Literal["dummy", "loopback"]
+    next_hops: tuple[NextHop, ...]
+    underlay_tuning: UnderlayTuning = UNTOUCHED
+
+    @property
+    def active_next_hops(self) -> tuple[NextHop, ...]:
+        return tuple(hop for hop in self.next_hops if hop.active)
+
+
+@dataclass(frozen=True)
+class CapacityEstimate:
+    instance_gbps: float
+    threads_per_instance: int
+    active_paths: int
+    link_gbps: float
+    link_goodput_gbps: float
+    estimated_gbps: float
+    limited_by: Literal["instances", "link"]
+
+
+@dataclass(frozen=True)
+class ZeroTierSettings:
+    image: str
+    mode: Literal["multi-instance", "multicore", "hybrid"]
+    concurrency: int | None
+    cpus_per_instance: int
+    # Covers every path interface on a router whatever N is, so growing the lab leaves
+    # existing instances' local.conf (and so their containers) untouched.
+    path_interface_prefix: str
+    blacklist_prefixes: tuple[str, ...]
+    bring_your_own_networks: bool
+
+
+@dataclass(frozen=True)
+class BfdSettings:
+    """BFD on every path: one session per path between its two /30 addresses, sharing one profile."""
+
+    enabled: bool
+    interval_ms: int
+    multiplier: int
+    # VyOS and FRR profile name: letters, digits, - and _, at most 32 characters.
+    profile: str
+
+    @property
+    def detection_ms(self) -> int:
+        return self.interval_ms * self.multiplier
+
+
+@dataclass(frozen=True)
+class RoutingSettings:
+    commit_confirm_minutes: int
+    open_firewall: bool
+    bfd: BfdSettings
+    # Routers with flavor linux: "iproute2" installs one static multipath route; "frr" leaves the route to FRR.
+    linux_routes: Literal["iproute2", "frr"]
+
+
+@dataclass(frozen=True)
+class LabPlan:
+    project: str
+    stack: str
+    hardware_model: str
+    published_reference: str | None
+    transit_supernet: ipaddress.IPv4Network
+    zerotier: ZeroTierSettings
+    routing: RoutingSettings
+    paths: tuple[PathPlan, ...]
+    routers: tuple[RouterPlan, RouterPlan]
+    capacity: CapacityEstimate
+
+    @property
+    def path_count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def active_path_count(self) -> int:
+        return sum(path.active for path in self.paths)
+
+    @property
+    def mode_note(self) -> str:
+        return SCALING_MODE_NOTES[self.zerotier.mode]
+
+    def router(self, name: str) -> RouterPlan:
+        for router in self.routers:
+            if router.name == name:
+                return router
+        raise KeyError(f"no router named {name!r}")
+
+    def path(self, index: int) -> PathPlan:
+        return self.paths[index - 1]
+
+    def interfaces_on(self, router: str) -> tuple[str, ...]:
+        return tuple(path.end(router).interface for path in self.paths)
+
+
+# What VyOS's `container name` accepts (vyos-1x grammar: ^[-a-zA-Z0-9]+$), while Pulumi project and stack
+# names may also hold '_' and '.'.
+VYOS_CONTAINER_NAME = re.compile(r"^[-a-zA-Z0-9]+$")
+
+
+def instance_name(project: str, stack: str, path_index: int) -> str:
+    """``<project>-<stack>-path<i>``: the name of path i's ZeroTier network and of its instances' containers."""
+    return f"{project}-{stack}-path{path_index}"
+
+
+def _container_name_problems(config: LabConfig, project: str, stack: str) -> list[str]:
+    """Where VyOS runs the instances, their names must be ones its `container name` accepts."""
+    routers = [
+        f"routers[{position}] ({router.name})" for position, router in enumerate(config.routers) if router.container_runtime == "vyos"
+    ]
+    names = [instance_name(project, stack, index) for index in range(1, config.path_count + 1)]
+    refused = [name for name in names if not VYOS_CONTAINER_NAME.match(name)]
+    if not routers or not refused:
+        return []
+    safe_stack = re.sub(r"[^-a-zA-Z0-9]", "-", stack)
+    if VYOS_CONTAINER_NAME.match(instance_name(project, safe_stack, 1)):
+        rename = f"use a stack name of letters, digits and '-' only, such as {safe_stack!r}"
+    else:
+        rename = f"rename the project ({project!r} in Pulumi.yaml) and the stack to letters, digits and '-' only"
+    return [
+        f"stack {stack!r}: {' and '.join(routers)} run the instances as VyOS containers named <project>-<stack>-path<i>, "
+        f"here {refused[0]!r}, and VyOS's `container name` accepts only letters, digits and '-'; {rename}, or run the "
+        "instances on Docker (runtime docker, with dockerInstalled: true on VyOS)"
+    ]
+
+
+def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[int, ...]:
+    start = path_position * per_instance
+    return tuple(router.cpus[start : start + per_instance])
+
+
+def _end(
+    router: RouterConfig, own: ipaddress.IPv4Address, peer: ipaddress.IPv4Address, *, port: int, interface: str, cpus: tuple[int, ...]
+) -> PathEnd:
+    return PathEnd(
+        router=router.name, address=ipaddress.IPv4Interface(f"{own}/30"), peer_address=peer, port=port, interface=interface, cpus=cpus
+    )
+
+
+def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
+    subnets = config.addressing.transit_supernet.subnets(new_prefix=30)
+    ports, interfaces = config.path_ports(), config.path_interfaces()
+    first, second = config.routers
+    per_instance = config.cpus_per_instance
+    networks = config.zerotier.networks
+    plans = []
+    for position in range(config.path_count):
+        subnet = next(subnets)
+        first_ip, second_ip = subnet.network_address + 1, subnet.network_address + 2
+        index = position + 1
+
+        plans.append(
+            PathPlan(
+                index=index,
+                network_name=instance_name(project, stack, index),
+                subnet=subnet,
+                active=index <= config.active_paths,
+                ends=(
+                    _end(
+                        first,
+                        first_ip,
+                        second_ip,
+                        port=ports[position],
+                        interface=interfaces[position],
+                        cpus=_pins(first, position, per_instance),
+                    ),
+                    _end(
+                        second,
+                        second_ip,
+                        first_ip,
+                        port=ports[position],
+                        interface=interfaces[position],
+                        cpus=_pins(second, position, per_instance),
+                    ),
+                ),
+                existing_network_id=networks[position] if networks else None,
+            )
+        )
+    return tuple(plans)
+
+
+def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
+    router, peer = config.routers[position], config.routers[1 - position]
+    floating = config.floating_ips()
+    ssh = router.ssh
+    hops = tuple(
+        NextHop(
+            path_index=path.index,
+            address=path.end(router.name).peer_address,
+            interface=path.end(router.name).interface,
+            active=path.active,
+        )
+        for path in paths
+    )
+    return RouterPlan(
+        name=router.name,
+        position=position,
+        flavor=router.flavor,
+        runtime=router.container_runtime,
+        ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
+        docker_host=router.docker_host or f"ssh://{ssh.user}@{ssh.host}:{ssh.port}",
+        underlay_interface=router.underlay.interface,
+        underlay_address=router.underlay.address,
+        link_speed=router.underlay.speed,
+        floating_ip=floating[position],
+        peer_name=peer.name,
+        peer_floating_ip=floating[1 - position],
+        dummy_interface=config.addressing.dummy_interface,
+        floating_on=config.addressing.floating_on,
+        next_hops=hops,
+        underlay_tuning=underlay_tuning(config, position),
+    )
+
+
+def estimate_capacity(config: LabConfig) -> CapacityEstimate:
+    """Expected aggregate between the floating IPs: instances x per-instance rate, capped by the slower link."""
+    link = min(LINK_SPEED_GBPS[router.underlay.speed] for router in config.routers)
+    goodput = round(link * LINK_GOODPUT_RATIO, 3)
+    zt = config.zerotier
+    threads = zt.concurrency if zt.mode != "multi-instance" and zt.concurrency else 1
+    instances = config.active_paths
+    from_instances = round(instances * threads * config.hardware.instance_gbps, 3)
+    limited_by: Literal["instances", "link"] = "link" if from_instances > goodput else "instances"
+    return CapacityEstimate(
+        instance_gbps=config.hardware.instance_gbps,
+        threads_per_instance=threads,
+        active_paths=instances,
+        link_gbps=link,
+        link_goodput_gbps=goodput,
+        estimated_gbps=min(from_instances, goodput),
+        limited_by=limited_by,
+    )
+
+
+def bfd_profile_name(project: str, stack: str) -> str:
+    """``<project>-<stack>``, with anything VyOS refuses in a profile name replaced by ``-`` and cut to 32 characters."""
+    return re.sub(r"[^-_a-zA-Z0-9]", "-", f"{project}-{stack}")[:32]
+
+
+def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
+    """The plan of one stack; raises ConfigError where the stack's or project's name does not fit the config."""
+    if problems := _container_name_problems(config, project, stack):
+        raise ConfigError(problems)
+    paths = _path_plans(config, project, stack)
+    zt = config.zerotier
+    return LabPlan(
+        project=project,
+        stack=stack,
+        hardware_model=config.hardware.model,
+        published_reference=config.hardware.published_reference,
+        transit_supernet=config.addressing.transit_supernet,
+        zerotier=ZeroTierSettings(
+            image=zt.image,
+            mode=zt.mode,
+            concurrency=zt.concurrency,
+            cpus_per_instance=config.cpus_per_instance,
+            path_interface_prefix=config.path_interface_prefix(),
+            blacklist_prefixes=zt.blacklist_prefixes,
+            bring_your_own_networks=zt.networks is not None,
+        ),
+        routing=RoutingSettings(
+            commit_confirm_minutes=config.routing.commit_confirm_minutes,
+            open_firewall=config.routing.open_firewall,
+            bfd=BfdSettings(
+                enabled=config.routing.bfd.enabled,
+                interval_ms=config.routing.bfd.interval_ms,
+                multiplier=config.routing.bfd.multiplier,
+                profile=bfd_profile_name(project, stack),
+            ),
+            linux_routes=config.routing.linux_routes,
+        ),
+        paths=paths,
+        routers=(_router_plan(config, 0, paths), _router_plan(config, 1, paths)),
+        capacity=estimate_capacity(config),
+    )

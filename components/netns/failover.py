@@ -1,0 +1,378 @@
+"""Self-healing paths, measured: the FRR-owned route in the network-namespace lab, under failure.
+
+Two failures, as ZeroTier produces them:
+
+- instance restart: one path's interface disappears and comes back with the same name and address
+  (``ip link del`` then the veth pair re-created). The kernel drops a whole multipath route when one
+  of its devices goes; FRR must keep the other next-hops and add the path back by itself.
+- remote death: one path silently drops everything one router sends on it (its qdisc replaced by a
+  zero-length FIFO) while both interfaces stay up, which is what a dead instance on the far side
+  looks like. BFD must take the path out of the route on both routers within the detection time,
+  the flows on it must move to the others, and the path must come back once it carries packets again.
+
+Each path is capped at ``rate`` Mbit/s, so capacity is the number of paths in the route times the
+rate: during the failure it should be (K-1)/K of before. Throughput and per-flow progress come from
+the receiving side's iperf3 reports every quarter second.
+
+Run with ``python -m components.netns.failover``; needs root, iperf3 and FRR (Debian: frr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from components.model.plan import LabPlan, build_plan
+from components.netns.frr import FrrLab, frr_lab, missing_frr_requirements, route_next_hops
+from components.netns.lab import IPERF_PORT, NetnsLab, missing_requirements, netns_lab, netns_lab_config
+
+REPORT_SECONDS = 0.25
+# Flows for K = 4: all four paths carry at least one except with probability below one in a million.
+DEFAULT_FLOWS = 53
+DEFAULT_RATE_MBIT = 100.0
+CONVERGE_TIMEOUT_SECONDS = 20.0
+# After failover, flows that lost packets on the dead path wait for their next retransmission
+# timeout before they move; progress is judged once that has had time to happen.
+TCP_RECOVERY_SECONDS = 2.0
+
+
+def failover_plan(paths: int = 4, interval_ms: int = 300, multiplier: int = 3) -> LabPlan:
+    """Two Linux routers whose route is owned by FRR, with BFD at the given timers."""
+    settings = {"routing": {"linuxRoutes": "frr", "bfd": {"enabled": True, "intervalMs": interval_ms, "multiplier": multiplier}}}
+    return build_plan(netns_lab_config(paths, stack_settings=settings), "zt-ecmp", "bfd")
+
+
+def missing_failover_requirements() -> list[str]:
+    return missing_requirements() + missing_frr_requirements()
+
+
+def wait_until(condition: Callable[[], bool], timeout_seconds: float, poll_seconds: float = 0.01) -> float:
+    """Seconds until ``condition()`` held; TimeoutError after ``timeout_seconds``."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout_seconds:
+            raise TimeoutError(f"condition still false after {timeout_seconds} s")
+        time.sleep(poll_seconds)
+    return time.monotonic() - start
+
+
+def all_next_hops(lab: NetnsLab, router: str) -> tuple[str, ...]:
+    return tuple(str(hop.address) for hop in lab.plan.router(router).active_next_hops)
+
+
+def bfd_up(frr: FrrLab, router: str) -> bool:
+    peers = frr.bfd_peers(router)
+    return len(peers) == frr.lab.plan.path_count and all(peer.get("status") == "up" for peer in peers)
+
+
+def converged(frr: FrrLab) -> bool:
+    """Every active path in both routes, every BFD session up."""
+    return all(route_next_hops(frr.lab, router) == all_next_hops(frr.lab, router) and bfd_up(frr, router) for router in ("r1", "r2"))
+
+
+def next_hop_of(lab: NetnsLab, router: str, path_index: int) -> str:
+    return str(lab.plan.path(path_index).end(router).peer_address)
+
+
+# -- failures ---------------------------------------------------------------------------------------
+
+
+def delete_path_link(lab: NetnsLab, path_index: int) -> None:
+    """What stopping an instance does to its interface (deleting one end of a veth pair removes both)."""
+    end = lab.plan.path(path_index).end("r1")
+    lab.exec("r1", ["ip", "link", "del", end.interface])
+
+
+def recreate_path_link(lab: NetnsLab, path_index: int) -> None:
+    """What starting the instance again does: the same interface names and addresses, up, rate-capped."""
+    path = lab.plan.path(path_index)
+    near, far = path.end("r1"), path.end("r2")
+    lab.exec("r1", ["ip", "link", "add", near.interface, "type", "veth", "peer", "name", far.interface, "netns", lab.namespace("r2")])
+    for end in (near, far):
+        lab.exec(end.router, ["ip", "addr", "add", str(end.address), "dev", end.interface])
+        lab.exec(end.router, ["ip", "link", "set", end.interface, "up"])
+        if lab.rate_mbit is not None:
+            lab._limit(lab.namespace(end.router), end.interface, lab.rate_mbit)
+
+
+def silence_path(lab: NetnsLab, router: str, path_index: int) -> None:
+    """``router`` stops sending anything on the path; its interface stays up and keeps its address."""
+    interface = lab.plan.path(path_index).end(router).interface
+    lab.exec(router, ["tc", "qdisc", "replace", "dev", interface, "root", "pfifo", "limit", "0"])
+
+
+def heal_path(lab: NetnsLab, router: str, path_index: int) -> None:
+    interface = lab.plan.path(path_index).end(router).interface
+    if lab.rate_mbit is not None:
+        lab._limit(lab.namespace(router), interface, lab.rate_mbit)
+    else:
+        lab.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
+
+
+# -- measurements -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestartResult:
+    path: int
+    # r1's gateways right after the interface went away, and how long until all were back.
+    hops_while_down: tuple[str, ...]
+    seconds_to_full_route: float
+
+
+def measure_instance_restart(frr: FrrLab, path_index: int = 1, down_seconds: float = 0.5) -> RestartResult:
+    lab = frr.lab
+    delete_path_link(lab, path_index)
+    gone = next_hop_of(lab, "r1", path_index)
+    wait_until(lambda: gone not in route_next_hops(lab, "r1"), 5)
+    time.sleep(down_seconds)
+    hops_while_down = route_next_hops(lab, "r1")
+    recreate_path_link(lab, path_index)
+    took = wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    return RestartResult(path=path_index, hops_while_down=hops_while_down, seconds_to_full_route=took)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    # From the moment the path went silent until its next-hop left each router's route.
+    withdrawn_seconds: dict[str, float]
+    # Each router's gateways once both had withdrawn the path.
+    hops_during: dict[str, tuple[str, ...]]
+    # From the moment the path carried packets again until both routes held it again.
+    returned_seconds: float
+    # Monotonic clock at the silence and at the heal.
+    silenced_at: float
+    healed_at: float
+
+    @property
+    def failover_seconds(self) -> float:
+        return max(self.withdrawn_seconds.values())
+
+
+def fail_and_heal(frr: FrrLab, path_index: int, silent: Sequence[str], heal_at: float | None = None) -> Withdrawal:
+    """Silences the path (see ``measure_remote_death``), watches both routes drop it, heals it at
+    ``heal_at`` (monotonic clock; default as soon as both dropped it) and waits for it to return."""
+    lab = frr.lab
+    hop = {router: next_hop_of(lab, router, path_index) for router in ("r1", "r2")}
+    for router in silent:
+        silence_path(lab, router, path_index)
+    silenced = time.monotonic()
+    withdrawn: dict[str, float] = {}
+    while len(withdrawn) < len(hop):
+        for router, address in hop.items():
+            if router not in withdrawn and address not in route_next_hops(lab, router):
+                withdrawn[router] = time.monotonic() - silenced
+        if time.monotonic() - silenced > CONVERGE_TIMEOUT_SECONDS:
+            raise TimeoutError(f"path {path_index} still in a route {CONVERGE_TIMEOUT_SECONDS} s after it went silent: {withdrawn}")
+        time.sleep(0.005)
+    hops_during = {router: route_next_hops(lab, router) for router in hop}
+    if heal_at is not None:
+        time.sleep(max(0.0, heal_at - time.monotonic()))
+    for router in silent:
+        heal_path(lab, router, path_index)
+    healed = time.monotonic()
+    returned = wait_until(lambda: all(address in route_next_hops(lab, router) for router, address in hop.items()), CONVERGE_TIMEOUT_SECONDS)
+    return Withdrawal(withdrawn, hops_during, returned, silenced, healed)
+
+
+@dataclass(frozen=True)
+class FailoverResult:
+    active_paths: int
+    rate_mbit: float
+    flows: int
+    detection_ms: int
+    withdrawal: Withdrawal
+    before_mbit: float
+    during_mbit: float
+    after_mbit: float
+    # The longest time any one flow received nothing: before the failure (tail drops in the rate
+    # caps alone cost a retransmission timeout now and then), from the failure until the path was
+    # healed, and within that once failover and TCP recovery were done.
+    longest_stall_before_seconds: float
+    longest_stall_seconds: float
+    longest_stall_after_failover_seconds: float
+
+    @property
+    def capacity_kept(self) -> float:
+        return self.during_mbit / self.before_mbit
+
+    def summary(self) -> str:
+        k = self.active_paths
+        withdrawn = ", ".join(f"{router} {seconds * 1000:.0f} ms" for router, seconds in sorted(self.withdrawal.withdrawn_seconds.items()))
+        return "\n".join(
+            [
+                f"remote death of one of {k} paths ({self.rate_mbit:g} Mbit/s each, {self.flows} TCP flows, "
+                f"BFD detection {self.detection_ms} ms):",
+                f"  failover (silence -> next-hop withdrawn): {withdrawn}",
+                f"  path back in both routes {self.withdrawal.returned_seconds * 1000:.0f} ms after it healed",
+                f"  throughput before {self.before_mbit:.1f} Mbit/s, during {self.during_mbit:.1f} Mbit/s "
+                f"({self.capacity_kept:.1%} of before; (K-1)/K = {(k - 1) / k:.1%}), after {self.after_mbit:.1f} Mbit/s",
+                f"  longest time any flow received nothing: {self.longest_stall_before_seconds:.2f} s before the failure, "
+                f"{self.longest_stall_seconds:.2f} s from the failure on, "
+                f"{self.longest_stall_after_failover_seconds:.2f} s once failover and TCP recovery were done",
+            ]
+        )
+
+
+def _start_iperf(lab: NetnsLab, flows: int, seconds: float) -> tuple[subprocess.Popen[bytes], subprocess.Popen[str]]:
+    own = lab.plan.router("r1")
+    server_ip, client_ip = str(own.peer_floating_ip.ip), str(own.floating_ip.ip)
+    server = subprocess.Popen(
+        [
+            *("ip", "netns", "exec", lab.namespace("r2"), "iperf3", "-s", "-1", "-J", "-i", str(REPORT_SECONDS)),
+            *("-B", server_ip, "-p", str(IPERF_PORT)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(lambda: bool(lab.exec("r2", ["ss", "-Hltn", f"sport = :{IPERF_PORT}"]).stdout.strip()), 5, poll_seconds=0.05)
+    client = subprocess.Popen(
+        [
+            *("ip", "netns", "exec", lab.namespace("r1"), "iperf3", "-c", server_ip, "-B", client_ip, "-p", str(IPERF_PORT)),
+            *("-P", str(flows), "-t", str(seconds), "-i", str(REPORT_SECONDS), "-J", "--get-server-output"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return server, client
+
+
+def _received_intervals(report: dict[str, Any]) -> list[tuple[float, float, list[int]]]:
+    """(start, end, bytes received per flow) for each report interval, from the server's side."""
+    server = report.get("server_output_json") or {}
+    return [
+        (float(interval["sum"]["start"]), float(interval["sum"]["end"]), [int(stream["bytes"]) for stream in interval["streams"]])
+        for interval in server.get("intervals", [])
+    ]
+
+
+def _mbit(intervals: list[tuple[float, float, list[int]]], start: float, end: float) -> float:
+    chosen = [(b, e, sum(flows)) for b, e, flows in intervals if b >= start and e <= end]
+    if not chosen:
+        raise ValueError(f"no report interval lies within {start:.2f}..{end:.2f} s")
+    return sum(total for _, _, total in chosen) * 8 / 1e6 / sum(e - b for b, e, _ in chosen)
+
+
+def _longest_stall(intervals: list[tuple[float, float, list[int]]], since: float, until: float) -> float:
+    longest = 0.0
+    flows = len(intervals[0][2]) if intervals else 0
+    for flow in range(flows):
+        run = 0.0
+        for start, end, received in intervals:
+            if start < since or end > until:
+                continue
+            run = run + (end - start) if received[flow] == 0 else 0.0
+            longest = max(longest, run)
+    return longest
+
+
+def measure_remote_death(
+    frr: FrrLab,
+    *,
+    path_index: int = 2,
+    silent: Sequence[str] = ("r1", "r2"),
+    flows: int = DEFAULT_FLOWS,
+    before_seconds: float = 4.0,
+    failed_seconds: float = 6.0,
+    after_seconds: float = 4.0,
+) -> FailoverResult:
+    """The path goes silent in the middle of a long iperf3 run from r1 to r2, then recovers.
+
+    A router in ``silent`` has every packet it sends on the path dropped (its qdisc there replaced by
+    a zero-length FIFO) while both interfaces stay up: both routers for an instance that died (it
+    neither sends nor receives), one for a path that fails in one direction only.
+    """
+    lab = frr.lab
+    total = before_seconds + failed_seconds + after_seconds
+    server, client = _start_iperf(lab, flows, total)
+    started = time.monotonic()
+    try:
+        time.sleep(before_seconds)
+        withdrawal = fail_and_heal(frr, path_index, silent, heal_at=started + before_seconds + failed_seconds)
+        stdout, stderr = client.communicate(timeout=total + 30)
+    finally:
+        for process in (client, server):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    report = json.loads(stdout or "{}")
+    if client.returncode != 0 or "error" in report:
+        raise RuntimeError(f"iperf3 failed: {report.get('error') or stderr.strip()}")
+    intervals = _received_intervals(report)
+    fault_at, heal_at = withdrawal.silenced_at - started, withdrawal.healed_at - started
+    steady_from = fault_at + withdrawal.failover_seconds + TCP_RECOVERY_SECONDS
+    return FailoverResult(
+        active_paths=lab.plan.active_path_count,
+        rate_mbit=lab.rate_mbit or 0.0,
+        flows=flows,
+        detection_ms=lab.plan.routing.bfd.detection_ms,
+        withdrawal=withdrawal,
+        before_mbit=_mbit(intervals, 1.0, fault_at),
+        during_mbit=_mbit(intervals, steady_from, heal_at),
+        after_mbit=_mbit(intervals, heal_at + withdrawal.returned_seconds + 1.0, total),
+        longest_stall_before_seconds=_longest_stall(intervals, 1.0, fault_at),
+        longest_stall_seconds=_longest_stall(intervals, fault_at, heal_at),
+        longest_stall_after_failover_seconds=_longest_stall(intervals, steady_from, heal_at),
+    )
+
+
+@dataclass(frozen=True)
+class FailoverReport:
+    restart: RestartResult
+    remote_death: FailoverResult
+    # r2 alone goes silent on path 3: r1 stops hearing it, r2 learns from r1's BFD packets.
+    one_way: Withdrawal
+
+    def summary(self) -> str:
+        restart, k = self.restart, self.remote_death.active_paths
+        one_way = ", ".join(f"{router} {seconds * 1000:.0f} ms" for router, seconds in sorted(self.one_way.withdrawn_seconds.items()))
+        return "\n".join(
+            [
+                f"instance restart of path {restart.path}: the route kept {len(restart.hops_while_down)} of {k} next-hops "
+                f"while its interface was gone; all {k} were back {restart.seconds_to_full_route * 1000:.0f} ms after it returned",
+                self.remote_death.summary(),
+                f"one-way failure (r2's packets on a path dropped): next-hop withdrawn on {one_way}; "
+                f"back {self.one_way.returned_seconds * 1000:.0f} ms after it healed",
+            ]
+        )
+
+
+def run(paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: int) -> FailoverReport:
+    plan = failover_plan(paths, interval_ms, multiplier)
+    with netns_lab(plan, rate_mbit=rate_mbit) as lab, frr_lab(lab) as frr:
+        frr.apply()
+        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        restart = measure_instance_restart(frr, path_index=1)
+        remote_death = measure_remote_death(frr, path_index=2, flows=flows)
+        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        one_way = fail_and_heal(frr, path_index=3, silent=("r2",))
+    return FailoverReport(restart, remote_death, one_way)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m components.netns.failover", description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", type=int, default=4, help="K: active paths, at least 3 (default 4)")
+    parser.add_argument("--rate-mbit", type=float, default=DEFAULT_RATE_MBIT, help="cap per path and direction (default 100)")
+    parser.add_argument("--flows", type=int, default=DEFAULT_FLOWS, help=f"parallel TCP flows (default {DEFAULT_FLOWS})")
+    parser.add_argument("--interval-ms", type=int, default=300, help="BFD interval (default 300)")
+    parser.add_argument("--multiplier", type=int, default=3, help="BFD detection multiplier (default 3)")
+    args = parser.parse_args(argv)
+    if args.paths < 3:
+        parser.error("--paths: the run fails paths 1, 2 and 3 in turn; give at least 3")
+    reasons = missing_failover_requirements()
+    if reasons:
+        print("cannot run here: " + "; ".join(reasons), file=sys.stderr)
+        return 2
+    print(run(args.paths, args.rate_mbit, args.flows, args.interval_ms, args.multiplier).summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""Real FRR daemons on the two routers of the network-namespace lab.
+
+Each router namespace gets its own zebra, ospfd and bfdd, started as the ``frr`` user with every
+path of theirs (configuration, pid files, vty and zebra sockets) in a private directory, so they
+never meet the host's FRR or each other. The routers are then configured only by the rendered
+scripts: the Linux apply script (floating address, hashing) and the FRR apply script (the block in
+``frr.conf``, loaded with FRR's own ``frr-reload.py``). The daemons are stopped by pid on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from components.netns.lab import NetnsLab
+from components.render.linux.frr import FRR_RELOAD, FrrHostPaths, render_frr_apply, render_frr_undo
+
+FRR_BIN_DIR = Path("/usr/lib/frr")
+FRR_USER = "frr"
+LAB_DAEMONS = ("zebra", "ospfd", "bfdd")
+# What a freshly installed FRR's running configuration shows in a namespace, so that reloading a file
+# that starts with it changes nothing the lab did not ask for (forwarding stays as the kernel has it).
+BASE_CONFIG = "frr defaults traditional\nhostname {router}\nno ip forwarding\nno ipv6 forwarding\nservice integrated-vtysh-config\n!\n"
+
+
+def missing_frr_requirements() -> list[str]:
+    """Why FRR cannot run in the lab here (empty when it can)."""
+    reasons = [f"needs {FRR_BIN_DIR / daemon} (Debian package frr)" for daemon in LAB_DAEMONS if not (FRR_BIN_DIR / daemon).exists()]
+    if shutil.which("vtysh") is None:
+        reasons.append("needs vtysh (Debian package frr)")
+    if not Path(FRR_RELOAD).exists():
+        reasons.append(f"needs {FRR_RELOAD} (Debian package frr-pythontools)")
+    try:
+        pwd.getpwnam(FRR_USER)
+    except KeyError:
+        reasons.append(f"needs the {FRR_USER!r} user the frr package creates")
+    return reasons
+
+
+@dataclass
+class FrrLab:
+    """The FRR daemons of both lab routers, and the scripts run against them."""
+
+    lab: NetnsLab
+    root: Path
+    pids: dict[str, list[int]] = field(default_factory=dict)
+
+    def router_dir(self, router: str) -> Path:
+        return self.root / router
+
+    def host_paths(self, router: str) -> FrrHostPaths:
+        base = self.router_dir(router)
+        return FrrHostPaths(config_dir=str(base / "etc"), state_root=str(base / "var"), vty_socket_dir=str(base / "run"))
+
+    def start(self) -> None:
+        user = pwd.getpwnam(FRR_USER)
+        self.root.chmod(0o755)
+        for router in self.lab.plan.routers:
+            base = self.router_dir(router.name)
+            for sub in ("etc", "run", "var", "log"):
+                (base / sub).mkdir(parents=True, exist_ok=True)
+                os.chown(base / sub, user.pw_uid, user.pw_gid)
+            (base / "etc" / "frr.conf").write_text(BASE_CONFIG.format(router=router.name))
+            (base / "etc" / "vtysh.conf").write_text("service integrated-vtysh-config\n")
+            (base / "etc" / "empty.conf").write_text("")
+            for name in ("frr.conf", "vtysh.conf", "empty.conf"):
+                os.chown(base / "etc" / name, user.pw_uid, user.pw_gid)
+            self.pids[router.name] = [self._start_daemon(router.name, daemon) for daemon in LAB_DAEMONS]
+
+    def _start_daemon(self, router: str, daemon: str) -> int:
+        base = self.router_dir(router)
+        run = base / "run"
+        argv = [
+            str(FRR_BIN_DIR / daemon),
+            *("-d", "-u", FRR_USER, "-g", FRR_USER, "-A", "127.0.0.1", "-P", "0"),
+            *("-i", str(run / f"{daemon}.pid"), "-z", str(run / "zserv.api"), "--vty_socket", str(run)),
+            *("-f", str(base / "etc" / "empty.conf"), "--log", f"file:{base / 'log' / daemon}.log"),
+        ]
+        if daemon == "bfdd":
+            argv += ["--bfdctl", str(run / "bfdd.sock")]
+        self.lab.exec(router, argv)
+        pid_file = run / f"{daemon}.pid"
+        deadline = time.monotonic() + 10
+        while not (pid_file.exists() and pid_file.read_text().strip() and (run / f"{daemon}.vty").exists()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{daemon} on {router} did not start; see {base / 'log' / daemon}.log")
+            time.sleep(0.05)
+        return int(pid_file.read_text().strip())
+
+    def stop(self) -> None:
+        for pids in self.pids.values():
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        for pids in self.pids.values():
+            for pid in pids:
+                while _alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        self.pids.clear()
+
+    # -- the rendered scripts ---------------------------------------------------------------------
+
+    def apply(self) -> None:
+        """The Linux apply script, then the FRR apply script, on both routers (as LinuxRouter runs them)."""
+        self.lab.apply()
+        for router in self.lab.plan.routers:
+            self.lab.run_script(router.name, render_frr_apply(self.lab.plan, router.name, self.host_paths(router.name)))
+
+    def undo(self) -> None:
+        """The FRR undo script, then the Linux undo script, on both routers."""
+        for router in self.lab.plan.routers:
+            self.lab.run_script(router.name, render_frr_undo(self.lab.plan, router.name, self.host_paths(router.name)))
+        self.lab.undo()
+
+    # -- observing --------------------------------------------------------------------------------
+
+    def vtysh(self, router: str, *commands: str) -> str:
+        argv = ["vtysh", "--vty_socket", str(self.router_dir(router) / "run")]
+        for command in commands:
+            argv += ["-c", command]
+        return self.lab.exec(router, argv).stdout
+
+    def bfd_peers(self, router: str) -> list[dict[str, Any]]:
+        peers: list[dict[str, Any]] = json.loads(self.vtysh(router, "show bfd peers json"))
+        return peers
+
+    def running_config(self, router: str) -> str:
+        return self.vtysh(router, "show running-config")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def route_next_hops(lab: NetnsLab, router: str) -> tuple[str, ...]:
+    """Gateways of ``router``'s route to its peer's floating IP, as the kernel has it now."""
+    destination = str(lab.plan.router(router).peer_floating_ip.network)
+    routes = json.loads(lab.exec(router, ["ip", "-j", "-4", "route", "show", "table", "main", "exact", destination]).stdout or "[]")
+    gateways: list[str] = []
+    for route in routes:
+        if "gateway" in route:
+            gateways.append(route["gateway"])
+        gateways += [hop["gateway"] for hop in route.get("nexthops", []) if "gateway" in hop]
+    return tuple(sorted(gateways, key=lambda address: tuple(int(part) for part in address.split("."))))
+
+
+@contextlib.contextmanager
+def frr_lab(lab: NetnsLab) -> Iterator[FrrLab]:
+    """zebra, ospfd and bfdd running in both namespaces of ``lab``; always stopped on the way out."""
+    reasons = missing_frr_requirements()
+    if reasons:
+        raise RuntimeError("FRR cannot run in the lab here: " + "; ".join(reasons))
+    frr = FrrLab(lab=lab, root=Path(tempfile.mkdtemp(prefix="zt-ecmp-frr-")))
+    try:
+        frr.start()
+        yield frr
+    finally:
+        frr.stop()
+        shutil.rmtree(frr.root, ignore_errors=True)

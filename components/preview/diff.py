@@ -1,0 +1,180 @@
+"""What `pulumi up` would do between two versions of a stack's settings, decided the way the engine does.
+
+Pulumi's mocks register resources but never diff them, so comparing two offline runs only says which
+inputs changed. The engine then asks each provider whether it can apply the change in place, and adds
+what the program's resource options say. This module replays that decision from what the providers'
+source states:
+
+- pulumi-docker (kreuzwerker/terraform-provider-docker, internal/provider/resource_docker_container.go):
+  every container attribute is ForceNew except the few its Update applies (restart, max_retry_count,
+  cpu_shares, memory, memory_swap, cpu_set); pulumi-docker's provider/resources.go asks for
+  delete-before-replace on containers. resource_docker_image: a new name is a new image.
+- pulumi-command (remote.Command): only ``triggers`` replaces; the SDK sends it as replaceOnChanges,
+  which the offline run records with the other resource options.
+- ZeroTier (zerotier/terraform-provider-zerotier): a member's network_id is ForceNew; networks update
+  in place. A member's memberId replaces only because the program asks for it (replaceOnChanges).
+- The engine (pulumi/pulumi pkg/resource/deploy/step_generator.go): a provider replaced delete-first
+  takes every resource it manages with it (calculateDependentReplacements); an input built from the
+  outputs of a replaced resource is unknown until that resource exists again, so it counts as changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from components.preview.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
+
+Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
+
+# Per resource type: the inputs its provider changes in place. Any other changed input replaces the
+# resource; types not listed update everything in place.
+UPDATABLE_IN_PLACE: Mapping[str, frozenset[str]] = {
+    "docker:index/container:Container": frozenset({"restart", "maxRetryCount", "cpuShares", "memory", "memorySwap", "cpuSet"}),
+    "docker:index/remoteImage:RemoteImage": frozenset({"keepLocally", "forceRemove"}),
+    "zerotier:index/member:Member": frozenset(
+        {"memberId", "name", "description", "authorized", "ipAssignments", "noAutoAssignIps", "allowEthernetBridging", "hidden"}
+    ),
+}
+# Types whose provider asks the engine to delete before it replaces (fixed names).
+PROVIDER_DELETES_FIRST = frozenset({"docker:index/container:Container"})
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    type: str
+    name: str
+    change: Change
+    # The inputs that differ; for a replacement, the ones that force it (or why it is replaced).
+    because: tuple[str, ...] = ()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, SecretValue):
+        return _plain(value.value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _changed_inputs(old: RegisteredResource, new: RegisteredResource) -> set[str]:
+    keys = set(old.inputs) | set(new.inputs)
+    return {key for key in keys if _plain(old.inputs.get(key)) != _plain(new.inputs.get(key))}
+
+
+def _replace_on_changes(resource: RegisteredResource, changed: set[str]) -> set[str]:
+    """Changed inputs named by the resource's replaceOnChanges option (``triggers[*]`` names ``triggers``)."""
+    named = {path.split("[", 1)[0].split(".", 1)[0] for path in resource.replace_on_changes}
+    return {key for key in changed if key in named or "*" in named}
+
+
+def _provider_urn(reference: str) -> str:
+    return reference.rsplit("::", 1)[0] if reference else ""
+
+
+def in_dependency_order(resources: Sequence[RegisteredResource]) -> list[RegisteredResource]:
+    """Each resource after everything it depends on (its provider included), ties broken by URN.
+
+    The order in which a program registers resources varies from run to run; the engine's decisions
+    follow the dependency graph."""
+    by_urn = {resource.urn: resource for resource in resources}
+    placed: set[str] = set()
+    ordered: list[RegisteredResource] = []
+
+    def place(resource: RegisteredResource) -> None:
+        if resource.urn in placed:
+            return
+        placed.add(resource.urn)
+        for urn in sorted({*resource.dependencies, _provider_urn(resource.provider)} - {""}):
+            if urn in by_urn:
+                place(by_urn[urn])
+        ordered.append(resource)
+
+    for resource in sorted(resources, key=lambda resource: resource.urn):
+        place(resource)
+    return ordered
+
+
+def diff_runs(before: OfflineRun, after: OfflineRun) -> list[ResourceChange]:
+    """Every custom resource of either run with what the engine would do to it, in dependency order."""
+    old = {resource.urn: resource for resource in before.resources if resource.custom}
+    changes: list[ResourceChange] = []
+    replaced: set[str] = set()
+    replaced_first: set[str] = set()
+    for resource in in_dependency_order(after.resources):
+        if not resource.custom:
+            continue
+        previous = old.get(resource.urn)
+        if previous is None:
+            changes.append(ResourceChange(resource.type, resource.name, "create"))
+            continue
+        changed = _changed_inputs(previous, resource)
+        # Inputs made of a replaced resource's outputs are unknown until it exists again.
+        changed |= {key for key, urns in resource.property_dependencies.items() if replaced.intersection(urns)}
+        in_place = UPDATABLE_IN_PLACE.get(resource.type)
+        forcing = {key for key in changed if in_place is not None and key not in in_place} | _replace_on_changes(resource, changed)
+        if _provider_urn(resource.provider) in replaced_first:
+            forcing.add("provider (replaced, delete first)")
+        if forcing:
+            first = resource.delete_before_replace or resource.type in PROVIDER_DELETES_FIRST
+            replaced.add(resource.urn)
+            if first:
+                replaced_first.add(resource.urn)
+            changes.append(
+                ResourceChange(resource.type, resource.name, "replace, delete first" if first else "replace", tuple(sorted(forcing)))
+            )
+        elif changed:
+            changes.append(ResourceChange(resource.type, resource.name, "update", tuple(sorted(changed))))
+        else:
+            changes.append(ResourceChange(resource.type, resource.name, "same"))
+    kept = {resource.urn for resource in after.resources}
+    changes += [ResourceChange(resource.type, resource.name, "delete") for urn, resource in sorted(old.items()) if urn not in kept]
+    return changes
+
+
+def render_diff_text(changes: Sequence[ResourceChange], before: str, stack: str) -> str:
+    shown = [change for change in changes if change.change != "same"]
+    width = max((len(change.change) for change in shown), default=0)
+    lines = [f"zt-ecmp diff for stack {stack}: {before} -> this working copy"]
+    for change in shown:
+        because = f"  ({', '.join(change.because)})" if change.because else ""
+        lines.append(f"  {change.change.ljust(width)}  {change.type}  {change.name}{because}")
+    counts = {kind: sum(change.change == kind for change in changes) for kind in ("replace", "update", "create", "delete", "same")}
+    counts["replace"] += sum(change.change == "replace, delete first" for change in changes)
+    lines.append(
+        f"{counts['replace']} to replace, {counts['update']} to update, {counts['create']} to create, "
+        f"{counts['delete']} to delete, {counts['same']} unchanged"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def stack_file_at(stack: str, before: str, project_dir: Path) -> tuple[str, str]:
+    """(label, text) of ``Pulumi.<stack>.yaml`` as it was: ``before`` is a file or a git revision."""
+    as_file = Path(before)
+    if as_file.is_file():
+        return str(as_file), as_file.read_text()
+    shown = subprocess.run(
+        ["git", "-C", str(project_dir), "show", f"{before}:Pulumi.{stack}.yaml"], capture_output=True, text=True, check=False
+    )
+    if shown.returncode != 0:
+        raise FileNotFoundError(
+            f"--before {before}: neither a file nor a git revision holding Pulumi.{stack}.yaml ({shown.stderr.strip()})"
+        )
+    return f"{before}:Pulumi.{stack}.yaml", shown.stdout
+
+
+def run_before(stack: str, before: str, project_dir: Path) -> tuple[str, OfflineRun]:
+    """(label, offline run) of the stack as ``before`` had it, under this working copy's program."""
+    label, text = stack_file_at(stack, before, project_dir)
+    with tempfile.TemporaryDirectory(prefix="zt-ecmp-before-") as scratch:
+        earlier = Path(scratch)
+        shutil.copy(project_dir / "Pulumi.yaml", earlier / "Pulumi.yaml")
+        (earlier / f"Pulumi.{stack}.yaml").write_text(text)
+        return label, run_stack_offline(stack, earlier)

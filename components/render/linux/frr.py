@@ -1,0 +1,240 @@
+"""FRR's share of a Linux router with ``routing.linuxRoutes: frr``: the route that heals itself.
+
+A route installed once with ``ip route`` is lost for good when one path interface disappears (the
+kernel drops the whole multipath route), and keeps a dead path's next-hop for as long as that
+interface stays up. Here FRR owns the route instead, so both failures repair themselves:
+
+- every active path is a point-to-point OSPF adjacency between its two /30 addresses, and each
+  router announces only its floating /32; FRR installs the peer's /32 with one next-hop per path
+  whose adjacency is up, and adds a next-hop back as soon as its interface (re)appears;
+- BFD tracks each adjacency with the stack's profile, so a path that silently stops carrying
+  packets leaves the route within ``intervalMs x multiplier``.
+
+Why OSPF and not static routes with BFD (as on VyOS): staticd only tracks next-hops with BFD from
+FRR 9.0 on, and Debian 12 ships FRR 8.4. OSPF with BFD has been in FRR since long before, so this
+works with every FRR a Debian or Ubuntu router is likely to have. Both routers must use it.
+
+BFD peers are configured for every built path, active or not, so ``vtysh -c 'show bfd peers'`` shows
+the health of a path before it is enabled; only active paths join OSPF and so the route.
+
+The configuration is one marked block in ``frr.conf``, rewritten by each apply and removed by undo;
+FRR's own ``frr-reload.py`` brings the daemons to the file (what ``systemctl reload frr`` does), so
+changes made in vtysh and never written to ``frr.conf`` do not survive an apply.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from components.model.plan import LabPlan, RouterPlan
+from components.render.linux.routing import SAFE_PATH, floating_interface
+from components.render.linux.transaction import rollback_on_failure
+
+FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
+OSPF_AREA = "0"
+# Hellos keep the adjacency when BFD is off; with BFD on, BFD declares a path dead long before this.
+OSPF_HELLO_SECONDS = 1
+OSPF_DEAD_SECONDS = 4
+# No damping on either side of a failure: a router re-announces itself and recomputes its routes
+# at once, so a path leaves the route right after BFD calls it down and returns as soon as it is up.
+OSPF_TIMERS = ("timers throttle spf 0 50 1000", "timers throttle lsa all 0", "timers lsa min-arrival 0")
+
+
+@dataclass(frozen=True)
+class FrrHostPaths:
+    """Where FRR keeps its configuration on the router, and how its daemons are reached."""
+
+    config_dir: str = "/etc/frr"
+    state_root: str = "/var/lib/zt-ecmp"
+    # None: FRR is the system service; the apply enables the daemons it needs in ``daemons`` and
+    # reloads the service. A directory: the daemons already run with their vty sockets there, and
+    # the apply reloads them directly (the network-namespace lab).
+    vty_socket_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        for setting in ("config_dir", "state_root", "vty_socket_dir"):
+            value = getattr(self, setting)
+            if value is not None and not SAFE_PATH.match(value):
+                raise ValueError(f"{setting}: {value!r} is not an absolute path of letters, digits and _ . / -")
+
+    @property
+    def config_file(self) -> str:
+        return f"{self.config_dir}/frr.conf"
+
+    @property
+    def daemons_file(self) -> str:
+        return f"{self.config_dir}/daemons"
+
+    def state_dir(self, plan: LabPlan) -> str:
+        return f"{self.state_root}/{plan.stack}-frr"
+
+
+DEFAULT_FRR_PATHS = FrrHostPaths()
+
+
+def block_markers(plan: LabPlan) -> tuple[str, str]:
+    """The first and last line of the block this program owns in ``frr.conf``."""
+    return f"! zt-ecmp {plan.stack} begin", f"! zt-ecmp {plan.stack} end"
+
+
+def frr_daemons(plan: LabPlan) -> tuple[str, ...]:
+    """The FRR daemons the block needs besides zebra."""
+    return ("ospfd", "bfdd") if plan.routing.bfd.enabled else ("ospfd",)
+
+
+def _router(plan: LabPlan, router: str) -> RouterPlan:
+    found = plan.router(router)
+    if found.flavor != "linux" or plan.routing.linux_routes != "frr":
+        raise ValueError(f"router {router!r}: FRR configuration is for flavor linux with routing.linuxRoutes frr")
+    return found
+
+
+def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
+    bfd = plan.routing.bfd
+    lines = [
+        "bfd",
+        f" profile {bfd.profile}",
+        f"  detect-multiplier {bfd.multiplier}",
+        f"  receive-interval {bfd.interval_ms}",
+        f"  transmit-interval {bfd.interval_ms}",
+        " exit",
+        " !",
+    ]
+    for path in plan.paths:
+        end = path.end(router.name)
+        lines += [
+            f" peer {end.peer_address} local-address {end.address.ip} interface {end.interface}",
+            f"  profile {bfd.profile}",
+            " exit",
+            " !",
+        ]
+    return [*lines, "exit", "!"]
+
+
+def render_frr_block(plan: LabPlan, router: str) -> str:
+    """The block ``router``'s ``frr.conf`` holds for the lab, markers included."""
+    own = _router(plan, router)
+    bfd = plan.routing.bfd
+    begin, end = block_markers(plan)
+    active, total = len(own.active_next_hops), plan.path_count
+    lines = [f"{begin}: {own.name}'s route to {own.peer_floating_ip.network} over {active} of {total} paths (rewritten by every apply)"]
+    if bfd.enabled:
+        lines += _bfd_section(plan, own)
+    floating = own.floating_ip.ip
+    lines += [f"interface {floating_interface(own)}", f" ip ospf area {OSPF_AREA} {floating}", f" ip ospf passive {floating}", "exit", "!"]
+    for hop in own.active_next_hops:
+        lines += [
+            f"interface {hop.interface}",
+            f" ip ospf area {OSPF_AREA}",
+            " ip ospf network point-to-point",
+            f" ip ospf hello-interval {OSPF_HELLO_SECONDS}",
+            f" ip ospf dead-interval {OSPF_DEAD_SECONDS}",
+        ]
+        if bfd.enabled:
+            lines += [" ip ospf bfd", f" ip ospf bfd profile {bfd.profile}"]
+        lines += ["exit", "!"]
+    lines += ["router ospf", f" ospf router-id {floating}", *(f" {timer}" for timer in OSPF_TIMERS), "exit", end]
+    return "\n".join(lines) + "\n"
+
+
+def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> list[str]:
+    begin, end = block_markers(plan)
+    if paths.vty_socket_dir is None:
+        reload = ["  systemctl reload-or-restart frr"]
+    else:
+        sockets = shlex.quote(paths.vty_socket_dir)
+        reload = [
+            f'  {FRR_RELOAD} --reload --stdout --confdir {shlex.quote(paths.config_dir)} --vty_socket {sockets} --rundir "$run_dir" "$conf"'
+        ]
+    return [
+        "#!/bin/sh",
+        f"# zt-ecmp {plan.stack}: FRR on {own.name} (routing.linuxRoutes frr): {purpose}.",
+        "set -eu",
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        f"conf={shlex.quote(paths.config_file)}",
+        f"daemons={shlex.quote(paths.daemons_file)}",
+        f"state_dir={shlex.quote(paths.state_dir(plan))}",
+        f"begin={shlex.quote(begin)}",
+        f"end={shlex.quote(end)}",
+        '[ -f "$conf" ] || { echo "zt-ecmp: $conf not found; install FRR (Debian: apt-get install frr)" >&2; exit 1; }',
+        f'[ -x {FRR_RELOAD} ] || {{ echo "zt-ecmp: {FRR_RELOAD} not found; install frr-pythontools" >&2; exit 1; }}',
+        'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-frr.XXXXXX")',
+        "# frr.conf without this stack's block; everything else in it is the operator's and stays as it is.",
+        "without_block() {",
+        '  awk -v begin="$begin" -v end="$end" \'index($0, begin) == 1 { skip = 1 } !skip { print } $0 == end { skip = 0 }\' "$conf"',
+        "}",
+        "# Brings the running daemons to frr.conf.",
+        "reload_frr() {",
+        *reload,
+        "}",
+        "# Written in place, so frr.conf keeps its owner and mode.",
+        "write_conf() {",
+        '  cat "$1" > "$conf"',
+        "}",
+    ]
+
+
+def _service_daemon_lines(plan: LabPlan, paths: FrrHostPaths) -> list[str]:
+    if paths.vty_socket_dir is not None:
+        return []
+    lines = ["# Daemons this block needs; those switched on here are recorded, and undo switches them off again."]
+    for daemon in frr_daemons(plan):
+        lines += [
+            f'if ! grep -q "^{daemon}=yes" "$daemons"; then',
+            f'  if grep -q "^{daemon}=" "$daemons"; then sed -i "s/^{daemon}=.*/{daemon}=yes/" "$daemons"; '
+            f'else echo "{daemon}=yes" >> "$daemons"; fi',
+            f'  grep -qx {daemon} "$state_dir/enabled-daemons" 2>/dev/null || echo {daemon} >> "$state_dir/enabled-daemons"',
+            "fi",
+        ]
+    return lines
+
+
+def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FRR_PATHS) -> str:
+    """Writes this stack's block into ``frr.conf`` and reloads FRR: idempotent, and restored on failure."""
+    own = _router(plan, router)
+    active, total = len(own.active_next_hops), plan.path_count
+    return "\n".join(
+        [
+            *_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
+            'cp -p "$conf" "$run_dir/frr.conf.before"',
+            '[ ! -f "$daemons" ] || cp -p "$daemons" "$run_dir/daemons.before"',
+            *rollback_on_failure(
+                "FRR apply",
+                [
+                    'write_conf "$run_dir/frr.conf.before"',
+                    '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
+                    "reload_frr",
+                ],
+            ),
+            'mkdir -p "$state_dir"',
+            *_service_daemon_lines(plan, paths),
+            'without_block > "$run_dir/frr.conf"',
+            f"cat >> \"$run_dir/frr.conf\" <<'ZT_ECMP_FRR'\n{render_frr_block(plan, router).rstrip(chr(10))}\nZT_ECMP_FRR",
+            'write_conf "$run_dir/frr.conf"',
+            "reload_frr",
+            f'echo "zt-ecmp: FRR on {own.name} routes {own.peer_floating_ip.network} over the live paths among {active} of {total}"',
+            "",
+        ]
+    )
+
+
+def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FRR_PATHS) -> str:
+    """Removes this stack's block from ``frr.conf``, switches off the daemons the apply switched on, reloads."""
+    own = _router(plan, router)
+    return "\n".join(
+        [
+            *_common(plan, own, paths, "remove the route and the BFD sessions"),
+            "trap 'rm -rf \"$run_dir\"' EXIT",
+            'without_block > "$run_dir/frr.conf"',
+            'write_conf "$run_dir/frr.conf"',
+            'if [ -f "$state_dir/enabled-daemons" ]; then',
+            '  while read -r daemon; do sed -i "s/^$daemon=yes/$daemon=no/" "$daemons"; done < "$state_dir/enabled-daemons"',
+            "fi",
+            "reload_frr",
+            'rm -rf "$state_dir"',
+            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
+            f'echo "zt-ecmp: FRR on {own.name} no longer routes {own.peer_floating_ip.network}"',
+            "",
+        ]
+    )

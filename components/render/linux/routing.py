@@ -1,0 +1,389 @@
+"""Routing on a plain Linux router, rendered as POSIX shell scripts (iproute2 and /proc/sys).
+
+Three texts per router: the apply script, the undo script, and what it leaves behind for boot.
+The apply script is one transaction: it snapshots the live state, converges, persists, and on any
+failure restores the snapshot before exiting non-zero. Its first run also records the state from
+before this program touched the router; the undo script puts exactly that back.
+
+Boot persistence is a systemd unit rather than networkd files: the path interfaces belong to the
+ZeroTier instances and appear late, so the unit runs a small script that waits for them and then
+re-applies the floating address and the route. The sysctl is a sysctl.d drop-in.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from components.model.plan import LabPlan, RouterPlan
+from components.render.linux.transaction import rollback_on_failure
+from components.render.linux.underlay import (
+    render_underlay_sysctl_conf,
+    underlay_restore_functions,
+    underlay_shell_functions,
+    underlay_tune_functions,
+)
+
+HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
+# 1 = layer-4 hashing (addresses, protocol and ports), what VyOS's `system ip multipath layer4-hashing` sets.
+LAYER4_HASH_POLICY = 1
+# The apply script waits this long for the path interfaces to carry their /30; at boot the
+# ZeroTier containers may still be joining, so the boot script waits longer.
+APPLY_WAIT_SECONDS = 60
+BOOT_WAIT_SECONDS = 300
+SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]*$")
+
+
+@dataclass(frozen=True)
+class LinuxHostPaths:
+    """Where the scripts keep state and persist configuration on the router."""
+
+    sysctl_dir: str = "/etc/sysctl.d"
+    unit_dir: str = "/etc/systemd/system"
+    state_root: str = "/var/lib/zt-ecmp"
+
+    def __post_init__(self) -> None:
+        for setting in ("sysctl_dir", "unit_dir", "state_root"):
+            value = getattr(self, setting)
+            if not SAFE_PATH.match(value):
+                raise ValueError(f"{setting}: {value!r} is not an absolute path of letters, digits and _ . / -")
+
+    def state_dir(self, plan: LabPlan) -> str:
+        return f"{self.state_root}/{plan.stack}"
+
+    def sysctl_file(self, plan: LabPlan) -> str:
+        return f"{self.sysctl_dir}/90-zt-ecmp-{plan.stack}.conf"
+
+    def underlay_sysctl_file(self, plan: LabPlan) -> str:
+        return f"{self.sysctl_dir}/91-zt-ecmp-{plan.stack}-underlay.conf"
+
+    def unit_file(self, plan: LabPlan) -> str:
+        return f"{self.unit_dir}/{unit_name(plan)}"
+
+    def unit_wants_link(self, plan: LabPlan) -> str:
+        return f"{self.unit_dir}/multi-user.target.wants/{unit_name(plan)}"
+
+    def boot_script(self, plan: LabPlan) -> str:
+        return f"{self.state_dir(plan)}/boot.sh"
+
+
+DEFAULT_HOST_PATHS = LinuxHostPaths()
+
+
+def unit_name(plan: LabPlan) -> str:
+    return f"zt-ecmp-{plan.stack}.service"
+
+
+def _router(plan: LabPlan, router: str) -> RouterPlan:
+    found = plan.router(router)
+    if found.flavor != "linux":
+        raise ValueError(f"router {router!r} has flavor {found.flavor!r}; the Linux scripts are for routers with flavor 'linux'")
+    return found
+
+
+def floating_interface(router: RouterPlan) -> str:
+    return "lo" if router.floating_on == "loopback" else router.dummy_interface
+
+
+def route_command(plan: LabPlan, router: str) -> str:
+    """The one command that points the peer's floating /32 at every active path."""
+    own = plan.router(router)
+    destination = own.peer_floating_ip.network
+    hops = own.active_next_hops
+    if len(hops) == 1:
+        return f"ip route replace {destination} via {hops[0].address} dev {hops[0].interface}"
+    nexthops = " ".join(f"nexthop via {hop.address} dev {hop.interface}" for hop in hops)
+    return f"ip route replace {destination} {nexthops}"
+
+
+def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
+    """What the scripts do about the route: install it (iproute2), or leave it to FRR (frr).
+
+    With FRR they only remove a route an earlier iproute2 apply left behind: the kernel would prefer
+    it to FRR's (``proto ospf``), and it would never heal.
+    """
+    own = plan.router(router)
+    if plan.routing.linux_routes == "frr":
+        destination = own.peer_floating_ip.network
+        leftover = f"ip -4 route show table main exact {destination} proto boot"
+        return (f'if [ -n "$({leftover})" ]; then ip -4 route del {destination} proto boot table main; fi',)
+    return (route_command(plan, router),)
+
+
+def render_sysctl_conf(plan: LabPlan) -> str:
+    why = f"# zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
+    return f"{why}\n{HASH_POLICY_SYSCTL} = {LAYER4_HASH_POLICY}\n"
+
+
+def _proc_sys(key: str) -> str:
+    return "/proc/sys/" + key.replace(".", "/")
+
+
+def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> str:
+    """``wait_for_paths SECONDS``: until each path interface holds its /30, that is, until its instance
+    has joined. The apply waits for every built path, so that `pulumi up` returns with all instances
+    joined; the boot script only for the active ones, which the route needs."""
+    indices = [path.index for path in plan.paths] if every_path else [hop.path_index for hop in router.active_next_hops]
+    checks = []
+    for index in indices:
+        end = plan.path(index).end(router.name)
+        has_address = f"ip -4 -o addr show dev {end.interface} 2>/dev/null | grep -qF ' inet {end.address} '"
+        checks.append(f'    {has_address} || missing="$missing {end.interface}"')
+    return "\n".join(
+        [
+            "# An instance has joined its path network once its interface holds its /30.",
+            "wait_for_paths() {",
+            "  waited=0",
+            "  while :; do",
+            "    missing=''",
+            *checks,
+            '    [ -z "$missing" ] && return 0',
+            '    if [ "$waited" -ge "$1" ]; then',
+            '      echo "zt-ecmp: after $1 s these path interfaces still lack their address:$missing" >&2',
+            "      return 1",
+            "    fi",
+            "    sleep 1",
+            "    waited=$((waited + 1))",
+            "  done",
+            "}",
+        ]
+    )
+
+
+def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
+    device = floating_interface(router)
+    lines = ["converge() {"]
+    if device != "lo":
+        lines += [
+            f"  ip link show dev {device} >/dev/null 2>&1 || ip link add {device} type dummy",
+            f"  ip link set dev {device} up",
+        ]
+    lines += [
+        f"  ip addr replace {router.floating_ip} dev {device}",
+        # Written through /proc/sys so that only iproute2 is needed; the drop-in persists it.
+        f"  echo {LAYER4_HASH_POLICY} > {_proc_sys(HASH_POLICY_SYSCTL)}",
+        *(f"  {command}" for command in route_owner_commands(plan, router.name)),
+        "}",
+    ]
+    return "\n".join(lines)
+
+
+def _state_functions(router: RouterPlan) -> tuple[str, str]:
+    """Shell functions: ``snapshot DIR`` records what the router holds now; ``restore DIR`` puts it back."""
+    device = floating_interface(router)
+    destination = router.peer_floating_ip.network
+    address = router.floating_ip
+    policy_file = _proc_sys(HASH_POLICY_SYSCTL)
+    snapshot = [
+        "snapshot() {",
+        '  mkdir -p "$1"',
+        f'  cat {policy_file} > "$1/hash_policy"',
+        f'  ip -4 route show table main exact {destination} > "$1/route.txt"',
+        f'  if [ -s "$1/route.txt" ]; then ip -4 route save table main exact {destination} > "$1/route.bin"; fi',
+        f"  if ip -4 -o addr show dev {device} 2>/dev/null | grep -qF ' inet {address} '; then echo yes; else echo no; fi > \"$1/address\"",
+    ]
+    restore = [
+        "restore() {",
+        f"  ip -4 route flush table main exact {destination}",
+        '  if [ -s "$1/route.bin" ]; then ip -4 route restore < "$1/route.bin"; fi',
+    ]
+    if device == "lo":
+        restore += [
+            f"  if ip -4 -o addr show dev lo | grep -qF ' inet {address} '; then now=yes; else now=no; fi",
+            f'  if [ "$now" = yes ] && [ "$(cat "$1/address")" = no ]; then ip addr del {address} dev lo; fi',
+            f'  if [ "$now" = no ] && [ "$(cat "$1/address")" = yes ]; then ip addr add {address} dev lo; fi',
+        ]
+    else:
+        snapshot += [
+            f'  if ip link show dev {device} >/dev/null 2>&1; then echo yes; else echo no; fi > "$1/dummy"',
+            f"  if ip -o link show dev {device} 2>/dev/null | grep -q '[<,]UP[,>]'; then echo yes; else echo no; fi > \"$1/dummy_up\"",
+        ]
+        restore += [
+            '  if [ "$(cat "$1/dummy")" = no ]; then',
+            f"    if ip link show dev {device} >/dev/null 2>&1; then ip link del {device}; fi",
+            "  else",
+            f"    ip link show dev {device} >/dev/null 2>&1 || ip link add {device} type dummy",
+            f"    if ip -4 -o addr show dev {device} | grep -qF ' inet {address} '; then now=yes; else now=no; fi",
+            f'    if [ "$now" = yes ] && [ "$(cat "$1/address")" = no ]; then ip addr del {address} dev {device}; fi',
+            f'    if [ "$now" = no ] && [ "$(cat "$1/address")" = yes ]; then ip addr add {address} dev {device}; fi',
+            f'    if [ "$(cat "$1/dummy_up")" = yes ]; then ip link set dev {device} up; else ip link set dev {device} down; fi',
+            "  fi",
+        ]
+    snapshot += ['  underlay_snapshot "$1"', "}"]
+    restore += [f'  cat "$1/hash_policy" > {policy_file}', '  underlay_restore "$1"', "}"]
+    return "\n".join(snapshot), "\n".join(restore)
+
+
+def _refuse_operator_route(router: RouterPlan) -> list[str]:
+    """Before the first apply changes anything: a route the router already has to the peer's floating
+    /32 would be replaced (iproute2) or win over FRR's, and flows on its next hops would leave
+    unencrypted. It is the operator's: refuse, naming it."""
+    destination = router.peer_floating_ip.network
+    return [
+        'if [ "$first_apply" = yes ]; then',
+        f"  existing=$(ip -4 route show table main exact {destination} | paste -sd ';' -)",
+        '  if [ -n "$existing" ]; then',
+        f'    echo "zt-ecmp: {router.name} already has a route to {destination} that zt-ecmp did not install ($existing); '
+        'remove it or choose other floating IPs, then apply again" >&2',
+        "    exit 1",
+        "  fi",
+        "fi",
+    ]
+
+
+def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
+    return (
+        paths.sysctl_file(plan),
+        paths.boot_script(plan),
+        paths.unit_file(plan),
+        paths.unit_wants_link(plan),
+        paths.underlay_sysctl_file(plan),
+    )
+
+
+def render_boot_script(plan: LabPlan, router: str) -> str:
+    """What the systemd unit runs at boot: wait for the paths, then converge again."""
+    own = _router(plan, router)
+    return "\n".join(
+        [
+            "#!/bin/sh",
+            f"# zt-ecmp {plan.stack}: {own.name}'s floating address and ECMP route to {own.peer_name}, re-applied at boot.",
+            "set -eu",
+            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            _wait_function(plan, own, every_path=False),
+            _converge_function(plan, own),
+            underlay_tune_functions(own),
+            "tune_underlay",
+            f"wait_for_paths {BOOT_WAIT_SECONDS}",
+            "converge",
+            "",
+        ]
+    )
+
+
+def render_boot_unit(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
+    own = _router(plan, router)
+    return "\n".join(
+        [
+            "[Unit]",
+            f"Description=zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {own.peer_floating_ip}",
+            "Wants=network-online.target",
+            "After=network-online.target docker.service",
+            "",
+            "[Service]",
+            "Type=oneshot",
+            "RemainAfterExit=yes",
+            f"TimeoutStartSec={BOOT_WAIT_SECONDS + 30}",
+            f"ExecStart=/bin/sh {paths.boot_script(plan)}",
+            "",
+            "[Install]",
+            "WantedBy=multi-user.target",
+            "",
+        ]
+    )
+
+
+def _heredoc_write(target: str, text: str, marker: str) -> str:
+    """Written beside the target and renamed over it, so a reader never sees half a file."""
+    quoted = shlex.quote(target)
+    return f"cat > {quoted}.new <<'{marker}'\n{text.rstrip(chr(10))}\n{marker}\nmv -f {quoted}.new {quoted}"
+
+
+def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
+    """The apply script for one router: idempotent, all or nothing."""
+    own = _router(plan, router)
+    files = _persisted_files(plan, paths)
+    sysctl_file, boot_script, unit_file, wants_link, underlay_sysctl = files
+    underlay_sysctl_conf = render_underlay_sysctl_conf(plan, router)
+    state_dir = shlex.quote(paths.state_dir(plan))
+    backup_lines = [
+        f'if [ -e {shlex.quote(path)} ] || [ -L {shlex.quote(path)} ]; then cp -P {shlex.quote(path)} "$run_dir/files/{index}"; fi'
+        for index, path in enumerate(files)
+    ]
+    restore_lines = [
+        f'  rm -f {shlex.quote(path)}; if [ -e "$run_dir/files/{index}" ] || [ -L "$run_dir/files/{index}" ]; '
+        f'then cp -P "$run_dir/files/{index}" {shlex.quote(path)}; fi'
+        for index, path in enumerate(files)
+    ]
+    active, total = len(own.active_next_hops), plan.path_count
+    return "\n".join(
+        [
+            "#!/bin/sh",
+            f"# zt-ecmp {plan.stack}: apply on {own.name} (flavor linux).",
+            f"# Floating {own.floating_ip} on {floating_interface(own)}; ECMP to {own.peer_name}'s {own.peer_floating_ip} "
+            f"over {active} of {total} paths; layer-4 hashing.",
+            f"# Persisted in {sysctl_file} and the systemd unit {unit_file}; previous state kept in {paths.state_dir(plan)}.",
+            "set -eu",
+            "umask 022",
+            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            f"state_dir={state_dir}",
+            _wait_function(plan, own, every_path=True),
+            _converge_function(plan, own),
+            underlay_shell_functions(own),
+            *_state_functions(own),
+            "restore_files() {",
+            *restore_lines,
+            "}",
+            "",
+            f"wait_for_paths {APPLY_WAIT_SECONDS}",
+            "first_apply=no",
+            '[ -d "$state_dir/previous" ] || first_apply=yes',
+            *_refuse_operator_route(own),
+            'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-apply.XXXXXX")',
+            'mkdir -p "$run_dir/files"',
+            'snapshot "$run_dir/before"',
+            *backup_lines,
+            *rollback_on_failure("apply", ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"']),
+            "",
+            "# What undo restores is the state before the first apply, never an intermediate one.",
+            'if [ "$first_apply" = yes ]; then',
+            '  mkdir -p "$state_dir"',
+            '  cp -R "$run_dir/before" "$state_dir/previous.new"',
+            '  mv "$state_dir/previous.new" "$state_dir/previous"',
+            "fi",
+            'underlay_record_new "$state_dir/previous" "$run_dir/before"',
+            "converge",
+            "tune_underlay",
+            "",
+            f"mkdir -p {shlex.quote(paths.sysctl_dir)} {shlex.quote(paths.unit_dir)}/multi-user.target.wants",
+            _heredoc_write(sysctl_file, render_sysctl_conf(plan), "ZT_ECMP_SYSCTL"),
+            _heredoc_write(boot_script, render_boot_script(plan, router), "ZT_ECMP_BOOT"),
+            _heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
+            f"ln -sfn {shlex.quote(unit_file)} {shlex.quote(wants_link)}",
+            _heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
+            if underlay_sysctl_conf
+            else f"rm -f {shlex.quote(underlay_sysctl)}",
+            'underlay_forget_dropped "$state_dir/previous"',
+            f'echo "zt-ecmp: {own.name} routes {own.peer_floating_ip.network} over {active} of {total} paths"',
+            "",
+        ]
+    )
+
+
+def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
+    """The undo script for one router: back to exactly the state before the first apply."""
+    own = _router(plan, router)
+    files = " ".join(shlex.quote(path) for path in _persisted_files(plan, paths))
+    return "\n".join(
+        [
+            "#!/bin/sh",
+            f"# zt-ecmp {plan.stack}: undo on {own.name} (flavor linux): restores the state recorded before the first apply.",
+            "set -eu",
+            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            f"state_dir={shlex.quote(paths.state_dir(plan))}",
+            underlay_restore_functions(),
+            _state_functions(own)[1],
+            "",
+            'if [ -d "$state_dir/previous" ]; then',
+            '  restore "$state_dir/previous"',
+            "else",
+            '  echo "zt-ecmp: no recorded state in $state_dir; routes and addresses left as they are" >&2',
+            "fi",
+            f"rm -f {files}",
+            'rm -rf "$state_dir"',
+            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
+            f'echo "zt-ecmp: {own.name} no longer routes {own.peer_floating_ip.network} over the paths"',
+            "",
+        ]
+    )

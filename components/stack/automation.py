@@ -1,0 +1,125 @@
+"""A deployed lab's stack through Pulumi's Automation API: its plan, its SSH keys, and changes of K.
+
+Everything that needs the Pulumi CLI is here; the parts that only read settings are pure functions
+of the values the API returns, so they are tested without it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from components.model.plan import LabPlan, build_plan
+from components.stack.settings import NAMESPACE, parse_qualified_settings
+
+PATHS_KEY = f"{NAMESPACE}:paths"
+ACTIVE_PATH_KEY = f"{NAMESPACE}:paths.active"
+UP_ATTEMPTS = 5
+UP_RETRY_SECONDS = 5.0
+
+
+class SettingValue(Protocol):
+    """What the Automation API returns for one setting (``pulumi.automation.ConfigValue``)."""
+
+    value: str
+    secret: bool
+
+
+class PulumiStack(Protocol):
+    """The part of ``pulumi.automation.Stack`` the lab tools use."""
+
+    @property
+    def name(self) -> str: ...
+
+    def get_all_config(self) -> Mapping[str, Any]: ...
+
+    def get_config(self, key: str, *, path: bool = False) -> Any: ...
+
+    def set_config(self, key: str, value: Any, *, path: bool = False) -> None: ...
+
+    def remove_config(self, key: str, *, path: bool = False) -> None: ...
+
+    def up(self, *, on_output: Callable[[str], Any] | None = None, show_secrets: bool = True, color: str | None = None) -> Any: ...
+
+
+def plan_from_settings(project: str, stack: str, settings: Mapping[str, SettingValue]) -> LabPlan:
+    """The plan of a stack from its settings as ``Stack.get_all_config()`` returns them.
+
+    Secret values are replaced before parsing: the plan needs to know that a key is set, never the key.
+    """
+    values = {key: f"[secret {key}]" if setting.secret else setting.value for key, setting in settings.items()}
+    secrets = {key for key, setting in settings.items() if setting.secret}
+    return build_plan(parse_qualified_settings(values, secrets).lab, project, stack)
+
+
+def select_lab_stack(stack_name: str, project_dir: Path) -> PulumiStack:
+    """The stack of this project named ``stack_name`` (it must exist: ``pulumi stack init`` and ``up`` first)."""
+    from pulumi import automation
+
+    stack: PulumiStack = automation.select_stack(stack_name, work_dir=str(project_dir))
+    return stack
+
+
+def stack_plan(stack: PulumiStack, project: str) -> LabPlan:
+    return plan_from_settings(project, stack.name, stack.get_all_config())
+
+
+def private_keys(stack: PulumiStack, plan: LabPlan) -> dict[str, str]:
+    """Each key-authenticated router's SSH private key, decrypted by the CLI; never printed or logged."""
+    keys = {}
+    for router in plan.routers:
+        if router.ssh.auth == "key":
+            keys[router.name] = str(stack.get_config(f"{NAMESPACE}:{router.ssh.private_key_config}").value)
+    return keys
+
+
+def _paths_setting(stack: PulumiStack) -> dict[str, Any]:
+    paths: dict[str, Any] = json.loads(stack.get_config(PATHS_KEY).value)
+    return paths
+
+
+class StackPaths:
+    """K of a deployed lab: read from and written to the stack's ``paths`` setting, applied by ``up``."""
+
+    def __init__(self, stack: PulumiStack, output: Callable[[str], None] = print, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.stack = stack
+        self.output = output
+        self.sleep = sleep
+        paths = _paths_setting(stack)
+        self.count = int(paths["count"])
+        # Without ``active`` the lab runs all N paths; restoring N then removes the key again.
+        self.active_was_implicit = "active" not in paths
+
+    def active(self) -> int:
+        paths = _paths_setting(self.stack)
+        return int(paths.get("active", paths["count"]))
+
+    def set_active(self, active: int) -> None:
+        from pulumi.automation import ConfigValue
+
+        if active == self.count and self.active_was_implicit:
+            self.stack.remove_config(ACTIVE_PATH_KEY, path=True)
+        else:
+            # With path=True the CLI stores "3" as the number 3 inside the ``paths`` object.
+            self.stack.set_config(ACTIVE_PATH_KEY, ConfigValue(str(active)), path=True)
+        self.apply()
+
+    def apply(self) -> None:
+        """``pulumi up``; a K change touches only the routers' routes. Retries while a previous update holds the lock."""
+        from pulumi.automation import ConcurrentUpdateError
+
+        for attempt in range(1, UP_ATTEMPTS + 1):
+            try:
+                self.stack.up(on_output=self._show, show_secrets=False, color="never")
+                return
+            except ConcurrentUpdateError:
+                if attempt == UP_ATTEMPTS:
+                    raise
+                self.output(f"stack {self.stack.name} is locked by another update; retrying in {UP_RETRY_SECONDS:g} s")
+                self.sleep(UP_RETRY_SECONDS)
+
+    def _show(self, line: str) -> None:
+        self.output(f"  | {line.rstrip()}")

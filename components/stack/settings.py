@@ -1,0 +1,152 @@
+"""Reading a stack's ``zt-ecmp:`` settings: plain ones into a LabConfig, secret ones kept secret.
+
+The split is pure (``parse_stack_settings``); ``read_stack_settings`` is the thin part that asks
+the Pulumi runtime for the values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.runtime.config as runtime_config
+
+from components.model.settings import ConfigError, LabConfig, closest_name, parse_lab_config
+
+NAMESPACE = "zt-ecmp"
+LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
+# Pulumi.yaml declares this secret, so preview and up insist that every stack sets it, even a stack
+# whose routers all authenticate with the agent and so never read it.
+DECLARED_KEY_SETTING = "sshPrivateKey"
+# Provider settings that must be secrets. Pulumi.yaml cannot declare them: Pulumi accepts a key of
+# another namespace only with a fixed value and never checks its secrecy
+# (pulumi/pulumi sdk/go/common/workspace/project.go, Project.Validate; pkg/workspace/config.go,
+# validateStackConfigValues). The ZeroTier provider does not mark its token sensitive either, so a
+# token set in plain text would sit in the stack file and in state unencrypted.
+PROVIDER_SECRETS = ("zerotier:zerotierCentralToken",)
+# A namespace this close to ours is taken for a typo of it ("zt-ecpm", "zt_ecmp", "ztecmp"); the namespaces a stack
+# legitimately sets besides ours (pulumi, zerotier, docker, command) are nowhere near it.
+NAMESPACE_TYPO_CUTOFF = 0.75
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    lab: LabConfig
+    # Names of the secret settings the lab uses, by router: where its SSH private key is.
+    private_key_settings: Mapping[str, str]
+
+
+def _decode(value: Any) -> Any:
+    """Pulumi hands structured settings to programs as JSON text."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    meant = closest_name(name, known)
+    return f"; did you mean {meant}?" if meant is not None else ""
+
+
+def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str]) -> StackSettings:
+    """Validate the namespace's settings (keys without ``zt-ecmp:``); secrets are only checked for presence."""
+    others = {key for key in values if key not in LAB_SETTINGS}
+    try:
+        lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS})
+    except ConfigError as error:
+        # Which other settings are legitimate (key secrets) depends on the routers: judge them once those parse.
+        # A plain setting that looks like a misspelt lab setting is named now, since it may be why the lab fails.
+        misspelt = [
+            f"{name}: unknown setting{_did_you_mean(name, LAB_SETTINGS)}"
+            for name in sorted(others - set(secret_names))
+            if closest_name(name, LAB_SETTINGS) is not None
+        ]
+        raise ConfigError([*misspelt, *error.problems]) from None
+    problems: list[str] = []
+    wanted: dict[str, str] = {}
+    for position, router in enumerate(lab.routers):
+        if router.ssh.auth != "key":
+            continue
+        name = router.ssh.private_key_config
+        wanted[router.name] = name
+        if name in values or any(problem.startswith(f"{name}:") for problem in problems):
+            continue
+        problems.append(
+            f"{name}: not set, but routers[{position}].ssh.auth is 'key'; run "
+            f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
+        )
+    for name in sorted(others):
+        if name == DECLARED_KEY_SETTING and name in secret_names and name not in wanted.values():
+            continue
+        if name not in wanted.values():
+            kind = "secret setting; no router's ssh.privateKeyConfig names it" if name in secret_names else "setting (a typo?)"
+            meant = _did_you_mean(name, LAB_SETTINGS | set(wanted.values())) or "; see the configuration reference in README.md"
+            problems.append(f"{name}: unknown {kind}{meant}")
+        elif name not in secret_names:
+            problems.append(f"{name}: stored in plain text; store the private key as a secret with `pulumi config set --secret {name} ...`")
+    if problems:
+        raise ConfigError(problems)
+    return StackSettings(lab=lab, private_key_settings=wanted)
+
+
+def misplaced_settings(keys: Iterable[str]) -> list[str]:
+    """A problem for every ``namespace:key`` whose namespace looks like a misspelling of ours, naming the key it meant."""
+    problems = []
+    for key in sorted(keys):
+        namespace, separator, name = key.partition(":")
+        if not separator or namespace == NAMESPACE:
+            continue
+        closeness = difflib.SequenceMatcher(None, namespace.lower().replace("_", "-"), NAMESPACE).ratio()
+        if closeness < NAMESPACE_TYPO_CUTOFF:
+            continue
+        meant = name if name in LAB_SETTINGS else (closest_name(name, LAB_SETTINGS) or name)
+        problems.append(
+            f"{key}: namespace {namespace!r} is not this project's ({NAMESPACE}), so nothing reads it; did you mean {NAMESPACE}:{meant}?"
+        )
+    return problems
+
+
+def parse_qualified_settings(values: Mapping[str, Any], secret_keys: Collection[str]) -> StackSettings:
+    """Like ``parse_stack_settings``, for keys with their namespace (``zt-ecmp:paths``, ``zerotier:...``) as Pulumi
+    holds them: keys of other namespaces are the providers' and the engine's, unless they look like ours misspelt."""
+    prefix = f"{NAMESPACE}:"
+    ours = {key.removeprefix(prefix): value for key, value in values.items() if key.startswith(prefix)}
+    secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
+    elsewhere = [*misplaced_settings(values), *plain_provider_secrets(values, secret_keys)]
+    try:
+        settings = parse_stack_settings(ours, secrets)
+    except ConfigError as error:
+        raise ConfigError([*elsewhere, *error.problems]) from None
+    if elsewhere:
+        raise ConfigError(elsewhere)
+    return settings
+
+
+def plain_provider_secrets(keys: Collection[str], secret_keys: Collection[str]) -> list[str]:
+    """Problems for provider settings that must be secrets but were set in plain text (fully qualified keys)."""
+    return [
+        f"{key}: stored in plain text; store it as a secret with `pulumi config set --secret {key}`, or unset it "
+        f"(`pulumi config rm {key}`) and export its environment variable instead"
+        for key in PROVIDER_SECRETS
+        if key in keys and key not in secret_keys
+    ]
+
+
+def read_stack_settings() -> StackSettings:
+    """The stack's settings as the Pulumi runtime hands them to the program."""
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    return parse_qualified_settings(values, secret_keys)
+
+
+def ssh_private_keys(settings: StackSettings) -> dict[str, pulumi.Output[str]]:
+    """Each key-authenticated router's private key, as a secret Output."""
+    config = pulumi.Config(NAMESPACE)
+    return {router: config.require_secret(setting) for router, setting in settings.private_key_settings.items()}

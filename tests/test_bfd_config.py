@@ -54,7 +54,7 @@ def test_frr_routes_need_both_routers_on_linux_because_they_speak_ospf() -> None
 
 
 def test_a_stack_name_vyos_refuses_in_a_profile_name_is_made_safe() -> None:
-    from components.model.plan import bfd_profile_name
+    from components.model.naming import bfd_profile_name
 
     assert bfd_profile_name("zt-ecmp", "team.lab/one") == "zt-ecmp-team-lab-one"
     assert len(bfd_profile_name("zt-ecmp", "x" * 40)) == 32

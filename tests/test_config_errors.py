@@ -10,7 +10,8 @@ import pytest
 from components.model.plan import build_plan
 from components.model.settings import RESERVED_PORTS, ConfigError, parse_lab_config
 from components.ops.iperf import IPERF_PORT
-from components.preview.offline import load_stack_file, load_stack_without_secrets, run_offline
+from components.preview.offline import run_offline
+from components.stack.files import load_stack_file, load_stack_without_secrets
 from components.stack.settings import NAMESPACE, parse_qualified_settings, parse_stack_settings
 from tests.lab_settings import docker_routers, lab_config, stack_settings
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.preview.offline import PROJECT_DIR, load_stack_file
+from components.stack.files import PROJECT_DIR, load_stack_file
 from components.stack.settings import parse_stack_settings
 
 pytestmark = [

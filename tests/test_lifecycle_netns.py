@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components.__main__ import main
+from components.cli.main import main
 from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
 from components.ops.shell import NetnsShell
 from components.ops.sweep import NetnsLabDriver, run_sweep

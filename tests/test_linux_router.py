@@ -8,8 +8,9 @@ from typing import Any
 
 from components.infra.connection import instances_line
 from components.infra.linux_router import remote_command
-from components.preview.offline import OfflineRun, SecretValue, load_stack_file, run_offline
+from components.preview.offline import OfflineRun, SecretValue, run_offline
 from components.render.linux.routing import render_linux_apply, render_linux_undo
+from components.stack.files import load_stack_file
 
 COMMAND = "command:remote:Command"
 LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"

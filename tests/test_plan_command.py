@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from components.__main__ import main
+from components.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.__main__ import main
+from components.cli.main import main
 from components.preview.diff import ResourceChange, diff_runs
-from components.preview.offline import PROJECT_DIR
+from components.stack.files import PROJECT_DIR
 from tests.lab_settings import docker_routers
 from tests.offline_runs import CONTAINER, DOCKER_PROVIDER, changed_docker_run, changed_run, committed_run, docker_run
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from components.preview.offline import OfflineRun, SecretValue, load_stack_file, run_offline
+from components.preview.offline import OfflineRun, SecretValue, run_offline
 from components.preview.report import render_plan_json, render_plan_text
+from components.stack.files import load_stack_file
 from tests.offline_runs import CONTAINER, plain, upload
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-d41d8cd98f00b204\n-----END OPENSSH PRIVATE KEY-----\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from components.__main__ import build_parser
+from components.cli.main import build_parser
 from components.ops.iperf import IperfError, IperfReport
 from components.ops.reports import FIGURE_PIXELS
 from components.ops.sweep import (

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.__main__ import build_parser
+from components.cli.main import build_parser
 from components.model.plan import LabPlan
 from components.ops.shell import CommandOutput
 from components.ops.validate.checks import (

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.preview.offline import PROJECT_DIR
+from components.stack.files import PROJECT_DIR
 
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 SCRIPTS = PROJECT_DIR / ".github" / "scripts"

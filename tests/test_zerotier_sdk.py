@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from components.preview.offline import PROJECT_DIR
+from components.stack.files import PROJECT_DIR
 
 SDK = "sdks/zerotier"
 STANDIN = "sdks/zerotier-standin"

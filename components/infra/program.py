@@ -17,14 +17,16 @@ from components.infra.zerotier_instance import (
     check_docker_environment,
 )
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
+from components.model.naming import host_resource, instance_resource, path_resource, router_resource
 from components.model.plan import LabPlan, build_plan
-from components.stack.settings import StackSettings, read_stack_settings, ssh_private_keys
+from components.stack.runtime import read_stack_settings, ssh_private_keys
+from components.stack.settings import StackSettings
 
 
 def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     """Register every resource of the lab; returns the stack outputs."""
     keys = ssh_private_keys(settings)
-    paths = {path.index: ZeroTierPath(f"path{path.index}", ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
+    paths = {path.index: ZeroTierPath(path_resource(path.index), ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
 
     def peer_node_ids(router: str) -> dict[int, pulumi.Output[str]]:
         """Per path, the node id of the other router's instance (where the lab manages identities)."""
@@ -42,11 +44,11 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     for router in plan.routers:
         if router.runtime != "docker":
             continue
-        host = ZeroTierHost(f"{router.name}-zerotier", ZeroTierHostArgs(router=router, image=plan.zerotier.image))
+        host = ZeroTierHost(host_resource(router.name), ZeroTierHostArgs(router=router, image=plan.zerotier.image))
         peers = peer_node_ids(router.name)
         for path in plan.paths:
             containers[router.name][path.index] = ZeroTierInstance(
-                f"{router.name}-path{path.index}",
+                instance_resource(router.name, path.index),
                 ZeroTierInstanceArgs(
                     plan=plan,
                     router=router.name,
@@ -65,7 +67,7 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
         if router.flavor == "linux":
             # The route names the path interfaces, which exist once the instances have joined.
             LinuxRouter(
-                f"{router.name}-linux",
+                router_resource(router.name, router.flavor),
                 LinuxRouterArgs.from_plan(
                     plan,
                     router.name,
@@ -77,7 +79,7 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
             continue
         on_vyos = router.runtime == "vyos"
         VyosRouter(
-            f"{router.name}-vyos",
+            router_resource(router.name, router.flavor),
             VyosRouterArgs.from_plan(
                 plan,
                 router.name,

@@ -10,12 +10,12 @@ import pulumi
 import pulumi_docker as docker
 
 from components.infra.zerotier_path import InstanceIdentity
-from components.model.plan import LabPlan, PathEnd, RouterPlan, instance_name
+from components.model.naming import ZEROTIER_HOME, instance_name
+from components.model.plan import LabPlan, PathEnd, RouterPlan
 from components.model.settings import ConfigError
 from components.render.ssh import openssh_pinning_options
 from components.render.zerotier import render_devicemap, render_local_conf
 
-ZEROTIER_HOME = "/var/lib/zerotier-one"
 # All that zerotier-one needs to create its tap (with /dev/net/tun): it ran with `--cap-drop ALL
 # --cap-add NET_ADMIN`. Written as Docker reports it back: the Docker client (v28) rewrites NET_ADMIN
 # to CAP_NET_ADMIN and kreuzwerker/terraform-provider-docker reads back what Docker returns with no
@@ -104,10 +104,6 @@ class ZeroTierInstanceArgs:
     depends_on: Sequence[pulumi.Resource] = ()
 
 
-def container_name(plan: LabPlan, path_index: int) -> str:
-    return instance_name(plan.project, plan.stack, path_index)
-
-
 def _uploads(args: ZeroTierInstanceArgs, end: PathEnd) -> list[docker.ContainerUploadArgs]:
     if args.peer_node_id is None:
         local_conf: pulumi.Input[str] = render_local_conf(args.plan, args.router, args.path_index)
@@ -146,7 +142,7 @@ class ZeroTierInstance(pulumi.ComponentResource):
         end = plan.path(args.path_index).end(args.router)
         self.container = docker.Container(
             name,
-            name=container_name(plan, args.path_index),
+            name=instance_name(plan.project, plan.stack, args.path_index),
             image=args.host.image.image_id,
             # The official image's entrypoint joins every network id it is given.
             command=[args.network_id],

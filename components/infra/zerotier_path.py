@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_zerotier as zerotier
 
+from components.model.naming import member_name
 from components.model.plan import PathPlan
 from components.render.zerotier_network import render_flow_rules
 
@@ -81,7 +82,7 @@ class ZeroTierPath(pulumi.ComponentResource):
                 zerotier.MemberArgs(
                     network_id=network.id,
                     member_id=self.identities[end.router].node_id,
-                    name=f"{args.stack}-{end.router}-path{path.index}",
+                    name=member_name(args.stack, end.router, path.index),
                     description=f"{end.router} instance on UDP {end.port}, interface {end.interface}",
                     authorized=True,
                     ip_assignments=[str(end.address.ip)],

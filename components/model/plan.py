@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from components.model.naming import bfd_profile_name, instance_name
 from components.model.settings import LINK_SPEED_GBPS, ConfigError, LabConfig, RouterConfig
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
@@ -198,11 +199,6 @@ class LabPlan:
 VYOS_CONTAINER_NAME = re.compile(r"^[-a-zA-Z0-9]+$")
 
 
-def instance_name(project: str, stack: str, path_index: int) -> str:
-    """``<project>-<stack>-path<i>``: the name of path i's ZeroTier network and of its instances' containers."""
-    return f"{project}-{stack}-path{path_index}"
-
-
 def _container_name_problems(config: LabConfig, project: str, stack: str) -> list[str]:
     """Where VyOS runs the instances, their names must be ones its `container name` accepts."""
     routers = [
@@ -330,11 +326,6 @@ def estimate_capacity(config: LabConfig) -> CapacityEstimate:
         estimated_gbps=min(from_instances, goodput),
         limited_by=limited_by,
     )
-
-
-def bfd_profile_name(project: str, stack: str) -> str:
-    """``<project>-<stack>``, with anything VyOS refuses in a profile name replaced by ``-`` and cut to 32 characters."""
-    return re.sub(r"[^-_a-zA-Z0-9]", "-", f"{project}-{stack}")[:32]
 
 
 def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:

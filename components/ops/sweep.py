@@ -406,8 +406,8 @@ def _finish(plan: LabPlan, rows: list[SweepRow], out_dir: Path, name: str, title
 def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     from components.ops.shell import ssh_shells
     from components.ops.validate.checks import print_validation
-    from components.preview.offline import PROJECT_DIR, project_name
     from components.stack.automation import StackPaths, private_keys, select_lab_stack, stack_plan
+    from components.stack.files import PROJECT_DIR, project_name
 
     project_dir = args.project_dir or PROJECT_DIR
     stack = select_lab_stack(args.stack, project_dir)

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 
 from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan, build_plan
-from components.preview.offline import PROJECT_DIR, load_stack_without_secrets
+from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 from components.stack.settings import parse_qualified_settings
 
 ACTIVE_COLOUR = "#1f6feb"

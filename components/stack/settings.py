@@ -1,7 +1,8 @@
 """Reading a stack's ``zt-ecmp:`` settings: plain ones into a LabConfig, secret ones kept secret.
 
-The split is pure (``parse_stack_settings``); ``read_stack_settings`` is the thin part that asks
-the Pulumi runtime for the values.
+Pure: the stack files (components/stack/files.py), the Pulumi runtime (components/stack/runtime.py)
+and the Automation API (components/stack/automation.py) each hand their values to
+``parse_qualified_settings``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import pulumi
-import pulumi.runtime.config as runtime_config
 
 from components.model.settings import ConfigError, LabConfig, closest_name, parse_lab_config
 
@@ -137,16 +135,3 @@ def plain_provider_secrets(keys: Collection[str], secret_keys: Collection[str]) 
         for key in PROVIDER_SECRETS
         if key in keys and key not in secret_keys
     ]
-
-
-def read_stack_settings() -> StackSettings:
-    """The stack's settings as the Pulumi runtime hands them to the program."""
-    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    return parse_qualified_settings(values, secret_keys)
-
-
-def ssh_private_keys(settings: StackSettings) -> dict[str, pulumi.Output[str]]:
-    """Each key-authenticated router's private key, as a secret Output."""
-    config = pulumi.Config(NAMESPACE)
-    return {router: config.require_secret(setting) for router, setting in settings.private_key_settings.items()}

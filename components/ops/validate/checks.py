@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from components.infra.zerotier_instance import ZEROTIER_HOME, container_name
+from components.model.naming import ZEROTIER_HOME, instance_name
 from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
 from components.ops.shell import CommandOutput, RouterShell
 from components.ops.validate.underlay import underlay_checks
-from components.render.vyos.configuration import OP_MODE, vyos_container_name
+from components.render.vyos.configuration import OP_MODE
 
 Status = Literal["pass", "fail", "n/a"]
 HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
@@ -82,9 +82,8 @@ VYOS_SHOW_CONTAINER = f"{OP_MODE} show container"
 
 
 def _name(scope: RouterScope, index: int) -> str:
-    if scope.router.runtime == "vyos":
-        return vyos_container_name(scope.plan, index)
-    return container_name(scope.plan, index)
+    """The instance's container: the same name on either runtime."""
+    return instance_name(scope.plan.project, scope.plan.stack, index)
 
 
 # The router's own engine, whatever Docker context its login has selected (`--context` overrides both
@@ -554,8 +553,8 @@ def print_validation(plan: LabPlan, shells: Mapping[str, RouterShell]) -> int:
 def run_from_arguments(stack_name: str, project_dir: Path) -> int:
     """``python -m components validate --stack NAME``: plan and keys from the stack, checks over SSH."""
     from components.ops.shell import ssh_shells
-    from components.preview.offline import project_name
     from components.stack.automation import private_keys, select_lab_stack, stack_plan
+    from components.stack.files import project_name
 
     stack = select_lab_stack(stack_name, project_dir)
     plan = stack_plan(stack, project_name(project_dir))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from components.model.naming import frr_block_markers
 from components.model.plan import LabPlan, RouterPlan
 from components.render.linux.routing import SAFE_PATH, floating_interface
 from components.render.linux.transaction import rollback_on_failure
@@ -73,11 +74,6 @@ class FrrHostPaths:
 DEFAULT_FRR_PATHS = FrrHostPaths()
 
 
-def block_markers(plan: LabPlan) -> tuple[str, str]:
-    """The first and last line of the block this program owns in ``frr.conf``."""
-    return f"! zt-ecmp {plan.stack} begin", f"! zt-ecmp {plan.stack} end"
-
-
 def frr_daemons(plan: LabPlan) -> tuple[str, ...]:
     """The FRR daemons the block needs besides zebra."""
     return ("ospfd", "bfdd") if plan.routing.bfd.enabled else ("ospfd",)
@@ -116,7 +112,7 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
     """The block ``router``'s ``frr.conf`` holds for the lab, markers included."""
     own = _router(plan, router)
     bfd = plan.routing.bfd
-    begin, end = block_markers(plan)
+    begin, end = frr_block_markers(plan.stack)
     active, total = len(own.active_next_hops), plan.path_count
     lines = [f"{begin}: {own.name}'s route to {own.peer_floating_ip.network} over {active} of {total} paths (rewritten by every apply)"]
     if bfd.enabled:
@@ -139,7 +135,7 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
 
 
 def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> list[str]:
-    begin, end = block_markers(plan)
+    begin, end = frr_block_markers(plan.stack)
     if paths.vty_socket_dir is None:
         reload = ["  systemctl reload-or-restart frr"]
     else:

@@ -16,6 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
 from components.model.plan import LabPlan, RouterPlan
 from components.render.linux.transaction import rollback_on_failure
 from components.render.linux.underlay import (
@@ -53,26 +54,22 @@ class LinuxHostPaths:
         return f"{self.state_root}/{plan.stack}"
 
     def sysctl_file(self, plan: LabPlan) -> str:
-        return f"{self.sysctl_dir}/90-zt-ecmp-{plan.stack}.conf"
+        return f"{self.sysctl_dir}/{linux_sysctl_dropin(plan.stack)}"
 
     def underlay_sysctl_file(self, plan: LabPlan) -> str:
-        return f"{self.sysctl_dir}/91-zt-ecmp-{plan.stack}-underlay.conf"
+        return f"{self.sysctl_dir}/{linux_underlay_sysctl_dropin(plan.stack)}"
 
     def unit_file(self, plan: LabPlan) -> str:
-        return f"{self.unit_dir}/{unit_name(plan)}"
+        return f"{self.unit_dir}/{linux_unit(plan.stack)}"
 
     def unit_wants_link(self, plan: LabPlan) -> str:
-        return f"{self.unit_dir}/multi-user.target.wants/{unit_name(plan)}"
+        return f"{self.unit_dir}/multi-user.target.wants/{linux_unit(plan.stack)}"
 
     def boot_script(self, plan: LabPlan) -> str:
         return f"{self.state_dir(plan)}/boot.sh"
 
 
 DEFAULT_HOST_PATHS = LinuxHostPaths()
-
-
-def unit_name(plan: LabPlan) -> str:
-    return f"zt-ecmp-{plan.stack}.service"
 
 
 def _router(plan: LabPlan, router: str) -> RouterPlan:

@@ -73,12 +73,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from components.model.plan import LabPlan, RouterPlan, instance_name
+from components.model.naming import (
+    VYOS_STATE_DIR,
+    ZEROTIER_HOME,
+    instance_name,
+    vyos_container_home,
+    vyos_ledger,
+    vyos_ledger_file,
+    vyos_saved_apply,
+    vyos_saved_apply_file,
+)
+from components.model.plan import LabPlan, RouterPlan
 
-STATE_DIR = "/config/zt-ecmp"
+STATE_DIR = VYOS_STATE_DIR
 SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
 OP_MODE = "/opt/vyatta/bin/vyatta-op-cmd-wrapper"
-ZEROTIER_HOME = "/var/lib/zerotier-one"
 CONFIG_GROUP = "vyattacfg"
 # The official image's entrypoint (ENTRYPOINT in ZeroTierOne's Dockerfile.release).
 IMAGE_ENTRYPOINT = "/entrypoint.sh"
@@ -200,17 +209,15 @@ def vyos_container_name(plan: LabPlan, path_index: int) -> str:
 
 
 def container_home(plan: LabPlan, path_index: int) -> str:
-    """Host directory holding one instance's zerotier-one home; under /config so it survives upgrades."""
-    return f"{STATE_DIR}/{plan.stack}/path{path_index}"
+    return vyos_container_home(plan.stack, path_index)
 
 
 def ledger_path(plan: LabPlan, router: str) -> str:
-    return f"{STATE_DIR}/{plan.stack}-{router}.owned"
+    return vyos_ledger(plan.stack, router)
 
 
 def saved_apply_path(plan: LabPlan, router: str) -> str:
-    """Where the apply script keeps a copy of itself, for the confirm step to run again."""
-    return f"{STATE_DIR}/{plan.stack}-{router}.apply"
+    return vyos_saved_apply(plan.stack, router)
 
 
 def placeholder_network_ids(plan: LabPlan) -> dict[int, str]:
@@ -435,9 +442,9 @@ def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
         f"source {SCRIPT_TEMPLATE}\n"
         "\n"
         f"state_dir={STATE_DIR}\n"
-        f'ledger="$state_dir/{plan.stack}-{router}.owned"\n'
+        f'ledger="$state_dir/{vyos_ledger_file(plan.stack, router)}"\n'
         'pending="$ledger.pending"\n'
-        f'saved_apply="$state_dir/{plan.stack}-{router}.apply"\n'
+        f'saved_apply="$state_dir/{vyos_saved_apply_file(plan.stack, router)}"\n'
         'work="$(mktemp -d)"\n'
         'mkdir -p "$state_dir"\n'
         "\n"

@@ -10,9 +10,10 @@ import pytest
 from components.infra.linux_router import routing_scripts
 from components.model.settings import ConfigError
 from components.preview.offline import run_stack_offline
-from components.preview.report import plan_document, render_plan_text
+from components.preview.report import render_plan_text
 from components.render.linux.frr import render_frr_apply, render_frr_block, render_frr_undo
 from components.render.linux.routing import render_boot_script, render_linux_apply
+from components.render.plan_document import plan_document
 from components.render.vyos.configuration import desired_config, desired_set_lines, render_apply_script, undo_lines
 from tests.lab_settings import lab_config, lab_plan
 from tests.test_linux_renderer import linux_plan
@@ -199,7 +200,7 @@ def test_frr_apply_enables_only_the_daemons_it_needs_and_undo_switches_back_what
 def test_plan_command_shows_bfd_timers_and_detection() -> None:
     run = run_stack_offline("gk41")
     assert "  path health: BFD profile zt-ecmp-gk41: 300 ms x 3, a path silent for 900 ms leaves the route" in render_plan_text(run)
-    routing = json.loads(json.dumps(plan_document(run)))["routing"]
+    routing = json.loads(json.dumps(plan_document(run.plan)))["routing"]
     assert routing == {
         "bfd": {"enabled": True, "intervalMs": 300, "multiplier": 3, "detectionMs": 900, "profile": "zt-ecmp-gk41"},
         "linuxRoutes": "iproute2",

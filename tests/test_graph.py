@@ -34,7 +34,7 @@ def test_dot_shows_both_addresses_of_every_path(stack: str) -> None:
     plan = lab_plan(stack)
     dot = render_topology_dot(plan)
     for path in plan.paths:
-        for end in path.ends:
+        for end in path.ends.values():
             assert f">{end.address.ip}<" in cluster(dot, path.index)
 
 
@@ -43,7 +43,7 @@ def test_dot_shows_every_path_interface_and_udp_port(stack: str) -> None:
     plan = lab_plan(stack)
     dot = render_topology_dot(plan)
     for path in plan.paths:
-        for end in path.ends:
+        for end in path.ends.values():
             assert f"{end.interface} · UDP {end.port}" in cluster(dot, path.index)
 
 
@@ -92,7 +92,7 @@ def test_router_shows_how_many_next_hops_carry_traffic() -> None:
 
 def test_a_committed_stack_plans_without_its_secrets() -> None:
     plan = stack_plan("gk41")
-    assert [str(end.address.ip) for end in plan.path(2).ends] == ["10.14.0.5", "10.14.0.6"]
+    assert [str(end.address.ip) for end in plan.path(2).ends.values()] == ["10.14.0.5", "10.14.0.6"]
 
 
 def test_drawing_without_graphviz_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,7 +124,7 @@ def test_svg_carries_every_path_address(tmp_path: Path) -> None:
     plan = lab_plan("ms01")
     svg, _ = write_topology(plan, tmp_path)
     text = svg.read_text()
-    assert all(f">{end.address.ip}<" in text for path in plan.paths for end in path.ends)
+    assert all(f">{end.address.ip}<" in text for path in plan.paths for end in path.ends.values())
 
 
 @needs_dot

@@ -74,7 +74,12 @@ class StackDouble:
 
 def test_plan_from_the_automation_api_settings_is_the_stack_files_plan() -> None:
     plan = plan_from_settings("zt-ecmp", "gk41", stack_values())
-    assert [str(hop.address) for hop in plan.router("r1").active_next_hops] == ["10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14"]
+    assert [str(hop.address) for hop in plan.router("r1").route_to("r2").active_next_hops] == [
+        "10.14.0.2",
+        "10.14.0.6",
+        "10.14.0.10",
+        "10.14.0.14",
+    ]
     assert str(plan.path(2).end("r2").address) == "10.14.0.6/30"
 
 

@@ -25,14 +25,14 @@ def linux_plan(stack: str = "gk41", floating_on: str = "loopback", **changes: An
 
 
 def test_r1_routes_r2_floating_ip_over_all_four_paths_of_the_reference_lab() -> None:
-    assert route_command(linux_plan(), "r1") == (
+    assert route_command(linux_plan().router("r1").routes[0]) == (
         "ip route replace 10.0.55.2/32 nexthop via 10.14.0.2 dev ztecmp1 nexthop via 10.14.0.6 dev ztecmp2 "
         "nexthop via 10.14.0.10 dev ztecmp3 nexthop via 10.14.0.14 dev ztecmp4"
     )
 
 
 def test_r2_routes_r1_floating_ip_over_all_four_paths_of_the_reference_lab() -> None:
-    assert route_command(linux_plan(), "r2") == (
+    assert route_command(linux_plan().router("r2").routes[0]) == (
         "ip route replace 10.0.55.1/32 nexthop via 10.14.0.1 dev ztecmp1 nexthop via 10.14.0.5 dev ztecmp2 "
         "nexthop via 10.14.0.9 dev ztecmp3 nexthop via 10.14.0.13 dev ztecmp4"
     )
@@ -40,17 +40,17 @@ def test_r2_routes_r1_floating_ip_over_all_four_paths_of_the_reference_lab() -> 
 
 def test_one_active_path_is_a_single_next_hop_route() -> None:
     plan = linux_plan(paths={"count": 4, "active": 1})
-    assert route_command(plan, "r1") == "ip route replace 10.0.55.2/32 via 10.14.0.2 dev ztecmp1"
+    assert route_command(plan.router("r1").routes[0]) == "ip route replace 10.0.55.2/32 via 10.14.0.2 dev ztecmp1"
 
 
 def test_inactive_paths_get_no_next_hop() -> None:
-    route = route_command(linux_plan(paths={"count": 4, "active": 2}), "r1")
+    route = route_command(linux_plan(paths={"count": 4, "active": 2}).router("r1").routes[0])
     assert route.endswith("nexthop via 10.14.0.2 dev ztecmp1 nexthop via 10.14.0.6 dev ztecmp2")
 
 
 def test_apply_runs_the_route_command() -> None:
     plan = linux_plan()
-    assert f"  {route_command(plan, 'r1')}" in render_linux_apply(plan, "r1").splitlines()
+    assert f"  {route_command(plan.router('r1').routes[0])}" in render_linux_apply(plan, "r1").splitlines()
 
 
 def test_apply_turns_on_layer4_hashing_and_persists_it_as_a_sysctl_drop_in() -> None:

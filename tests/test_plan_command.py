@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from components.cli.main import main
+from tests.offline_runs import committed_run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,14 +27,24 @@ def test_json_paths_carry_index_subnet_active_and_per_router_values(capsys: pyte
     assert path["index"] == 2
     assert path["subnet"] == "10.14.0.4/30"
     assert path["active"] is True
-    assert path["routers"]["r1"] == {"address": "10.14.0.5", "port": 9995, "interface": "ztecmp2", "cpus": [1]}
-    assert path["routers"]["r2"]["address"] == "10.14.0.6"
+    assert path["ends"]["r1"] == {"address": "10.14.0.5", "port": 9995, "interface": "ztecmp2", "cpus": [1]}
+    assert path["ends"]["r2"]["address"] == "10.14.0.6"
 
 
 def test_json_routers_carry_floating_ip_and_next_hops(capsys: pytest.CaptureFixture[str]) -> None:
     r2 = _json_plan("gk41", capsys)["routers"][1]
-    assert (r2["name"], r2["floating_ip"]) == ("r2", "10.0.55.2/32")
-    assert [hop["address"] for hop in r2["next_hops"]] == ["10.14.0.1", "10.14.0.5", "10.14.0.9", "10.14.0.13"]
+    assert (r2["name"], r2["floatingIp"]) == ("r2", "10.0.55.2/32")
+    [route] = r2["routes"]
+    assert (route["destination"], route["peer"]) == ("10.0.55.1/32", "r1")
+    assert [hop["address"] for hop in route["nextHops"]] == ["10.14.0.1", "10.14.0.5", "10.14.0.9", "10.14.0.13"]
+
+
+def test_the_json_plan_and_the_stack_outputs_are_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    report = _json_plan("gk41", capsys)
+    outputs = committed_run("gk41").outputs
+    assert {key: report[key] for key in outputs if key != "networkIds"} == {
+        key: value for key, value in outputs.items() if key != "networkIds"
+    }
 
 
 def test_json_resources_name_type_and_parent(capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,13 +85,13 @@ def test_ports_and_interface_names_are_unique_per_router(settings: dict[str, Any
 
 @settings(max_examples=150, deadline=None)
 @given(valid_settings())
-def test_both_ends_of_a_path_share_its_30_and_point_at_each_other(settings: dict[str, Any]) -> None:
+def test_both_ends_of_a_path_share_its_30_and_are_each_others_peers(settings: dict[str, Any]) -> None:
     plan = _plan(settings)
     for path in plan.paths:
-        first, second = path.ends
+        first, second = path.ends.values()
         assert first.address.network == second.address.network == path.subnet
         assert first.address.ip != second.address.ip
-        assert (first.peer_address, second.peer_address) == (second.address.ip, first.address.ip)
+        assert (path.peers(first.router), path.peers(second.router)) == ((second,), (first,))
 
 
 @settings(max_examples=60, deadline=None)
@@ -115,4 +115,5 @@ def test_active_next_hops_are_exactly_the_first_k_paths(settings: dict[str, Any]
     plan = _plan(settings)
     k = settings["paths"]["active"]
     for router in plan.routers:
-        assert [hop.path_index for hop in router.active_next_hops] == list(range(1, k + 1))
+        for route in router.routes:
+            assert [hop.path_index for hop in route.active_next_hops] == list(range(1, k + 1))

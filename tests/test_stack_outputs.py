@@ -21,11 +21,17 @@ def test_each_path_reports_network_id_addresses_ports_interfaces_and_active_flag
     assert len(outputs["networkIds"]["path2"]) == 16
 
 
-def test_each_router_reports_floating_ip_and_next_hops() -> None:
-    routers = changed_run("gk41", paths={"count": 4, "active": 2}).outputs["routers"]
-    assert routers["r1"]["floatingIp"] == "10.0.55.1"
-    assert routers["r1"]["nextHops"] == ["10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14"]
-    assert routers["r1"]["activeNextHops"] == ["10.14.0.2", "10.14.0.6"]
+def test_each_router_reports_floating_ip_and_its_routes_next_hops() -> None:
+    r1 = changed_run("gk41", paths={"count": 4, "active": 2}).outputs["routers"][0]
+    assert (r1["name"], r1["floatingIp"]) == ("r1", "10.0.55.1/32")
+    [route] = r1["routes"]
+    assert (route["destination"], route["peer"]) == ("10.0.55.2/32", "r2")
+    assert [(hop["address"], hop["active"]) for hop in route["nextHops"]] == [
+        ("10.14.0.2", True),
+        ("10.14.0.6", True),
+        ("10.14.0.10", False),
+        ("10.14.0.14", False),
+    ]
 
 
 def test_iperf3_commands_reproduce_the_reference_test() -> None:
@@ -37,5 +43,12 @@ def test_iperf3_commands_reproduce_the_reference_test() -> None:
 
 def test_scaling_mode_and_capacity_estimate_are_reported() -> None:
     outputs = committed_run("ms01").outputs
-    assert outputs["scalingMode"] == "multi-instance"
-    assert outputs["capacity"] == {"estimatedGbps": 23.5, "linkGbps": 25.0, "limitedBy": "link", "activePaths": 8}
+    assert outputs["scalingMode"]["mode"] == "multi-instance"
+    assert outputs["capacity"] == {
+        "estimatedGbps": 23.5,
+        "limitedBy": "link",
+        "linkGbps": 25.0,
+        "linkGoodputGbps": 23.5,
+        "instanceGbps": 4.49,
+        "activePaths": 8,
+    }

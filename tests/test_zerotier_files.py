@@ -46,7 +46,7 @@ def test_an_instance_binds_the_routers_underlay_address_and_nothing_else() -> No
 
 def test_an_instance_is_told_where_its_peer_listens_on_the_underlay() -> None:
     # Path 2 of r1 meets r2's instance at r2's underlay address and path 2's port, roots or not.
-    virtual = json.loads(render_local_conf(lab_plan(), "r1", 2, peer_node_id="0f9e8d7c6b"))["virtual"]
+    virtual = json.loads(render_local_conf(lab_plan(), "r1", 2, peer_node_ids={"r2": "0f9e8d7c6b"}))["virtual"]
     assert virtual == {"0f9e8d7c6b": {"try": ["198.51.100.2/9995"]}}
 
 

@@ -113,6 +113,6 @@ class LinuxRouter(pulumi.ComponentResource):
             {
                 "router": own.name,
                 "floatingIp": str(own.floating_ip),
-                "activePaths": len(own.active_next_hops),
+                "activePaths": args.plan.active_path_count,
             }
         )

@@ -7,7 +7,6 @@ from typing import Any
 import pulumi
 
 from components.infra.linux_router import LinuxRouter, LinuxRouterArgs
-from components.infra.outputs import plan_outputs
 from components.infra.vyos_router import VyosRouter, VyosRouterArgs
 from components.infra.zerotier_instance import (
     ZeroTierHost,
@@ -19,6 +18,7 @@ from components.infra.zerotier_instance import (
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 from components.model.naming import host_resource, instance_resource, path_resource, router_resource
 from components.model.plan import LabPlan, build_plan
+from components.render.plan_document import plan_document
 from components.stack.runtime import read_stack_settings, ssh_private_keys
 from components.stack.settings import StackSettings
 
@@ -28,14 +28,13 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     keys = ssh_private_keys(settings)
     paths = {path.index: ZeroTierPath(path_resource(path.index), ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
 
-    def peer_node_ids(router: str) -> dict[int, pulumi.Output[str]]:
-        """Per path, the node id of the other router's instance (where the lab manages identities)."""
-        found = {}
-        for index, path in paths.items():
-            peers = [identity for name, identity in path.identities.items() if name != router]
-            if peers:
-                found[index] = peers[0].node_id
-        return found
+    def peer_node_ids(router: str) -> dict[int, dict[str, pulumi.Output[str]]]:
+        """Per path, the node ids of the other routers' instances (where the lab manages identities)."""
+        return {
+            index: {name: identity.node_id for name, identity in path.identities.items() if name != router}
+            for index, path in paths.items()
+            if path.identities
+        }
 
     def members(router: str) -> list[pulumi.Resource]:
         return [path.members[router] for path in paths.values() if router in path.members]
@@ -56,7 +55,7 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
                     network_id=paths[path.index].network_id,
                     host=host,
                     identity=paths[path.index].identities.get(router.name),
-                    peer_node_id=peers.get(path.index),
+                    peer_node_ids=peers.get(path.index, {}),
                     depends_on=[paths[path.index].members[router.name]] if router.name in paths[path.index].members else [],
                 ),
                 opts=pulumi.ResourceOptions(parent=host),
@@ -91,7 +90,8 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
                 depends_on=[*instances.values(), *members(router.name)],
             ),
         )
-    outputs = plan_outputs(plan)
+    # Plain data from the plan, free of secrets by construction, and the ids only Central knows.
+    outputs = plan_document(plan)
     outputs["networkIds"] = {f"path{index}": path.network_id for index, path in paths.items()}
     return outputs
 

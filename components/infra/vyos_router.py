@@ -44,7 +44,7 @@ class VyosRouterArgs:
     # (None: the instance generates its own at first start) and the node id of its peer instance.
     network_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
     identities: Mapping[int, InstanceIdentity | None] = field(default_factory=dict)
-    peer_node_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
+    peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
     # Runtime "docker" only: per path index, the id of the container behind the path interface.
     instance_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
     # What must exist before anything runs on the router: the members its instances join as.
@@ -59,7 +59,7 @@ class VyosRouterArgs:
         *,
         network_ids: Mapping[int, pulumi.Input[str]] | None = None,
         identities: Mapping[int, InstanceIdentity | None] | None = None,
-        peer_node_ids: Mapping[int, pulumi.Input[str]] | None = None,
+        peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]] | None = None,
         instance_ids: Mapping[int, pulumi.Input[str]] | None = None,
         depends_on: Sequence[pulumi.Resource] = (),
     ) -> VyosRouterArgs:
@@ -188,11 +188,11 @@ class VyosRouter(pulumi.ComponentResource):
             devicemap = pulumi.Output.from_input(args.network_ids[path.index]).apply(
                 functools.partial(render_devicemap, interface=interface)
             )
-            peer = args.peer_node_ids.get(path.index)
+            peers = args.peer_node_ids.get(path.index)
             local_conf: pulumi.Input[str] = (
                 render_local_conf(plan, args.router, path.index)
-                if peer is None
-                else pulumi.Output.from_input(peer).apply(functools.partial(render_local_conf, plan, args.router, path.index))
+                if not peers
+                else pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, args.router, path.index))
             )
             files: list[tuple[str, str, pulumi.Input[str], str]] = [
                 ("local-conf", "local.conf", local_conf, "600"),

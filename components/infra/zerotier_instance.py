@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_docker as docker
@@ -97,19 +97,19 @@ class ZeroTierInstanceArgs:
     network_id: pulumi.Input[str]
     host: ZeroTierHost
     identity: InstanceIdentity | None = None
-    # The node id of the other router's instance on this path, where the lab manages identities.
-    peer_node_id: pulumi.Input[str] | None = None
+    # The node ids of the other routers' instances on this path, by router, where the lab manages identities.
+    peer_node_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # What must exist before the container starts: its member on the path network, so the instance
     # joins authorized instead of waiting to be.
     depends_on: Sequence[pulumi.Resource] = ()
 
 
 def _uploads(args: ZeroTierInstanceArgs, end: PathEnd) -> list[docker.ContainerUploadArgs]:
-    if args.peer_node_id is None:
+    if not args.peer_node_ids:
         local_conf: pulumi.Input[str] = render_local_conf(args.plan, args.router, args.path_index)
     else:
-        local_conf = pulumi.Output.from_input(args.peer_node_id).apply(
-            lambda node: render_local_conf(args.plan, args.router, args.path_index, peer_node_id=node)
+        local_conf = pulumi.Output.all(**args.peer_node_ids).apply(
+            lambda nodes: render_local_conf(args.plan, args.router, args.path_index, peer_node_ids=nodes)
         )
     uploads = [
         docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/local.conf", content=local_conf),

@@ -48,35 +48,35 @@ class ZeroTierPath(pulumi.ComponentResource):
             self.register_outputs({"networkId": self.network_id})
             return
 
-        for end in path.ends:
+        ends = list(path.ends.values())
+        for end in ends:
             identity = zerotier.Identity(f"{name}-{end.router}", opts=child)
             self.identities[end.router] = InstanceIdentity(
                 node_id=identity.id,
                 public=identity.public_key,
                 secret=pulumi.Output.secret(identity.private_key),
             )
-        first, second = path.ends
+        members = " <-> ".join(f"{end.router} {end.address}" for end in ends)
         network = zerotier.Network(
             name,
             zerotier.NetworkArgs(
                 name=path.network_name,
-                description=(
-                    f"zt-ecmp path {path.index} of stack {args.stack}: {first.router} {first.address} <-> {second.router} {second.address}"
-                ),
+                description=f"zt-ecmp path {path.index} of stack {args.stack}: {members}",
                 private=True,
-                # The pool holds exactly the two planned addresses; members get them as fixed IPs.
-                assignment_pools=[zerotier.NetworkAssignmentPoolArgs(start=str(first.address.ip), end=str(second.address.ip))],
+                # The pool holds exactly the planned addresses (the first hosts of the subnet, one per
+                # router); members get them as fixed IPs.
+                assignment_pools=[zerotier.NetworkAssignmentPoolArgs(start=str(ends[0].address.ip), end=str(ends[-1].address.ip))],
                 routes=[zerotier.NetworkRouteArgs(target=str(path.subnet))],
                 assign_ipv4s=[zerotier.NetworkAssignIpv4Args(zerotier=True)],
-                # ARP requests are broadcasts; the multicast limit keeps them to the one peer.
+                # ARP requests are broadcasts; the multicast limit keeps them to the path's members.
                 enable_broadcast=True,
-                multicast_limit=2,
+                multicast_limit=len(ends),
                 flow_rules=pulumi.Output.all(*(identity.node_id for identity in self.identities.values())).apply(render_flow_rules),
             ),
             opts=child,
         )
         self.network_id = network.id
-        for end in path.ends:
+        for end in ends:
             self.members[end.router] = zerotier.Member(
                 f"{name}-{end.router}",
                 zerotier.MemberArgs(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,11 +49,10 @@ class SshTarget:
 
 @dataclass(frozen=True)
 class PathEnd:
-    """One router's side of a path: its instance, port, interface and address on the /30."""
+    """One router's side of a path: its instance, port, interface and address on the path's subnet."""
 
     router: str
     address: ipaddress.IPv4Interface
-    peer_address: ipaddress.IPv4Address
     port: int
     interface: str
     cpus: tuple[int, ...]
@@ -60,18 +60,24 @@ class PathEnd:
 
 @dataclass(frozen=True)
 class PathPlan:
+    """One path: a ZeroTier network, a subnet of the transit supernet, and one end per router on it."""
+
     index: int
     network_name: str
     subnet: ipaddress.IPv4Network
     active: bool
-    ends: tuple[PathEnd, PathEnd]
+    # By router name, in the order of the routers.
+    ends: Mapping[str, PathEnd]
     existing_network_id: str | None = None
 
     def end(self, router: str) -> PathEnd:
-        for end in self.ends:
-            if end.router == router:
-                return end
-        raise KeyError(f"router {router!r} has no end on path {self.index}")
+        if router not in self.ends:
+            raise KeyError(f"router {router!r} has no end on path {self.index}")
+        return self.ends[router]
+
+    def peers(self, router: str) -> tuple[PathEnd, ...]:
+        """The other routers' ends: who ``router`` reaches over this path."""
+        return tuple(end for name, end in self.ends.items() if name != router)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,19 @@ class NextHop:
     address: ipaddress.IPv4Address
     interface: str
     active: bool
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """A route of a router: another router's floating /32, with one next hop per path to it."""
+
+    destination: ipaddress.IPv4Network
+    peer: str
+    next_hops: tuple[NextHop, ...]
+
+    @property
+    def active_next_hops(self) -> tuple[NextHop, ...]:
+        return tuple(hop for hop in self.next_hops if hop.active)
 
 
 @dataclass(frozen=True)
@@ -95,17 +114,18 @@ class RouterPlan:
     underlay_address: ipaddress.IPv4Interface
     link_speed: str
     floating_ip: ipaddress.IPv4Interface
-    peer_name: str
-    peer_floating_ip: ipaddress.IPv4Interface
     dummy_interface: str
     # "dummy": the floating /32 sits on dummy_interface; "loopback": on lo (kernels without a dummy driver).
     floating_on: Literal["dummy", "loopback"]
-    next_hops: tuple[NextHop, ...]
+    # One per other router, in the order of the routers.
+    routes: tuple[RoutePlan, ...]
     underlay_tuning: UnderlayTuning = UNTOUCHED
 
-    @property
-    def active_next_hops(self) -> tuple[NextHop, ...]:
-        return tuple(hop for hop in self.next_hops if hop.active)
+    def route_to(self, peer: str) -> RoutePlan:
+        for route in self.routes:
+            if route.peer == peer:
+                return route
+        raise KeyError(f"router {self.name!r} has no route to {peer!r}")
 
 
 @dataclass(frozen=True)
@@ -166,7 +186,7 @@ class LabPlan:
     zerotier: ZeroTierSettings
     routing: RoutingSettings
     paths: tuple[PathPlan, ...]
-    routers: tuple[RouterPlan, RouterPlan]
+    routers: tuple[RouterPlan, ...]
     capacity: CapacityEstimate
 
     @property
@@ -193,6 +213,9 @@ class LabPlan:
     def interfaces_on(self, router: str) -> tuple[str, ...]:
         return tuple(path.end(router).interface for path in self.paths)
 
+
+# Each path's subnet: two routers, so a point-to-point /30.
+PATH_PREFIX_LENGTH = 30
 
 # What VyOS's `container name` accepts (vyos-1x grammar: ^[-a-zA-Z0-9]+$), while Pulumi project and stack
 # names may also hold '_' and '.'.
@@ -225,69 +248,66 @@ def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[
     return tuple(router.cpus[start : start + per_instance])
 
 
-def _end(
-    router: RouterConfig, own: ipaddress.IPv4Address, peer: ipaddress.IPv4Address, *, port: int, interface: str, cpus: tuple[int, ...]
-) -> PathEnd:
-    return PathEnd(
-        router=router.name, address=ipaddress.IPv4Interface(f"{own}/30"), peer_address=peer, port=port, interface=interface, cpus=cpus
-    )
-
-
 def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
-    subnets = config.addressing.transit_supernet.subnets(new_prefix=30)
+    """Path i carries the i-th subnet of the transit supernet; router k takes its k-th host address."""
+    subnets = config.addressing.transit_supernet.subnets(new_prefix=PATH_PREFIX_LENGTH)
     ports, interfaces = config.path_ports(), config.path_interfaces()
-    first, second = config.routers
     per_instance = config.cpus_per_instance
     networks = config.zerotier.networks
     plans = []
     for position in range(config.path_count):
         subnet = next(subnets)
-        first_ip, second_ip = subnet.network_address + 1, subnet.network_address + 2
         index = position + 1
-
+        ends = {
+            router.name: PathEnd(
+                router=router.name,
+                address=ipaddress.IPv4Interface(f"{subnet.network_address + number}/{subnet.prefixlen}"),
+                port=ports[position],
+                interface=interfaces[position],
+                cpus=_pins(router, position, per_instance),
+            )
+            for number, router in enumerate(config.routers, start=1)
+        }
         plans.append(
             PathPlan(
                 index=index,
                 network_name=instance_name(project, stack, index),
                 subnet=subnet,
                 active=index <= config.active_paths,
-                ends=(
-                    _end(
-                        first,
-                        first_ip,
-                        second_ip,
-                        port=ports[position],
-                        interface=interfaces[position],
-                        cpus=_pins(first, position, per_instance),
-                    ),
-                    _end(
-                        second,
-                        second_ip,
-                        first_ip,
-                        port=ports[position],
-                        interface=interfaces[position],
-                        cpus=_pins(second, position, per_instance),
-                    ),
-                ),
+                ends=ends,
                 existing_network_id=networks[position] if networks else None,
             )
         )
     return tuple(plans)
 
 
+def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tuple[RoutePlan, ...]:
+    """From router ``position`` to every other router's floating /32, one next hop per path."""
+    router = config.routers[position]
+    floating = config.floating_ips()
+    return tuple(
+        RoutePlan(
+            destination=floating[number].network,
+            peer=peer.name,
+            next_hops=tuple(
+                NextHop(
+                    path_index=path.index,
+                    address=path.end(peer.name).address.ip,
+                    interface=path.end(router.name).interface,
+                    active=path.active,
+                )
+                for path in paths
+            ),
+        )
+        for number, peer in enumerate(config.routers)
+        if number != position
+    )
+
+
 def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
-    router, peer = config.routers[position], config.routers[1 - position]
+    router = config.routers[position]
     floating = config.floating_ips()
     ssh = router.ssh
-    hops = tuple(
-        NextHop(
-            path_index=path.index,
-            address=path.end(router.name).peer_address,
-            interface=path.end(router.name).interface,
-            active=path.active,
-        )
-        for path in paths
-    )
     return RouterPlan(
         name=router.name,
         position=position,
@@ -299,11 +319,9 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         underlay_address=router.underlay.address,
         link_speed=router.underlay.speed,
         floating_ip=floating[position],
-        peer_name=peer.name,
-        peer_floating_ip=floating[1 - position],
         dummy_interface=config.addressing.dummy_interface,
         floating_on=config.addressing.floating_on,
-        next_hops=hops,
+        routes=_routes(config, position, paths),
         underlay_tuning=underlay_tuning(config, position),
     )
 
@@ -361,6 +379,6 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             linux_routes=config.routing.linux_routes,
         ),
         paths=paths,
-        routers=(_router_plan(config, 0, paths), _router_plan(config, 1, paths)),
+        routers=tuple(_router_plan(config, position, paths) for position in range(len(config.routers))),
         capacity=estimate_capacity(config),
     )

@@ -470,7 +470,7 @@ class LabConfig(_Model):
     """One stack's whole lab, as written under ``zt-ecmp:`` in its stack file."""
 
     hardware: HardwareConfig
-    routers: tuple[RouterConfig, RouterConfig]
+    routers: tuple[RouterConfig, ...]
     paths: PathsConfig
     addressing: AddressingConfig = AddressingConfig()
     zerotier: ZeroTierConfig = ZeroTierConfig()
@@ -520,9 +520,9 @@ class LabConfig(_Model):
             length += 1
         return names[0][:length]
 
-    def floating_ips(self) -> tuple[ipaddress.IPv4Interface, ipaddress.IPv4Interface]:
-        first, second = (router.floating_ip or default for router, default in zip(self.routers, DEFAULT_FLOATING_IPS, strict=True))
-        return first, second
+    def floating_ips(self) -> tuple[ipaddress.IPv4Interface, ...]:
+        """Each router's floating /32, in router order: its own setting, or its default."""
+        return tuple(router.floating_ip or DEFAULT_FLOATING_IPS[position] for position, router in enumerate(self.routers))
 
     def underlay_networks(self) -> list[tuple[str, ipaddress.IPv4Network]]:
         """(setting, network) of each router's underlay address."""

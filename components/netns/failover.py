@@ -63,7 +63,8 @@ def wait_until(condition: Callable[[], bool], timeout_seconds: float, poll_secon
 
 
 def all_next_hops(lab: NetnsLab, router: str) -> tuple[str, ...]:
-    return tuple(str(hop.address) for hop in lab.plan.router(router).active_next_hops)
+    """The active next hops of ``router``'s route to the other router."""
+    return tuple(str(hop.address) for hop in lab.plan.router(router).routes[0].active_next_hops)
 
 
 def bfd_up(frr: FrrLab, router: str) -> bool:
@@ -77,7 +78,9 @@ def converged(frr: FrrLab) -> bool:
 
 
 def next_hop_of(lab: NetnsLab, router: str, path_index: int) -> str:
-    return str(lab.plan.path(path_index).end(router).peer_address)
+    """The other router's address on a path: ``router``'s next hop over it."""
+    [peer] = lab.plan.path(path_index).peers(router)
+    return str(peer.address.ip)
 
 
 # -- failures ---------------------------------------------------------------------------------------
@@ -221,8 +224,8 @@ class FailoverResult:
 
 
 def _start_iperf(lab: NetnsLab, flows: int, seconds: float) -> tuple[subprocess.Popen[bytes], subprocess.Popen[str]]:
-    own = lab.plan.router("r1")
-    server_ip, client_ip = str(own.peer_floating_ip.ip), str(own.floating_ip.ip)
+    own, far = lab.plan.router("r1"), lab.plan.router("r2")
+    server_ip, client_ip = str(far.floating_ip.ip), str(own.floating_ip.ip)
     server = subprocess.Popen(
         [
             *("ip", "netns", "exec", lab.namespace("r2"), "iperf3", "-s", "-1", "-J", "-i", str(REPORT_SECONDS)),

@@ -149,9 +149,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def route_next_hops(lab: NetnsLab, router: str) -> tuple[str, ...]:
-    """Gateways of ``router``'s route to its peer's floating IP, as the kernel has it now."""
-    destination = str(lab.plan.router(router).peer_floating_ip.network)
+def route_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tuple[str, ...]:
+    """Gateways of ``router``'s route to ``peer``'s floating IP (its first peer's by default), as the kernel has it now."""
+    own = lab.plan.router(router)
+    destination = str(own.route_to(peer).destination if peer else own.routes[0].destination)
     routes = json.loads(lab.exec(router, ["ip", "-j", "-4", "route", "show", "table", "main", "exact", destination]).stdout or "[]")
     gateways: list[str] = []
     for route in routes:

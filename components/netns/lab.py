@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from components.model.plan import LabPlan, build_plan
+from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply, render_linux_undo
 
@@ -241,18 +241,22 @@ class NetnsLab:
             str(timeout_seconds),
             "-I",
             str(own.floating_ip.ip),
-            str(own.peer_floating_ip.ip),
+            str(self._peer(router).floating_ip.ip),
         ]
         return self.exec(router, argv, check=False).returncode == 0
 
+    def _peer(self, router: str) -> RouterPlan:
+        """The router at the other end of ``router``'s first route."""
+        return self.plan.router(self.plan.router(router).routes[0].peer)
+
     def iperf(self, client: str, flows: int, seconds: float) -> IperfResult:
         """iperf3 from ``client``'s floating IP to its peer's, ``flows`` parallel TCP streams."""
-        own = self.plan.router(client)
-        server_ip, client_ip = str(own.peer_floating_ip.ip), str(own.floating_ip.ip)
-        server_argv = ["ip", "netns", "exec", self.namespace(own.peer_name), "iperf3", "-s", "-1", "-B", server_ip, "-p", str(IPERF_PORT)]
+        own, peer = self.plan.router(client), self._peer(client)
+        server_ip, client_ip = str(peer.floating_ip.ip), str(own.floating_ip.ip)
+        server_argv = ["ip", "netns", "exec", self.namespace(peer.name), "iperf3", "-s", "-1", "-B", server_ip, "-p", str(IPERF_PORT)]
         server = subprocess.Popen(server_argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
-            self._await_listener(own.peer_name, server)
+            self._await_listener(peer.name, server)
             before = self.tx_bytes(client)
             result = self.exec(
                 client,

@@ -39,14 +39,14 @@ def _cpus(cpus: tuple[int, ...]) -> str:
 
 def _router_label(plan: LabPlan, router: RouterPlan) -> str:
     floating_on = router.dummy_interface if router.floating_on == "dummy" else "lo"
-    active = len(router.active_next_hops)
+    destinations = ", ".join(str(route.destination) for route in router.routes)
     rows = [
         f'<TR><TD><B><FONT POINT-SIZE="18">{_html(router.name)}</FONT></B></TD></TR>',
         f"<TR><TD>{_html(plan.hardware_model)}</TD></TR>",
         f"<TR><TD><B>{_html(router.floating_ip)}</B> on {_html(floating_on)}</TD></TR>",
         f"<TR><TD>underlay {_html(router.underlay_interface)} · {_html(router.link_speed)}</TD></TR>",
-        f'<TR><TD><FONT POINT-SIZE="10">ECMP to {_html(router.peer_floating_ip)}<BR/>'
-        f"{active} of {len(router.next_hops)} next-hops · layer-4 hash</FONT></TD></TR>",
+        f'<TR><TD><FONT POINT-SIZE="10">ECMP to {_html(destinations)}<BR/>'
+        f"{plan.active_path_count} of {plan.path_count} next-hops · layer-4 hash</FONT></TD></TR>",
     ]
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">{"".join(rows)}</TABLE>>'
 

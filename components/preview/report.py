@@ -9,65 +9,16 @@ from typing import Any
 from components.model.plan import LabPlan
 from components.preview.offline import OfflineRun
 from components.render.artefacts import rendered_artefacts
+from components.render.plan_document import plan_document
 
 
-def plan_document(run: OfflineRun) -> dict[str, Any]:
-    plan = run.plan
+def report_document(run: OfflineRun) -> dict[str, Any]:
+    """The plan, and what `pulumi up` would register and put on the routers."""
     return {
-        "project": plan.project,
-        "stack": plan.stack,
-        "hardware": plan.hardware_model,
-        "scalingMode": {"mode": plan.zerotier.mode, "note": plan.mode_note, "concurrency": plan.zerotier.concurrency},
-        "paths": [
-            {
-                "index": path.index,
-                "subnet": str(path.subnet),
-                "active": path.active,
-                "networkName": path.network_name,
-                "routers": {
-                    end.router: {"address": str(end.address.ip), "port": end.port, "interface": end.interface, "cpus": list(end.cpus)}
-                    for end in path.ends
-                },
-            }
-            for path in plan.paths
-        ],
-        "routers": [
-            {
-                "name": router.name,
-                "flavor": router.flavor,
-                "runtime": router.runtime,
-                "floating_ip": str(router.floating_ip),
-                "peer_floating_ip": str(router.peer_floating_ip),
-                "next_hops": [{"address": str(hop.address), "path": hop.path_index, "active": hop.active} for hop in router.next_hops],
-            }
-            for router in plan.routers
-        ],
-        "routing": routing_document(plan),
-        "capacity": {
-            "estimatedGbps": plan.capacity.estimated_gbps,
-            "limitedBy": plan.capacity.limited_by,
-            "linkGbps": plan.capacity.link_gbps,
-            "linkGoodputGbps": plan.capacity.link_goodput_gbps,
-            "instanceGbps": plan.capacity.instance_gbps,
-            "activePaths": plan.capacity.active_paths,
-        },
+        **plan_document(run.plan),
         "resources": [{"type": r.type, "name": r.name, "parent": r.parent_name} for r in run.resources],
         "resourceCounts": dict(sorted(Counter(r.type for r in run.resources).items())),
-        "artefacts": [{"router": a.router, "title": a.title, "text": a.text} for a in rendered_artefacts(plan)],
-    }
-
-
-def routing_document(plan: LabPlan) -> dict[str, Any]:
-    bfd = plan.routing.bfd
-    return {
-        "bfd": {
-            "enabled": bfd.enabled,
-            "intervalMs": bfd.interval_ms,
-            "multiplier": bfd.multiplier,
-            "detectionMs": bfd.detection_ms,
-            "profile": bfd.profile,
-        },
-        "linuxRoutes": plan.routing.linux_routes,
+        "artefacts": [{"router": a.router, "title": a.title, "text": a.text} for a in rendered_artefacts(run.plan)],
     }
 
 
@@ -93,24 +44,25 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
+def _joined(values: list[str]) -> str:
+    """One value when every router has the same, else each router's, in router order."""
+    return values[0] if len(set(values)) == 1 else "/".join(values)
+
+
 def _path_rows(plan: LabPlan) -> list[list[str]]:
-    first, second = (router.name for router in plan.routers)
-    rows = [["path", "subnet", f"{first} address", f"{second} address", "port", "interface", "pins", "active"]]
+    names = [router.name for router in plan.routers]
+    rows = [["path", "subnet", *(f"{name} address" for name in names), "port", "interface", "pins", "active"]]
     for path in plan.paths:
-        a, b = path.end(first), path.end(second)
-        pins = ",".join(map(str, a.cpus)) or "-"
-        if b.cpus != a.cpus:
-            pins += "/" + (",".join(map(str, b.cpus)) or "-")
-        ports = str(a.port) if a.port == b.port else f"{a.port}/{b.port}"
+        ends = [path.end(name) for name in names]
+        pins = [",".join(map(str, end.cpus)) or "-" for end in ends]
         rows.append(
             [
                 str(path.index),
                 str(path.subnet),
-                str(a.address.ip),
-                str(b.address.ip),
-                ports,
-                a.interface,
-                pins,
+                *(str(end.address.ip) for end in ends),
+                _joined([str(end.port) for end in ends]),
+                _joined([end.interface for end in ends]),
+                _joined(pins),
                 "yes" if path.active else "no",
             ]
         )
@@ -145,10 +97,11 @@ def render_plan_text(run: OfflineRun) -> str:
         "Routes",
     ]
     for router in plan.routers:
-        hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in router.next_hops)
-        out.append(
-            f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> {router.peer_floating_ip} via {hops}"
-        )
+        for route in router.routes:
+            hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in route.next_hops)
+            out.append(
+                f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> {route.destination} via {hops}"
+            )
     out += [
         f"  path health: {path_health_line(plan)}",
         "",
@@ -168,4 +121,4 @@ def render_plan_text(run: OfflineRun) -> str:
 
 
 def render_plan_json(run: OfflineRun) -> str:
-    return json.dumps(plan_document(run), indent=2) + "\n"
+    return json.dumps(report_document(run), indent=2) + "\n"

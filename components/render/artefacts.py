@@ -19,10 +19,9 @@ from components.render.vyos.configuration import (
 from components.render.zerotier import render_devicemap, render_local_conf
 
 
-def placeholder_node_id(plan: LabPlan, path_index: int, router: str) -> str:
-    """Stands for the node id of the other router's instance on a path, before identities exist."""
-    peer = next(end.router for end in plan.path(path_index).ends if end.router != router)
-    return f"<node id of {peer} path{path_index}>"
+def placeholder_node_ids(plan: LabPlan, path_index: int, router: str) -> dict[str, str]:
+    """Stand for the node ids of the other routers' instances on a path, before identities exist."""
+    return {peer.router: f"<node id of {peer.router} path{path_index}>" for peer in plan.path(path_index).peers(router)}
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
         for path in plan.paths:
             end = path.end(router.name)
             # Node ids exist once the provider has generated the identities (unknown with your own networks).
-            peer = None if plan.zerotier.bring_your_own_networks else placeholder_node_id(plan, path.index, router.name)
+            peers = {} if plan.zerotier.bring_your_own_networks else placeholder_node_ids(plan, path.index, router.name)
             artefacts += [
-                Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index, peer)),
+                Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index, peers)),
                 Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_ids[path.index], end.interface)),
             ]
             if router.runtime == "vyos" and (start := render_pinned_start(plan, router.name, path.index)) is not None:

@@ -8,6 +8,7 @@ relies on.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from components.model.plan import LabPlan, PathEnd
@@ -53,11 +54,12 @@ def local_conf_settings(plan: LabPlan, end: PathEnd) -> dict[str, Any]:
     return settings
 
 
-def render_local_conf(plan: LabPlan, router: str, path_index: int, peer_node_id: str | None = None) -> str:
+def render_local_conf(plan: LabPlan, router: str, path_index: int, peer_node_ids: Mapping[str, str] | None = None) -> str:
     """local.conf for the instance of ``router`` on path ``path_index``, as deterministic JSON.
 
-    With the peer instance's node id known (identities the lab manages), the instance is told where to
-    find it on the underlay, so the two meet directly even when no root server can be reached.
+    With the node ids of the other routers' instances on the path (``peer_node_ids``, by router; known
+    where the lab manages identities), the instance is told where to find each of them on the
+    underlay, so they meet directly even when no root server can be reached.
     """
     path = plan.path(path_index)
     end = path.end(router)
@@ -69,10 +71,10 @@ def render_local_conf(plan: LabPlan, router: str, path_index: int, peer_node_id:
     for each in plan.routers:
         physical[str(each.floating_ip.network)] = {"blacklist": True}
     virtual: dict[str, dict[str, Any]] = {}
-    if peer_node_id is not None:
-        peer = next(other for other in path.ends if other.router != router)
-        peer_underlay = plan.router(peer.router).underlay_address.ip
-        virtual[peer_node_id] = {"try": [f"{peer_underlay}/{peer.port}"]}
+    for peer in path.peers(router):
+        if peer_node_ids and peer.router in peer_node_ids:
+            peer_underlay = plan.router(peer.router).underlay_address.ip
+            virtual[peer_node_ids[peer.router]] = {"try": [f"{peer_underlay}/{peer.port}"]}
     document = {"physical": physical, "virtual": virtual, "settings": local_conf_settings(plan, end)}
     return json.dumps(document, indent=2) + "\n"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from components.model.naming import ZEROTIER_HOME, instance_name
-from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
+from components.model.plan import LabPlan, PathEnd, PathPlan, RoutePlan, RouterPlan
 from components.ops.shell import CommandOutput, RouterShell
 from components.ops.validate.underlay import underlay_checks
 from components.render.vyos.configuration import OP_MODE
@@ -316,9 +316,9 @@ def _interfaces_evaluate(scope: RouterScope, observed: Observed) -> list[CheckRe
 ROUTE = "ecmp route"
 
 
-def _route_command(scope: RouterScope) -> str:
+def _route_command(route: RoutePlan) -> str:
     # -d: without it, iproute2 (6.1) leaves a next hop's "linkdown" flag out of its JSON.
-    return shlex.join(["ip", "-d", "-j", "route", "show", str(scope.router.peer_floating_ip)])
+    return shlex.join(["ip", "-d", "-j", "route", "show", str(route.destination)])
 
 
 def _next_hops(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -329,8 +329,12 @@ def _next_hops(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _route_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    subject = str(scope.router.peer_floating_ip)
-    output = observed[_route_command(scope)]
+    return [result for route in scope.router.routes for result in _one_route_evaluate(scope, route, observed)]
+
+
+def _one_route_evaluate(scope: RouterScope, route: RoutePlan, observed: Observed) -> list[CheckResult]:
+    subject = str(route.destination)
+    output = observed[_route_command(route)]
     routes = _json(output)
     if not output.ok or not isinstance(routes, list):
         return [_result(scope, ROUTE, subject, "fail", f"ip route: {output.why()}")]
@@ -338,8 +342,8 @@ def _route_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]
         return [_result(scope, ROUTE, subject, "fail", f"no route to {subject}")]
     if len(routes) > 1:
         return [_result(scope, ROUTE, subject, "fail", f"{len(routes)} routes to {subject}, expected one multipath route")]
-    planned = [(str(hop.address), hop.interface) for hop in scope.router.next_hops]
-    wanted = [(str(hop.address), hop.interface) for hop in scope.router.active_next_hops]
+    planned = [(str(hop.address), hop.interface) for hop in route.next_hops]
+    wanted = [(str(hop.address), hop.interface) for hop in route.active_next_hops]
     hops = _next_hops(routes)
     found = [(str(hop.get("gateway")), str(hop.get("dev"))) for hop in hops]
     problems = []
@@ -392,27 +396,30 @@ def _ping_summary(output: CommandOutput) -> str:
 
 
 def _path_peer_commands(scope: RouterScope) -> list[str]:
-    return [ping_command(str(path.end(scope.router.name).peer_address)) for path in scope.active_paths()]
+    return [ping_command(str(peer.address.ip)) for path in scope.active_paths() for peer in path.peers(scope.router.name)]
 
 
 def _path_peer_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     results = []
     for path in scope.active_paths():
-        end = path.end(scope.router.name)
-        output = observed[ping_command(str(end.peer_address))]
-        subject = f"path {path.index}: {end.peer_address}"
-        results.append(_result(scope, PATH_PEER, subject, "pass" if output.ok else "fail", _ping_summary(output)))
+        for peer in path.peers(scope.router.name):
+            output = observed[ping_command(str(peer.address.ip))]
+            subject = f"path {path.index}: {peer.address.ip}"
+            results.append(_result(scope, PATH_PEER, subject, "pass" if output.ok else "fail", _ping_summary(output)))
     return results
 
 
-def _floating_command(scope: RouterScope) -> str:
-    return ping_command(str(scope.router.peer_floating_ip.ip), str(scope.router.floating_ip.ip))
+def _floating_command(scope: RouterScope, route: RoutePlan) -> str:
+    return ping_command(str(route.destination.network_address), str(scope.router.floating_ip.ip))
 
 
 def _floating_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    output = observed[_floating_command(scope)]
-    subject = f"{scope.router.floating_ip.ip} -> {scope.router.peer_floating_ip.ip}"
-    return [_result(scope, FLOATING_PEER, subject, "pass" if output.ok else "fail", _ping_summary(output))]
+    results = []
+    for route in scope.router.routes:
+        output = observed[_floating_command(scope, route)]
+        subject = f"{scope.router.floating_ip.ip} -> {route.destination.network_address}"
+        results.append(_result(scope, FLOATING_PEER, subject, "pass" if output.ok else "fail", _ping_summary(output)))
+    return results
 
 
 # -- BFD sessions ------------------------------------------------------------------------------
@@ -447,20 +454,21 @@ def _bfd_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     results = []
     for path in scope.plan.paths:
         end = path.end(scope.router.name)
-        subject = f"path {path.index} {end.peer_address}"
-        peer = peers.get(str(end.peer_address))
-        status = str(peer.get("status", "unknown")) if peer else None
-        if not path.active and (peer is None or status != "up"):
-            shown = "not peered" if peer is None else f"session {status}"
-            state: Status = "fail" if peered_inactive and peer is None else "n/a"
-            results.append(_result(scope, BFD, subject, state, f"inactive path: {shown}"))
-        elif peer is None:
-            results.append(_result(scope, BFD, subject, "fail", "no BFD session with the path's peer"))
-        elif status == "up":
-            results.append(_result(scope, BFD, subject, "pass", f"up on {peer.get('interface', end.interface)}"))
-        else:
-            why = f"session {status}, diagnostic {peer.get('diagnostic', '?')}: the next-hop is withdrawn"
-            results.append(_result(scope, BFD, subject, "fail", why))
+        for other in path.peers(scope.router.name):
+            subject = f"path {path.index} {other.address.ip}"
+            peer = peers.get(str(other.address.ip))
+            status = str(peer.get("status", "unknown")) if peer else None
+            if not path.active and (peer is None or status != "up"):
+                shown = "not peered" if peer is None else f"session {status}"
+                state: Status = "fail" if peered_inactive and peer is None else "n/a"
+                results.append(_result(scope, BFD, subject, state, f"inactive path: {shown}"))
+            elif peer is None:
+                results.append(_result(scope, BFD, subject, "fail", "no BFD session with the path's peer"))
+            elif status == "up":
+                results.append(_result(scope, BFD, subject, "pass", f"up on {peer.get('interface', end.interface)}"))
+            else:
+                why = f"session {status}, diagnostic {peer.get('diagnostic', '?')}: the next-hop is withdrawn"
+                results.append(_result(scope, BFD, subject, "fail", why))
     return results
 
 
@@ -494,10 +502,10 @@ CHECKS: tuple[Check, ...] = (
     Check(ZEROTIER, _zerotier_commands, _zerotier_evaluate),
     Check(PINS, _pins_commands, _pins_evaluate),
     Check(INTERFACES, lambda scope: [LINKS_COMMAND], _interfaces_evaluate),
-    Check(ROUTE, lambda scope: [_route_command(scope)], _route_evaluate),
+    Check(ROUTE, lambda scope: [_route_command(route) for route in scope.router.routes], _route_evaluate),
     Check(HASHING, lambda scope: [HASH_POLICY_COMMAND], _hashing_evaluate),
     Check(PATH_PEER, _path_peer_commands, _path_peer_evaluate),
-    Check(FLOATING_PEER, lambda scope: [_floating_command(scope)], _floating_evaluate),
+    Check(FLOATING_PEER, lambda scope: [_floating_command(scope, route) for route in scope.router.routes], _floating_evaluate),
     Check(BFD, _bfd_commands, _bfd_evaluate),
     Check(UNDERLAY, _underlay_commands, _underlay_evaluate),
 )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from components.model.naming import frr_block_markers
 from components.model.plan import LabPlan, RouterPlan
-from components.render.linux.routing import SAFE_PATH, floating_interface
+from components.render.linux.routing import SAFE_PATH, destinations_text, floating_interface
 from components.render.linux.transaction import rollback_on_failure
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
@@ -99,12 +99,13 @@ def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
     ]
     for path in plan.paths:
         end = path.end(router.name)
-        lines += [
-            f" peer {end.peer_address} local-address {end.address.ip} interface {end.interface}",
-            f"  profile {bfd.profile}",
-            " exit",
-            " !",
-        ]
+        for peer in path.peers(router.name):
+            lines += [
+                f" peer {peer.address.ip} local-address {end.address.ip} interface {end.interface}",
+                f"  profile {bfd.profile}",
+                " exit",
+                " !",
+            ]
     return [*lines, "exit", "!"]
 
 
@@ -113,15 +114,17 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
     own = _router(plan, router)
     bfd = plan.routing.bfd
     begin, end = frr_block_markers(plan.stack)
-    active, total = len(own.active_next_hops), plan.path_count
-    lines = [f"{begin}: {own.name}'s route to {own.peer_floating_ip.network} over {active} of {total} paths (rewritten by every apply)"]
+    active, total = plan.active_path_count, plan.path_count
+    lines = [f"{begin}: {own.name}'s route to {destinations_text(own)} over {active} of {total} paths (rewritten by every apply)"]
     if bfd.enabled:
         lines += _bfd_section(plan, own)
     floating = own.floating_ip.ip
     lines += [f"interface {floating_interface(own)}", f" ip ospf area {OSPF_AREA} {floating}", f" ip ospf passive {floating}", "exit", "!"]
-    for hop in own.active_next_hops:
+    for path in plan.paths:
+        if not path.active:
+            continue
         lines += [
-            f"interface {hop.interface}",
+            f"interface {path.end(own.name).interface}",
             f" ip ospf area {OSPF_AREA}",
             " ip ospf network point-to-point",
             f" ip ospf hello-interval {OSPF_HELLO_SECONDS}",
@@ -189,7 +192,7 @@ def _service_daemon_lines(plan: LabPlan, paths: FrrHostPaths) -> list[str]:
 def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FRR_PATHS) -> str:
     """Writes this stack's block into ``frr.conf`` and reloads FRR: idempotent, and restored on failure."""
     own = _router(plan, router)
-    active, total = len(own.active_next_hops), plan.path_count
+    active, total = plan.active_path_count, plan.path_count
     return "\n".join(
         [
             *_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
@@ -209,7 +212,7 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
             f"cat >> \"$run_dir/frr.conf\" <<'ZT_ECMP_FRR'\n{render_frr_block(plan, router).rstrip(chr(10))}\nZT_ECMP_FRR",
             'write_conf "$run_dir/frr.conf"',
             "reload_frr",
-            f'echo "zt-ecmp: FRR on {own.name} routes {own.peer_floating_ip.network} over the live paths among {active} of {total}"',
+            f'echo "zt-ecmp: FRR on {own.name} routes {destinations_text(own)} over the live paths among {active} of {total}"',
             "",
         ]
     )
@@ -230,7 +233,7 @@ def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FR
             "reload_frr",
             'rm -rf "$state_dir"',
             f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
-            f'echo "zt-ecmp: FRR on {own.name} no longer routes {own.peer_floating_ip.network}"',
+            f'echo "zt-ecmp: FRR on {own.name} no longer routes {destinations_text(own)}"',
             "",
         ]
     )

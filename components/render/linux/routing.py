@@ -17,7 +17,7 @@ import shlex
 from dataclasses import dataclass
 
 from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
-from components.model.plan import LabPlan, RouterPlan
+from components.model.plan import LabPlan, RoutePlan, RouterPlan
 from components.render.linux.transaction import rollback_on_failure
 from components.render.linux.underlay import (
     render_underlay_sysctl_conf,
@@ -83,29 +83,43 @@ def floating_interface(router: RouterPlan) -> str:
     return "lo" if router.floating_on == "loopback" else router.dummy_interface
 
 
-def route_command(plan: LabPlan, router: str) -> str:
-    """The one command that points the peer's floating /32 at every active path."""
-    own = plan.router(router)
-    destination = own.peer_floating_ip.network
-    hops = own.active_next_hops
+def route_command(route: RoutePlan) -> str:
+    """The one command that points a peer's floating /32 at every active path."""
+    hops = route.active_next_hops
     if len(hops) == 1:
-        return f"ip route replace {destination} via {hops[0].address} dev {hops[0].interface}"
+        return f"ip route replace {route.destination} via {hops[0].address} dev {hops[0].interface}"
     nexthops = " ".join(f"nexthop via {hop.address} dev {hop.interface}" for hop in hops)
-    return f"ip route replace {destination} {nexthops}"
+    return f"ip route replace {route.destination} {nexthops}"
 
 
 def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
-    """What the scripts do about the route: install it (iproute2), or leave it to FRR (frr).
+    """What the scripts do about the routes: install them (iproute2), or leave them to FRR (frr).
 
     With FRR they only remove a route an earlier iproute2 apply left behind: the kernel would prefer
     it to FRR's (``proto ospf``), and it would never heal.
     """
     own = plan.router(router)
     if plan.routing.linux_routes == "frr":
-        destination = own.peer_floating_ip.network
-        leftover = f"ip -4 route show table main exact {destination} proto boot"
-        return (f'if [ -n "$({leftover})" ]; then ip -4 route del {destination} proto boot table main; fi',)
-    return (route_command(plan, router),)
+        return tuple(
+            f'if [ -n "$(ip -4 route show table main exact {route.destination} proto boot)" ]; '
+            f"then ip -4 route del {route.destination} proto boot table main; fi"
+            for route in own.routes
+        )
+    return tuple(route_command(route) for route in own.routes)
+
+
+def routes_text(router: RouterPlan) -> str:
+    """``r2's 10.0.55.2/32``, ``r2's 10.0.55.2/32 and r3's 10.0.55.3/32``: where a router's routes go."""
+    return " and ".join(f"{route.peer}'s {route.destination}" for route in router.routes)
+
+
+def destinations_text(router: RouterPlan) -> str:
+    return " and ".join(str(route.destination) for route in router.routes)
+
+
+def _route_file(position: int) -> str:
+    """The state file of a router's route number ``position``: route, route2, route3..."""
+    return "route" if position == 0 else f"route{position + 1}"
 
 
 def render_sysctl_conf(plan: LabPlan) -> str:
@@ -121,7 +135,7 @@ def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> st
     """``wait_for_paths SECONDS``: until each path interface holds its /30, that is, until its instance
     has joined. The apply waits for every built path, so that `pulumi up` returns with all instances
     joined; the boot script only for the active ones, which the route needs."""
-    indices = [path.index for path in plan.paths] if every_path else [hop.path_index for hop in router.active_next_hops]
+    indices = [path.index for path in plan.paths] if every_path else [path.index for path in plan.paths if path.active]
     checks = []
     for index in indices:
         end = plan.path(index).end(router.name)
@@ -169,22 +183,23 @@ def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
 def _state_functions(router: RouterPlan) -> tuple[str, str]:
     """Shell functions: ``snapshot DIR`` records what the router holds now; ``restore DIR`` puts it back."""
     device = floating_interface(router)
-    destination = router.peer_floating_ip.network
     address = router.floating_ip
     policy_file = _proc_sys(HASH_POLICY_SYSCTL)
-    snapshot = [
-        "snapshot() {",
-        '  mkdir -p "$1"',
-        f'  cat {policy_file} > "$1/hash_policy"',
-        f'  ip -4 route show table main exact {destination} > "$1/route.txt"',
-        f'  if [ -s "$1/route.txt" ]; then ip -4 route save table main exact {destination} > "$1/route.bin"; fi',
-        f"  if ip -4 -o addr show dev {device} 2>/dev/null | grep -qF ' inet {address} '; then echo yes; else echo no; fi > \"$1/address\"",
-    ]
-    restore = [
-        "restore() {",
-        f"  ip -4 route flush table main exact {destination}",
-        '  if [ -s "$1/route.bin" ]; then ip -4 route restore < "$1/route.bin"; fi',
-    ]
+    snapshot = ["snapshot() {", '  mkdir -p "$1"', f'  cat {policy_file} > "$1/hash_policy"']
+    restore = ["restore() {"]
+    for position, route in enumerate(router.routes):
+        state = f"$1/{_route_file(position)}"
+        snapshot += [
+            f'  ip -4 route show table main exact {route.destination} > "{state}.txt"',
+            f'  if [ -s "{state}.txt" ]; then ip -4 route save table main exact {route.destination} > "{state}.bin"; fi',
+        ]
+        restore += [
+            f"  ip -4 route flush table main exact {route.destination}",
+            f'  if [ -s "{state}.bin" ]; then ip -4 route restore < "{state}.bin"; fi',
+        ]
+    snapshot.append(
+        f"  if ip -4 -o addr show dev {device} 2>/dev/null | grep -qF ' inet {address} '; then echo yes; else echo no; fi > \"$1/address\""
+    )
     if device == "lo":
         restore += [
             f"  if ip -4 -o addr show dev lo | grep -qF ' inet {address} '; then now=yes; else now=no; fi",
@@ -213,20 +228,20 @@ def _state_functions(router: RouterPlan) -> tuple[str, str]:
 
 
 def _refuse_operator_route(router: RouterPlan) -> list[str]:
-    """Before the first apply changes anything: a route the router already has to the peer's floating
+    """Before the first apply changes anything: a route the router already has to a peer's floating
     /32 would be replaced (iproute2) or win over FRR's, and flows on its next hops would leave
     unencrypted. It is the operator's: refuse, naming it."""
-    destination = router.peer_floating_ip.network
-    return [
-        'if [ "$first_apply" = yes ]; then',
-        f"  existing=$(ip -4 route show table main exact {destination} | paste -sd ';' -)",
-        '  if [ -n "$existing" ]; then',
-        f'    echo "zt-ecmp: {router.name} already has a route to {destination} that zt-ecmp did not install ($existing); '
-        'remove it or choose other floating IPs, then apply again" >&2',
-        "    exit 1",
-        "  fi",
-        "fi",
-    ]
+    lines = ['if [ "$first_apply" = yes ]; then']
+    for route in router.routes:
+        lines += [
+            f"  existing=$(ip -4 route show table main exact {route.destination} | paste -sd ';' -)",
+            '  if [ -n "$existing" ]; then',
+            f'    echo "zt-ecmp: {router.name} already has a route to {route.destination} that zt-ecmp did not install ($existing); '
+            'remove it or choose other floating IPs, then apply again" >&2',
+            "    exit 1",
+            "  fi",
+        ]
+    return [*lines, "fi"]
 
 
 def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
@@ -245,7 +260,8 @@ def render_boot_script(plan: LabPlan, router: str) -> str:
     return "\n".join(
         [
             "#!/bin/sh",
-            f"# zt-ecmp {plan.stack}: {own.name}'s floating address and ECMP route to {own.peer_name}, re-applied at boot.",
+            f"# zt-ecmp {plan.stack}: {own.name}'s floating address and ECMP route to {' and '.join(route.peer for route in own.routes)}, "
+            "re-applied at boot.",
             "set -eu",
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
             _wait_function(plan, own, every_path=False),
@@ -264,7 +280,7 @@ def render_boot_unit(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT
     return "\n".join(
         [
             "[Unit]",
-            f"Description=zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {own.peer_floating_ip}",
+            f"Description=zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {destinations_text(own)}",
             "Wants=network-online.target",
             "After=network-online.target docker.service",
             "",
@@ -303,12 +319,12 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         f'then cp -P "$run_dir/files/{index}" {shlex.quote(path)}; fi'
         for index, path in enumerate(files)
     ]
-    active, total = len(own.active_next_hops), plan.path_count
+    active, total = plan.active_path_count, plan.path_count
     return "\n".join(
         [
             "#!/bin/sh",
             f"# zt-ecmp {plan.stack}: apply on {own.name} (flavor linux).",
-            f"# Floating {own.floating_ip} on {floating_interface(own)}; ECMP to {own.peer_name}'s {own.peer_floating_ip} "
+            f"# Floating {own.floating_ip} on {floating_interface(own)}; ECMP to {routes_text(own)} "
             f"over {active} of {total} paths; layer-4 hashing.",
             f"# Persisted in {sysctl_file} and the systemd unit {unit_file}; previous state kept in {paths.state_dir(plan)}.",
             "set -eu",
@@ -352,7 +368,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
             if underlay_sysctl_conf
             else f"rm -f {shlex.quote(underlay_sysctl)}",
             'underlay_forget_dropped "$state_dir/previous"',
-            f'echo "zt-ecmp: {own.name} routes {own.peer_floating_ip.network} over {active} of {total} paths"',
+            f'echo "zt-ecmp: {own.name} routes {destinations_text(own)} over {active} of {total} paths"',
             "",
         ]
     )
@@ -380,7 +396,7 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
             f"rm -f {files}",
             'rm -rf "$state_dir"',
             f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
-            f'echo "zt-ecmp: {own.name} no longer routes {own.peer_floating_ip.network} over the paths"',
+            f'echo "zt-ecmp: {own.name} no longer routes {destinations_text(own)} over the paths"',
             "",
         ]
     )

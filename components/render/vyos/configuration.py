@@ -83,7 +83,7 @@ from components.model.naming import (
     vyos_saved_apply,
     vyos_saved_apply_file,
 )
-from components.model.plan import LabPlan, RouterPlan
+from components.model.plan import LabPlan, RoutePlan, RouterPlan
 
 STATE_DIR = VYOS_STATE_DIR
 SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
@@ -231,18 +231,19 @@ def _floating_address(router: RouterPlan) -> Leaf:
     return Leaf(("interfaces", "dummy", router.dummy_interface, "address"), str(router.floating_ip))
 
 
-def route_path(router: RouterPlan) -> tuple[str, ...]:
-    return ("protocols", "static", "route", str(router.peer_floating_ip.network))
+def route_path(route: RoutePlan) -> tuple[str, ...]:
+    return ("protocols", "static", "route", str(route.destination))
 
 
-def _static_route(router: RouterPlan) -> list[Leaf]:
-    route = route_path(router)
+def _static_routes(router: RouterPlan) -> list[Leaf]:
+    """Every route with all its next hops; those of inactive paths ``disable``d."""
     leaves = []
-    for hop in router.next_hops:
-        next_hop = (*route, "next-hop", str(hop.address))
-        leaves.append(Leaf(next_hop))
-        if not hop.active:
-            leaves.append(Leaf((*next_hop, "disable")))
+    for route in router.routes:
+        for hop in route.next_hops:
+            next_hop = (*route_path(route), "next-hop", str(hop.address))
+            leaves.append(Leaf(next_hop))
+            if not hop.active:
+                leaves.append(Leaf((*next_hop, "disable")))
     return leaves
 
 
@@ -262,10 +263,11 @@ def bfd_leaves(plan: LabPlan, router: RouterPlan) -> list[Leaf]:
     ]
     for path in plan.paths:
         end = path.end(router.name)
-        peer = ("protocols", "bfd", "peer", str(end.peer_address))
-        leaves += [Leaf((*peer, "profile"), bfd.profile), Leaf((*peer, "source", "address"), str(end.address.ip))]
-    route = ("protocols", "static", "route", str(router.peer_floating_ip.network))
-    leaves += [Leaf((*route, "next-hop", str(hop.address), "bfd", "profile"), bfd.profile) for hop in router.next_hops]
+        for other in path.peers(router.name):
+            peer = ("protocols", "bfd", "peer", str(other.address.ip))
+            leaves += [Leaf((*peer, "profile"), bfd.profile), Leaf((*peer, "source", "address"), str(end.address.ip))]
+    for route in router.routes:
+        leaves += [Leaf((*route_path(route), "next-hop", str(hop.address), "bfd", "profile"), bfd.profile) for hop in route.next_hops]
     return leaves
 
 
@@ -350,10 +352,10 @@ def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, st
     """What ``router_name`` should hold. ``network_ids`` (path index -> id) matters for runtime ``vyos`` only;
     without it the containers join placeholder ids, as in a plan shown before the networks exist."""
     router = plan.router(router_name)
-    leaves = [_floating_address(router), *_static_route(router), Leaf(("system", "ip", "multipath", "layer4-hashing"))]
-    # A route the operator already has to the peer's floating /32 would be merged into the ECMP route,
-    # and the flows hashed to its next hops would leave unencrypted: the route must be the lab's alone.
-    anchors: list[tuple[str, ...]] = [route_path(router)]
+    leaves = [_floating_address(router), *_static_routes(router), Leaf(("system", "ip", "multipath", "layer4-hashing"))]
+    # A route the operator already has to a peer's floating /32 would be merged into the ECMP route,
+    # and the flows hashed to its next hops would leave unencrypted: the routes must be the lab's alone.
+    anchors: list[tuple[str, ...]] = [route_path(route) for route in router.routes]
     if plan.routing.bfd.enabled:
         leaves += bfd_leaves(plan, router)
     if plan.routing.open_firewall:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from components.model.flavors import ContainerRuntime, RouteOwner, RouterFlavor, flavor
 from components.model.naming import bfd_profile_name, instance_name
 from components.model.settings import LINK_SPEED_GBPS, ConfigError, LabConfig, RouterConfig
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
@@ -105,8 +106,8 @@ class RoutePlan:
 class RouterPlan:
     name: str
     position: int
-    flavor: Literal["vyos", "linux"]
-    runtime: Literal["docker", "vyos"]
+    flavor: RouterFlavor
+    runtime: ContainerRuntime
     ssh: SshTarget
     docker_host: str
     underlay_interface: str
@@ -119,6 +120,8 @@ class RouterPlan:
     floating_on: Literal["dummy", "loopback"]
     # One per other router, in the order of the routers.
     routes: tuple[RoutePlan, ...]
+    # Who installs (and, with BFD, heals) those routes.
+    route_owner: RouteOwner
     underlay_tuning: UnderlayTuning = UNTOUCHED
 
     def route_to(self, peer: str) -> RoutePlan:
@@ -304,6 +307,12 @@ def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tu
     )
 
 
+def _route_owner(config: LabConfig, router: RouterConfig) -> RouteOwner:
+    """The flavor's route owner; where it offers several, the one routing.linuxRoutes names."""
+    owners = flavor(router.flavor).route_owners
+    return config.routing.linux_routes if config.routing.linux_routes in owners else owners[0]
+
+
 def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
     router = config.routers[position]
     floating = config.floating_ips()
@@ -322,6 +331,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         dummy_interface=config.addressing.dummy_interface,
         floating_on=config.addressing.floating_on,
         routes=_routes(config, position, paths),
+        route_owner=_route_owner(config, router),
         underlay_tuning=underlay_tuning(config, position),
     )
 

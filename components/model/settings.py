@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from components.model.flavors import ContainerRuntime, RouterFlavor, flavor
+
 LinkSpeed = Literal["1G", "2.5G", "5G", "10G", "25G", "40G", "50G", "100G"]
 LINK_SPEED_GBPS: Mapping[str, float] = {
     "1G": 1.0,
@@ -41,8 +43,6 @@ LINK_SPEED_GBPS: Mapping[str, float] = {
     "100G": 100.0,
 }
 ScalingMode = Literal["multi-instance", "multicore", "hybrid"]
-RouterFlavor = Literal["vyos", "linux"]
-ContainerRuntime = Literal["docker", "vyos"]
 
 MAX_PATHS = 64
 LINUX_IFNAME_MAX = 15  # IFNAMSIZ - 1
@@ -327,7 +327,7 @@ class RouterConfig(_Model):
         """The runtime the stack names, or the flavor's own: VyOS's Podman-based `container`, Docker on Linux."""
         if self.runtime is not None:
             return self.runtime
-        return "vyos" if self.flavor == "vyos" else "docker"
+        return flavor(self.flavor).default_runtime
 
     @field_validator("docker_host")
     @classmethod
@@ -787,12 +787,13 @@ class LabConfig(_Model):
         if first.name == second.name:
             problems.append(f"routers[1].name: {second.name!r} is also routers[0].name; router names must differ")
         for position, router in enumerate(self.routers):
-            if router.runtime == "vyos" and router.flavor != "vyos":
+            capabilities = flavor(router.flavor)
+            if router.runtime == "vyos" and "vyos" not in capabilities.runtimes:
                 problems.append(
                     f"routers[{position}].runtime: 'vyos' runs the instances as VyOS containers, which needs flavor 'vyos'; "
-                    "use runtime 'docker' on a Linux router"
+                    f"use runtime {capabilities.default_runtime!r} on a {capabilities.title} router"
                 )
-            if router.flavor == "vyos" and router.runtime == "docker" and not router.docker_installed:
+            if capabilities.docker_needs_installing and router.runtime == "docker" and not router.docker_installed:
                 # VyOS's `container` is Podman; the Docker provider's ssh:// transport runs `docker system
                 # dial-stdio` on the router, which a stock VyOS image cannot.
                 problems.append(
@@ -800,7 +801,7 @@ class LabConfig(_Model):
                     f"Docker (its containers run on Podman); use runtime 'vyos' (the default on VyOS), or set "
                     f"routers[{position}].dockerInstalled: true once Docker's CLI and daemon are installed there"
                 )
-            if router.docker_installed and router.flavor != "vyos":
+            if router.docker_installed and not capabilities.docker_needs_installing:
                 problems.append(
                     f"routers[{position}].dockerInstalled: only meaningful on flavor 'vyos' (Linux routers are expected to run Docker); "
                     "remove it"
@@ -839,7 +840,7 @@ class LabConfig(_Model):
             f"routing.linuxRoutes: frr runs OSPF between the two routers, but routers[{position}] ({router.name}) has flavor "
             f"{router.flavor}; give both routers flavor linux, or use iproute2"
             for position, router in enumerate(self.routers)
-            if router.flavor != "linux"
+            if "frr" not in flavor(router.flavor).route_owners
         ]
 
     def _check_scaling(self) -> list[str]:
@@ -967,7 +968,7 @@ def _underlay_problems(config: LabConfig, position: int) -> list[str]:
                     f"(hardware.nic.max{direction.title()}Ring {largest})"
                 )
         if (
-            router.flavor == "vyos"
+            flavor(router.flavor).rings_set_together
             and (rings.rx is not None or rings.tx is not None)
             and nic is not None
             and None in (nic.max_rx_ring, nic.max_tx_ring)

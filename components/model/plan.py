@@ -12,14 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from components.model.capacity import CapacityEstimate, estimate_capacity
 from components.model.flavors import ContainerRuntime, RouteOwner, RouterFlavor, flavor
 from components.model.naming import bfd_profile_name, instance_name
-from components.model.settings import LINK_SPEED_GBPS, ConfigError, LabConfig, RouterConfig
+from components.model.settings import ConfigError, LabConfig, RouterConfig
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
-
-# iperf3 goodput over a clean link is about 94% of line rate (941 Mbit/s on 1G, 9.35 Gbit/s on
-# 10G in the reference measurements); no tunnel can beat that.
-LINK_GOODPUT_RATIO = 0.94
 
 SCALING_MODE_NOTES = {
     "multi-instance": (
@@ -129,17 +126,6 @@ class RouterPlan:
             if route.peer == peer:
                 return route
         raise KeyError(f"router {self.name!r} has no route to {peer!r}")
-
-
-@dataclass(frozen=True)
-class CapacityEstimate:
-    instance_gbps: float
-    threads_per_instance: int
-    active_paths: int
-    link_gbps: float
-    link_goodput_gbps: float
-    estimated_gbps: float
-    limited_by: Literal["instances", "link"]
 
 
 @dataclass(frozen=True)
@@ -333,26 +319,6 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         routes=_routes(config, position, paths),
         route_owner=_route_owner(config, router),
         underlay_tuning=underlay_tuning(config, position),
-    )
-
-
-def estimate_capacity(config: LabConfig) -> CapacityEstimate:
-    """Expected aggregate between the floating IPs: instances x per-instance rate, capped by the slower link."""
-    link = min(LINK_SPEED_GBPS[router.underlay.speed] for router in config.routers)
-    goodput = round(link * LINK_GOODPUT_RATIO, 3)
-    zt = config.zerotier
-    threads = zt.concurrency if zt.mode != "multi-instance" and zt.concurrency else 1
-    instances = config.active_paths
-    from_instances = round(instances * threads * config.hardware.instance_gbps, 3)
-    limited_by: Literal["instances", "link"] = "link" if from_instances > goodput else "instances"
-    return CapacityEstimate(
-        instance_gbps=config.hardware.instance_gbps,
-        threads_per_instance=threads,
-        active_paths=instances,
-        link_gbps=link,
-        link_goodput_gbps=goodput,
-        estimated_gbps=min(from_instances, goodput),
-        limited_by=limited_by,
     )
 
 

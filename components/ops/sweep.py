@@ -118,9 +118,8 @@ class SweepReport:
 
 
 def estimated_gbps(plan: LabPlan, active: int) -> float:
-    """The plan's capacity estimate had K been ``active``: instances times their rate, capped by the link."""
-    capacity = plan.capacity
-    return round(min(active * capacity.threads_per_instance * capacity.instance_gbps, capacity.link_goodput_gbps), 3)
+    """The plan's capacity estimate had K been ``active``."""
+    return plan.capacity.at(active)
 
 
 def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None) -> SweepReport:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.model.naming import ZEROTIER_HOME, instance_name
 from components.model.plan import LabPlan, PathEnd, PathPlan, RoutePlan, RouterPlan
 from components.ops.shell import CommandOutput, RouterShell
@@ -25,8 +26,6 @@ from components.ops.validate.underlay import underlay_checks
 from components.render.vyos.configuration import OP_MODE
 
 Status = Literal["pass", "fail", "n/a"]
-HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
-LAYER4_HASH_POLICY = "1"
 
 
 @dataclass(frozen=True)
@@ -373,7 +372,7 @@ def _hashing_evaluate(scope: RouterScope, observed: Observed) -> list[CheckResul
     if not output.ok:
         return [_result(scope, HASHING, HASH_POLICY_SYSCTL, "fail", f"sysctl: {output.why()}")]
     value = output.stdout.strip()
-    if value != LAYER4_HASH_POLICY:
+    if value != str(LAYER4_HASH_POLICY):
         return [_result(scope, HASHING, HASH_POLICY_SYSCTL, "fail", f"is {value}, expected {LAYER4_HASH_POLICY} (layer 4)")]
     return [_result(scope, HASHING, HASH_POLICY_SYSCTL, "pass", f"= {value}")]
 

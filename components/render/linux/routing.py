@@ -16,6 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
 from components.model.plan import LabPlan, RoutePlan, RouterPlan
 from components.render.linux.transaction import rollback_on_failure
@@ -26,9 +27,6 @@ from components.render.linux.underlay import (
     underlay_tune_functions,
 )
 
-HASH_POLICY_SYSCTL = "net.ipv4.fib_multipath_hash_policy"
-# 1 = layer-4 hashing (addresses, protocol and ports), what VyOS's `system ip multipath layer4-hashing` sets.
-LAYER4_HASH_POLICY = 1
 # The apply script waits this long for the path interfaces to carry their /30; at boot the
 # ZeroTier containers may still be joining, so the boot script waits longer.
 APPLY_WAIT_SECONDS = 60

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from components.model.plan import build_plan
-from components.model.settings import RESERVED_PORTS, ConfigError, parse_lab_config
+from components.model.settings import ConfigError, parse_lab_config
+from components.model.settings.checks import RESERVED_PORTS
 from components.ops.iperf import IPERF_PORT
 from components.preview.offline import run_offline
 from components.stack.files import load_stack_file, load_stack_without_secrets

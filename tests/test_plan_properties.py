@@ -11,7 +11,8 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from components.model.plan import LabPlan, build_plan
-from components.model.settings import SPECIAL_RANGES, ConfigError, parse_lab_config
+from components.model.settings import ConfigError, parse_lab_config
+from components.model.settings.checks import SPECIAL_RANGES
 from components.render.zerotier import render_local_conf
 from tests.lab_settings import stack_settings
 

@@ -15,7 +15,16 @@ from typing import Literal
 from components.model.capacity import CapacityEstimate, estimate_capacity
 from components.model.flavors import ContainerRuntime, RouteOwner, RouterFlavor, flavor
 from components.model.naming import bfd_profile_name, instance_name
-from components.model.settings import ConfigError, LabConfig, RouterConfig
+from components.model.settings import (
+    ConfigError,
+    LabConfig,
+    RouterConfig,
+    cpus_per_instance,
+    floating_ips,
+    path_interface_prefix,
+    path_interfaces,
+    path_ports,
+)
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
 SCALING_MODE_NOTES = {
@@ -240,8 +249,8 @@ def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[
 def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
     """Path i carries the i-th subnet of the transit supernet; router k takes its k-th host address."""
     subnets = config.addressing.transit_supernet.subnets(new_prefix=PATH_PREFIX_LENGTH)
-    ports, interfaces = config.path_ports(), config.path_interfaces()
-    per_instance = config.cpus_per_instance
+    ports, interfaces = path_ports(config), path_interfaces(config)
+    per_instance = cpus_per_instance(config)
     networks = config.zerotier.networks
     plans = []
     for position in range(config.path_count):
@@ -273,7 +282,7 @@ def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, 
 def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tuple[RoutePlan, ...]:
     """From router ``position`` to every other router's floating /32, one next hop per path."""
     router = config.routers[position]
-    floating = config.floating_ips()
+    floating = floating_ips(config)
     return tuple(
         RoutePlan(
             destination=floating[number].network,
@@ -301,7 +310,7 @@ def _route_owner(config: LabConfig, router: RouterConfig) -> RouteOwner:
 
 def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
     router = config.routers[position]
-    floating = config.floating_ips()
+    floating = floating_ips(config)
     ssh = router.ssh
     return RouterPlan(
         name=router.name,
@@ -338,8 +347,8 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             image=zt.image,
             mode=zt.mode,
             concurrency=zt.concurrency,
-            cpus_per_instance=config.cpus_per_instance,
-            path_interface_prefix=config.path_interface_prefix(),
+            cpus_per_instance=cpus_per_instance(config),
+            path_interface_prefix=path_interface_prefix(config),
             blacklist_prefixes=zt.blacklist_prefixes,
             bring_your_own_networks=zt.networks is not None,
         ),

@@ -1,0 +1,25 @@
+"""A stack's settings: the schema, the values they imply, the cross-checks and how problems are reported.
+
+Import from here: ``parse_lab_config`` is the way in, a ``LabConfig`` (or a ``ConfigError`` naming
+every problem) the way out.
+"""
+
+from components.model.settings.derived import cpus_per_instance, floating_ips, path_interface_prefix, path_interfaces, path_ports
+from components.model.settings.parse import parse_lab_config
+from components.model.settings.problems import ConfigError, closest_name, nested_model
+from components.model.settings.schema import LINK_SPEED_GBPS, LabConfig, RouterConfig
+
+__all__ = [
+    "LINK_SPEED_GBPS",
+    "ConfigError",
+    "LabConfig",
+    "RouterConfig",
+    "closest_name",
+    "cpus_per_instance",
+    "floating_ips",
+    "nested_model",
+    "parse_lab_config",
+    "path_interface_prefix",
+    "path_interfaces",
+    "path_ports",
+]

@@ -1,0 +1,82 @@
+"""Values the settings imply: ports, interface names, floating IPs, CPUs per instance.
+
+The plan is built from them and the cross-checks judge them; both ask here, so each is derived once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from components.model.settings.schema import DEFAULT_FLOATING_IPS, LabConfig
+
+
+def cpus_per_instance(config: LabConfig) -> int:
+    zt = config.zerotier
+    if zt.cpus_per_instance is not None:
+        return zt.cpus_per_instance
+    if zt.mode == "multicore":
+        return max(1, min(len(router.cpus) for router in config.routers) or config.hardware.logical_cpus)
+    return 1
+
+
+def path_ports(config: LabConfig) -> tuple[int, ...]:
+    zt = config.zerotier
+    if zt.ports is not None:
+        return zt.ports
+    return tuple(zt.base_port + index for index in range(1, config.path_count + 1))
+
+
+def path_interfaces(config: LabConfig) -> tuple[str, ...]:
+    zt = config.zerotier
+    if zt.interfaces is not None:
+        return zt.interfaces
+    return tuple(f"{zt.interface_prefix}{index}" for index in range(1, config.path_count + 1))
+
+
+def path_interface_prefix(config: LabConfig) -> str:
+    """The longest prefix all path interfaces share: at least "zt", since every name must start with it."""
+    names = path_interfaces(config)
+    length = 0
+    while all(len(name) > length and name[length] == names[0][length] for name in names):
+        length += 1
+    return names[0][:length]
+
+
+def floating_ips(config: LabConfig) -> tuple[ipaddress.IPv4Interface, ...]:
+    """Each router's floating /32, in router order: its own setting, or its default."""
+    return tuple(router.floating_ip or DEFAULT_FLOATING_IPS[position] for position, router in enumerate(config.routers))
+
+
+def underlay_networks(config: LabConfig) -> list[tuple[str, ipaddress.IPv4Network]]:
+    """(setting, network) of each router's underlay address."""
+    return [(f"routers[{position}].underlay.address", router.underlay.address.network) for position, router in enumerate(config.routers)]
+
+
+def management_addresses(config: LabConfig) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """(setting, address) of every way in to the routers that is an IPv4 address: SSH hosts and Docker endpoints."""
+    found = []
+    for position, router in enumerate(config.routers):
+        for setting, host in (("ssh.host", router.ssh.host), ("dockerHost", _endpoint_host(router.docker_host))):
+            address = _ipv4(host)
+            if address is not None:
+                found.append((f"routers[{position}].{setting}", address))
+    return found
+
+
+def _endpoint_host(endpoint: str | None) -> str | None:
+    """The host of a Docker endpoint (``ssh://user@host:port``, ``tcp://host:port``); None for ``unix://`` or none."""
+    if endpoint is None:
+        return None
+    try:
+        return urlsplit(endpoint).hostname
+    except ValueError:
+        return None
+
+
+def _ipv4(host: str | None) -> ipaddress.IPv4Address | None:
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return None
+    return address if isinstance(address, ipaddress.IPv4Address) else None

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from components.infra.linux_router import routing_scripts
 from components.model.settings import ConfigError
 from components.preview.offline import run_stack_offline
 from components.preview.report import render_plan_text
+from components.render.linux.commands import routing_scripts
 from components.render.linux.frr import render_frr_apply, render_frr_block, render_frr_undo
 from components.render.linux.routing import render_boot_script, render_linux_apply
 from components.render.plan_document import plan_document

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from components.infra.connection import instances_line
-from components.infra.linux_router import remote_command
 from components.preview.offline import OfflineRun, SecretValue, run_offline
+from components.render.linux.commands import remote_command
 from components.render.linux.routing import render_linux_apply, render_linux_undo
 from components.stack.files import load_stack_file
 

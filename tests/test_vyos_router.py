@@ -11,7 +11,8 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from components.infra.vyos_router import VyosRouter, VyosRouterArgs
+from components.infra.connection import RouterConnection
+from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.plan import LabPlan
 from components.preview.offline import LabMocks, SecretValue, _unwrap
@@ -64,7 +65,8 @@ def commands(registered: list[Registered]) -> list[Registered]:
 
 
 def docker_runtime_router(plan: LabPlan, private_key: pulumi.Output[str] | None) -> Callable[[], object]:
-    return lambda: VyosRouter("r1-vyos", VyosRouterArgs.from_plan(plan, "r1", private_key))
+    router = plan.router("r1")
+    return lambda: VyosRouter("r1-vyos", vyos_router_args(plan, router, RouterConnection(router.ssh, private_key)))
 
 
 def vyos_runtime_router() -> Callable[[], object]:
@@ -79,10 +81,11 @@ def vyos_runtime_router() -> Callable[[], object]:
             )
             for index in range(1, 5)
         }
-        return VyosRouter(
-            "r1-vyos",
-            VyosRouterArgs.from_plan(plan, "r1", pulumi.Output.secret(FAKE_SSH_KEY), network_ids=network_ids(4), identities=identities),
-        )
+        router = plan.router("r1")
+        ids: dict[int, pulumi.Input[str]] = dict(network_ids(4))
+        homes = instance_homes(plan, router, ids, identities, {})
+        connection = RouterConnection(router.ssh, pulumi.Output.secret(FAKE_SSH_KEY))
+        return VyosRouter("r1-vyos", vyos_router_args(plan, router, connection, network_ids=ids, homes=homes))
 
     return build
 
@@ -132,7 +135,9 @@ def test_every_command_on_the_router_is_replaced_when_the_router_moves() -> None
 def test_a_replaced_container_changes_the_apply_text_so_it_runs_again() -> None:
     def build(container: str) -> Callable[[], object]:
         ids: dict[int, pulumi.Input[str]] = {index: f"{container}{index}" for index in range(1, 5)}
-        args = VyosRouterArgs.from_plan(docker_plan("gk41"), "r1", None, instance_ids=ids)
+        plan = docker_plan("gk41")
+        router = plan.router("r1")
+        args = vyos_router_args(plan, router, RouterConnection(router.ssh, None), instance_ids=ids)
         return lambda: VyosRouter("r1-vyos", args)
 
     before = commands(register(build("old")))[0].inputs["create"]

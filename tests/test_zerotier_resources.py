@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from pulumi.runtime import MockResourceArgs
 
-from components.infra.zerotier_instance import check_docker_environment
+from components.infra.docker_runtime import check_docker_environment
 from components.model.settings import ConfigError
 from components.preview.offline import LabMocks, SecretValue
 from tests.offline_runs import (

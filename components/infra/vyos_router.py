@@ -5,6 +5,9 @@ once (concurrent configuration sessions on one router fail or worse). The script
 Commands' ``create``/``delete`` text, so a preview shows exactly which VyOS lines change; an update
 runs ``create`` again (pulumi-command's Update falls back to ``create`` when ``update`` is unset),
 which the scripts are written for, so the text is never shown twice.
+
+The component only wires rendered text into Commands; ``vyos_router_args`` renders it from the plan
+and the ZeroTier resources the router's instances need.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pulumi_command import remote
 
 from components.infra.connection import RouterConnection, instances_line
 from components.infra.zerotier_path import InstanceIdentity
-from components.model.plan import LabPlan
+from components.model.plan import LabPlan, RouterPlan
 from components.render.vyos.configuration import (
     OP_MODE,
     PINNED_START,
@@ -36,46 +39,43 @@ from components.render.zerotier import render_devicemap, render_local_conf
 
 
 @dataclass(frozen=True)
+class HomeFile:
+    """One file of an instance's home directory: written from stdin, owner-only."""
+
+    label: str
+    name: str
+    content: pulumi.Input[str]
+    mode: str = "600"
+
+
+@dataclass(frozen=True)
+class InstanceHome:
+    """The host directory a VyOS container mounts as zerotier-one's home, and the files put there."""
+
+    path_index: int
+    directory: str
+    # Restarted when one of its files changes: zerotier-one reads its home at start.
+    container: str
+    files: Sequence[HomeFile]
+
+
+@dataclass(frozen=True)
 class VyosRouterArgs:
-    plan: LabPlan
-    router: str
     connection: RouterConnection
-    # Runtime "vyos" only: per path index, the network the container joins, the identity it uses
-    # (None: the instance generates its own at first start) and the node id of its peer instance.
-    network_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
-    identities: Mapping[int, InstanceIdentity | None] = field(default_factory=dict)
-    peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
-    # Runtime "docker" only: per path index, the id of the container behind the path interface.
-    instance_ids: Mapping[int, pulumi.Input[str]] = field(default_factory=dict)
-    # What must exist before anything runs on the router: the members its instances join as.
-    depends_on: Sequence[pulumi.Resource] = ()
-
-    @classmethod
-    def from_plan(
-        cls,
-        plan: LabPlan,
-        router: str,
-        private_key: pulumi.Output[str] | None,
-        *,
-        network_ids: Mapping[int, pulumi.Input[str]] | None = None,
-        identities: Mapping[int, InstanceIdentity | None] | None = None,
-        peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]] | None = None,
-        instance_ids: Mapping[int, pulumi.Input[str]] | None = None,
-        depends_on: Sequence[pulumi.Resource] = (),
-    ) -> VyosRouterArgs:
-        return cls(
-            plan=plan,
-            router=router,
-            connection=RouterConnection.from_plan(plan, router, private_key),
-            network_ids=dict(network_ids or {}),
-            identities=dict(identities or {}),
-            peer_node_ids=dict(peer_node_ids or {}),
-            instance_ids=dict(instance_ids or {}),
-            depends_on=depends_on,
-        )
+    apply: pulumi.Input[str]
+    confirm: pulumi.Input[str]
+    delete: str
+    # The set lines the router should hold, exported for `pulumi stack output`.
+    configuration: pulumi.Input[list[str]]
+    ledger: str
+    # Runtime vyos: every instance's home, written before the commit that starts the containers.
+    homes: Sequence[InstanceHome] = ()
+    # What must exist before anything runs on the router: the members its instances join as, and
+    # (runtime docker) the containers behind the path interfaces.
+    depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
-def _write_file_command(path: str, restart_container: str | None, mode: str = "600") -> str:
+def _write_file_command(path: str, restart_container: str | None, mode: str) -> str:
     """Writes stdin to ``path`` owner-only; the content never appears in the command or its output."""
     write = f'umask 077 && cat > "{path}.new" && chmod {mode} "{path}.new" && mv "{path}.new" "{path}"'
     if restart_container is None:
@@ -89,57 +89,25 @@ def _write_file_command(path: str, restart_container: str | None, mode: str = "6
     )
 
 
-def _ids_by_path(ids: Mapping[int, pulumi.Input[str]]) -> pulumi.Output[list[tuple[int, str]]]:
-    """(path index, id) pairs once every id is known (Pulumi resolves dicts only with string keys)."""
-    indices = sorted(ids)
-    return pulumi.Output.all(*(pulumi.Output.from_input(ids[index]) for index in indices)).apply(
-        lambda values: [(index, str(value)) for index, value in zip(indices, values, strict=True)]
-    )
-
-
 class VyosRouter(pulumi.ComponentResource):
-    """Floating /32, ECMP route and layer-4 hashing (and, on runtime vyos, the ZeroTier containers) on one VyOS router."""
+    """Floating /32, ECMP routes and layer-4 hashing (and, on runtime vyos, the ZeroTier containers) on one VyOS router."""
 
     apply: remote.Command
     confirm: remote.Command
-    configuration: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: VyosRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:VyosRouter", name, None, opts)
-        plan, router = args.plan, args.plan.router(args.router)
         self._connection = args.connection.connection_args()
         self._triggers = args.connection.triggers
         self._last: pulumi.Resource | None = None
         self._first_depends_on = list(args.depends_on)
-
-        if router.runtime == "vyos":
-            self._container_homes(name, args)
-        # Runtime vyos: containers join their network by id, known only once the networks exist.
-        network_ids = _ids_by_path(args.network_ids) if router.runtime == "vyos" else pulumi.Output.from_input([])
-        instances = _ids_by_path(args.instance_ids)
-
-        def texts(ids: list[tuple[int, str]], containers: list[tuple[int, str]]) -> tuple[str, str, list[str]]:
-            known = dict(ids) if router.runtime == "vyos" else None
-            after = instances_line(dict(containers)) if containers else ""
-            return (
-                after + remote_command(render_apply_script(plan, args.router, known)),
-                remote_command(render_confirm_script(plan, args.router, known)),
-                list(desired_set_lines(plan, args.router, known)),
-            )
-
-        rendered = pulumi.Output.all(network_ids, instances).apply(lambda both: texts(both[0], both[1]))
-        apply_text = rendered.apply(lambda text: text[0])
-        self.configuration = rendered.apply(lambda text: text[2])
-
-        self.apply = self._command(
-            f"{name}-apply",
-            create=apply_text,
-            delete=remote_command(render_delete_script(plan, args.router)),
-        )
+        for home in args.homes:
+            self._home(f"{name}-path{home.path_index}", home)
+        self.apply = self._command(f"{name}-apply", create=args.apply, delete=args.delete)
         # A fresh SSH session, after apply: it can only confirm while the router still answers. Its text
         # names the apply script's digest, so it runs (as an update) whenever the apply script changes.
-        self.confirm = self._command(f"{name}-confirm", create=rendered.apply(lambda text: text[1]))
-        self.register_outputs({"configuration": self.configuration, "ledger": ledger_path(plan, args.router)})
+        self.confirm = self._command(f"{name}-confirm", create=args.confirm)
+        self.register_outputs({"configuration": args.configuration, "ledger": args.ledger})
 
     def _command(
         self,
@@ -171,48 +139,110 @@ class VyosRouter(pulumi.ComponentResource):
         self._last = command
         return command
 
-    def _container_homes(self, name: str, args: VyosRouterArgs) -> None:
-        """Each instance's home directory with its files, which must exist before the containers are committed."""
-        plan = args.plan
-        for path in plan.paths:
-            home = container_home(plan, path.index)
-            container = vyos_container_name(plan, path.index)
-            prefix = f"{name}-path{path.index}"
-            # zerotier-one (root in the container) adds files of its own: removing them takes sudo.
+    def _home(self, prefix: str, home: InstanceHome) -> None:
+        """An instance's home directory with its files, which must exist before its container is committed."""
+        # zerotier-one (root in the container) adds files of its own: removing them takes sudo.
+        parent = home.directory.rsplit("/", 1)[0]
+        self._command(
+            f"{prefix}-home",
+            create=f'mkdir -p "{home.directory}" && chmod 700 "{home.directory}"\n',
+            delete=f'sudo rm -rf "{home.directory}"\nrmdir "{parent}" 2>/dev/null || true\n',
+        )
+        for file in home.files:
+            target = f"{home.directory}/{file.name}"
             self._command(
-                f"{prefix}-home",
-                create=f'mkdir -p "{home}" && chmod 700 "{home}"\n',
-                delete=f'sudo rm -rf "{home}"\nrmdir "{home.rsplit("/", 1)[0]}" 2>/dev/null || true\n',
+                f"{prefix}-{file.label}",
+                create=_write_file_command(target, None, file.mode),
+                update=_write_file_command(target, home.container, file.mode),
+                delete=f'rm -f "{target}"\n',
+                stdin=file.content,
             )
-            interface = path.end(args.router).interface
-            devicemap = pulumi.Output.from_input(args.network_ids[path.index]).apply(
-                functools.partial(render_devicemap, interface=interface)
-            )
-            peers = args.peer_node_ids.get(path.index)
-            local_conf: pulumi.Input[str] = (
-                render_local_conf(plan, args.router, path.index)
-                if not peers
-                else pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, args.router, path.index))
-            )
-            files: list[tuple[str, str, pulumi.Input[str], str]] = [
-                ("local-conf", "local.conf", local_conf, "600"),
-                ("devicemap", "devicemap", devicemap, "600"),
+
+
+# --- rendering the router's share of the plan ---------------------------------------------------
+
+
+def _ids_by_path(ids: Mapping[int, pulumi.Input[str]]) -> pulumi.Output[list[tuple[int, str]]]:
+    """(path index, id) pairs once every id is known (Pulumi resolves dicts only with string keys)."""
+    indices = sorted(ids)
+    return pulumi.Output.all(*(pulumi.Output.from_input(ids[index]) for index in indices)).apply(
+        lambda values: [(index, str(value)) for index, value in zip(indices, values, strict=True)]
+    )
+
+
+def instance_homes(
+    plan: LabPlan,
+    router: RouterPlan,
+    network_ids: Mapping[int, pulumi.Input[str]],
+    identities: Mapping[int, InstanceIdentity],
+    peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]],
+) -> list[InstanceHome]:
+    """Each instance's home on a runtime-vyos router: local.conf, devicemap, its start script when pinned,
+    and the identity the lab made for it (none: it makes its own at first start)."""
+    homes = []
+    for path in plan.paths:
+        interface = path.end(router.name).interface
+        devicemap = pulumi.Output.from_input(network_ids[path.index]).apply(functools.partial(render_devicemap, interface=interface))
+        peers = peer_node_ids.get(path.index)
+        local_conf: pulumi.Input[str] = (
+            render_local_conf(plan, router.name, path.index)
+            if not peers
+            else pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, router.name, path.index))
+        )
+        files = [HomeFile("local-conf", "local.conf", local_conf), HomeFile("devicemap", "devicemap", devicemap)]
+        if (start := render_pinned_start(plan, router.name, path.index)) is not None:
+            files.append(HomeFile("start", PINNED_START, start, "700"))
+        if (identity := identities.get(path.index)) is not None:
+            files += [
+                HomeFile("identity-public", "identity.public", identity.public),
+                # Secret stdin: masked in previews and state, written 0600, never echoed.
+                HomeFile("identity-secret", "identity.secret", pulumi.Output.secret(identity.secret)),
             ]
-            if (start := render_pinned_start(plan, args.router, path.index)) is not None:
-                files.append(("start", PINNED_START, start, "700"))
-            identity = args.identities.get(path.index)
-            if identity is not None:
-                files += [
-                    ("identity-public", "identity.public", identity.public, "600"),
-                    # Secret stdin: masked in previews and state, written 0600, never echoed.
-                    ("identity-secret", "identity.secret", pulumi.Output.secret(identity.secret), "600"),
-                ]
-            for label, filename, content, mode in files:
-                target = f"{home}/{filename}"
-                self._command(
-                    f"{prefix}-{label}",
-                    create=_write_file_command(target, None, mode),
-                    update=_write_file_command(target, container, mode),
-                    delete=f'rm -f "{target}"\n',
-                    stdin=content,
-                )
+        homes.append(
+            InstanceHome(
+                path_index=path.index,
+                directory=container_home(plan, path.index),
+                container=vyos_container_name(plan, path.index),
+                files=files,
+            )
+        )
+    return homes
+
+
+def vyos_router_args(
+    plan: LabPlan,
+    router: RouterPlan,
+    connection: RouterConnection,
+    *,
+    network_ids: Mapping[int, pulumi.Input[str]] | None = None,
+    instance_ids: Mapping[int, pulumi.Input[str]] | None = None,
+    homes: Sequence[InstanceHome] = (),
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> VyosRouterArgs:
+    """The router's scripts rendered from the plan. ``network_ids`` (runtime vyos: the containers join
+    by id, known once the networks exist); ``instance_ids`` (runtime docker: the containers behind the
+    path interfaces, named at the top of the apply text so that a replaced one runs it again)."""
+    on_vyos = network_ids is not None
+    ids = _ids_by_path(network_ids) if network_ids is not None else pulumi.Output.from_input([])
+    containers = _ids_by_path(instance_ids or {})
+
+    def texts(known_ids: list[tuple[int, str]], known_containers: list[tuple[int, str]]) -> tuple[str, str, list[str]]:
+        known = dict(known_ids) if on_vyos else None
+        after = instances_line(dict(known_containers)) if known_containers else ""
+        return (
+            after + remote_command(render_apply_script(plan, router.name, known)),
+            remote_command(render_confirm_script(plan, router.name, known)),
+            list(desired_set_lines(plan, router.name, known)),
+        )
+
+    rendered = pulumi.Output.all(ids, containers).apply(lambda both: texts(both[0], both[1]))
+    return VyosRouterArgs(
+        connection=connection,
+        apply=rendered.apply(lambda text: text[0]),
+        confirm=rendered.apply(lambda text: text[1]),
+        delete=remote_command(render_delete_script(plan, router.name)),
+        configuration=rendered.apply(lambda text: text[2]),
+        ledger=ledger_path(plan, router.name),
+        homes=homes,
+        depends_on=list(depends_on),
+    )

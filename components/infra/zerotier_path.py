@@ -97,3 +97,7 @@ class ZeroTierPath(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["memberId"]),
             )
         self.register_outputs({"networkId": self.network_id})
+
+    def peer_node_ids(self, router: str) -> dict[str, pulumi.Output[str]]:
+        """The node ids of the other routers' instances on this path, by router (none with networks of your own)."""
+        return {name: identity.node_id for name, identity in self.identities.items() if name != router}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_docker as docker
 
-from components.infra.zerotier_path import InstanceIdentity
-from components.model.naming import ZEROTIER_HOME, instance_name
-from components.model.plan import LabPlan, PathEnd, RouterPlan
+from components.infra.zerotier_path import InstanceIdentity, ZeroTierPath
+from components.model.naming import ZEROTIER_HOME, host_resource, instance_name, instance_resource
+from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
 from components.render.ssh import openssh_pinning_options
 from components.render.zerotier import render_devicemap, render_local_conf
@@ -51,7 +52,10 @@ def check_docker_environment(plan: LabPlan, environment: Mapping[str, str] = os.
 
 @dataclass(frozen=True)
 class ZeroTierHostArgs:
-    router: RouterPlan
+    # ssh://user@host:port (or tcp://, unix://): where the router's Docker engine answers.
+    docker_host: str
+    # The router's pinned SSH host key, checked by the ssh:// transport.
+    ssh: SshTarget
     image: str
 
 
@@ -65,9 +69,9 @@ class ZeroTierHost(pulumi.ComponentResource):
         super().__init__("zt-ecmp:index:ZeroTierHost", name, None, opts)
         self.provider = docker.Provider(
             f"{name}-docker",
-            host=args.router.docker_host,
+            host=args.docker_host,
             # Only meaningful for ssh:// endpoints; harmless otherwise.
-            ssh_opts=[*openssh_pinning_options(args.router.ssh), *SSH_MULTIPLEXING],
+            ssh_opts=[*openssh_pinning_options(args.ssh), *SSH_MULTIPLEXING],
             # Previews must work without reaching the router.
             disable_docker_daemon_check=True,
             opts=pulumi.ResourceOptions(
@@ -91,32 +95,25 @@ class ZeroTierHost(pulumi.ComponentResource):
 
 @dataclass(frozen=True)
 class ZeroTierInstanceArgs:
-    plan: LabPlan
-    router: str
-    path_index: int
-    network_id: pulumi.Input[str]
+    container_name: str
     host: ZeroTierHost
-    identity: InstanceIdentity | None = None
-    # The node ids of the other routers' instances on this path, by router, where the lab manages identities.
-    peer_node_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # The official image's entrypoint joins every network id it is given.
+    network_id: pulumi.Input[str]
+    local_conf: pulumi.Input[str]
+    devicemap: pulumi.Input[str]
+    # The identity the lab made for the instance; None: it makes its own at first start.
+    identity: InstanceIdentity | None
+    cpus: tuple[int, ...]
+    labels: Mapping[str, str]
     # What must exist before the container starts: its member on the path network, so the instance
     # joins authorized instead of waiting to be.
-    depends_on: Sequence[pulumi.Resource] = ()
+    depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
-def _uploads(args: ZeroTierInstanceArgs, end: PathEnd) -> list[docker.ContainerUploadArgs]:
-    if not args.peer_node_ids:
-        local_conf: pulumi.Input[str] = render_local_conf(args.plan, args.router, args.path_index)
-    else:
-        local_conf = pulumi.Output.all(**args.peer_node_ids).apply(
-            lambda nodes: render_local_conf(args.plan, args.router, args.path_index, peer_node_ids=nodes)
-        )
+def _uploads(args: ZeroTierInstanceArgs) -> list[docker.ContainerUploadArgs]:
     uploads = [
-        docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/local.conf", content=local_conf),
-        docker.ContainerUploadArgs(
-            file=f"{ZEROTIER_HOME}/devicemap",
-            content=pulumi.Output.from_input(args.network_id).apply(lambda nwid: render_devicemap(nwid, end.interface)),
-        ),
+        docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/local.conf", content=args.local_conf),
+        docker.ContainerUploadArgs(file=f"{ZEROTIER_HOME}/devicemap", content=args.devicemap),
     ]
     if args.identity is not None:
         uploads += [
@@ -138,13 +135,10 @@ class ZeroTierInstance(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ZeroTierInstanceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:ZeroTierInstance", name, None, opts)
-        plan = args.plan
-        end = plan.path(args.path_index).end(args.router)
         self.container = docker.Container(
             name,
-            name=instance_name(plan.project, plan.stack, args.path_index),
+            name=args.container_name,
             image=args.host.image.image_id,
-            # The official image's entrypoint joins every network id it is given.
             command=[args.network_id],
             network_mode="host",
             capabilities=docker.ContainerCapabilitiesArgs(adds=list(CAPABILITIES_ADDED), drops=list(CAPABILITIES_DROPPED)),
@@ -152,18 +146,9 @@ class ZeroTierInstance(pulumi.ComponentResource):
             restart="unless-stopped",
             # zerotier-one never needs to gain privileges beyond those it starts with.
             security_opts=["no-new-privileges:true"],
-            cpu_set=",".join(str(cpu) for cpu in end.cpus) or None,
-            uploads=_uploads(args, end),
-            labels=[
-                docker.ContainerLabelArgs(label=key, value=value)
-                for key, value in (
-                    ("zt-ecmp.project", plan.project),
-                    ("zt-ecmp.stack", plan.stack),
-                    ("zt-ecmp.path", str(args.path_index)),
-                    ("zt-ecmp.port", str(end.port)),
-                    ("zt-ecmp.interface", end.interface),
-                )
-            ],
+            cpu_set=",".join(str(cpu) for cpu in args.cpus) or None,
+            uploads=_uploads(args),
+            labels=[docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()],
             opts=pulumi.ResourceOptions(
                 parent=self,
                 provider=args.host.provider,
@@ -176,3 +161,43 @@ class ZeroTierInstance(pulumi.ComponentResource):
             ),
         )
         self.register_outputs({"containerName": self.container.name})
+
+
+def _local_conf(plan: LabPlan, router: str, path_index: int, peers: Mapping[str, pulumi.Output[str]]) -> pulumi.Input[str]:
+    """local.conf, naming the other routers' instances once their node ids are known."""
+    if not peers:
+        return render_local_conf(plan, router, path_index)
+    return pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, router, path_index))
+
+
+def docker_instances(plan: LabPlan, router: RouterPlan, paths: Mapping[int, ZeroTierPath]) -> dict[int, ZeroTierInstance]:
+    """The router's Docker engine with one instance per path, each rendered from the plan."""
+    host = ZeroTierHost(
+        host_resource(router.name), ZeroTierHostArgs(docker_host=router.docker_host, ssh=router.ssh, image=plan.zerotier.image)
+    )
+    instances = {}
+    for path in plan.paths:
+        end = path.end(router.name)
+        zerotier = paths[path.index]
+        instances[path.index] = ZeroTierInstance(
+            instance_resource(router.name, path.index),
+            ZeroTierInstanceArgs(
+                container_name=instance_name(plan.project, plan.stack, path.index),
+                host=host,
+                network_id=zerotier.network_id,
+                local_conf=_local_conf(plan, router.name, path.index, zerotier.peer_node_ids(router.name)),
+                devicemap=pulumi.Output.from_input(zerotier.network_id).apply(functools.partial(render_devicemap, interface=end.interface)),
+                identity=zerotier.identities.get(router.name),
+                cpus=end.cpus,
+                labels={
+                    "zt-ecmp.project": plan.project,
+                    "zt-ecmp.stack": plan.stack,
+                    "zt-ecmp.path": str(path.index),
+                    "zt-ecmp.port": str(end.port),
+                    "zt-ecmp.interface": end.interface,
+                },
+                depends_on=[zerotier.members[router.name]] if router.name in zerotier.members else [],
+            ),
+            opts=pulumi.ResourceOptions(parent=host),
+        )
+    return instances

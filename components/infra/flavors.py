@@ -1,0 +1,87 @@
+"""Which components build each router flavor and each container runtime: one entry each
+(components/model/flavors.py says what each can do; components/render/ renders their text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import pulumi
+
+from components.infra.connection import RouterConnection
+from components.infra.docker_runtime import ZeroTierInstance, docker_instances
+from components.infra.linux_router import LinuxRouter, linux_router_args
+from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
+from components.infra.zerotier_path import ZeroTierPath
+from components.model.naming import router_resource
+from components.model.plan import LabPlan, RouterPlan
+
+
+@dataclass(frozen=True)
+class RouterContext:
+    """What a router's component is built from: the plan, the router, its SSH key, and the ZeroTier
+    resources the program made before it (the paths, and the router's Docker instances if any)."""
+
+    plan: LabPlan
+    router: RouterPlan
+    private_key: pulumi.Output[str] | None
+    paths: Mapping[int, ZeroTierPath]
+    instances: Mapping[int, ZeroTierInstance]
+
+    @property
+    def connection(self) -> RouterConnection:
+        return RouterConnection(self.router.ssh, self.private_key)
+
+    def waits_for(self) -> list[pulumi.Resource]:
+        """The router's containers (runtime docker) and its members on every path network."""
+        members = [path.members[self.router.name] for path in self.paths.values() if self.router.name in path.members]
+        return [*self.instances.values(), *members]
+
+    def instance_ids(self) -> dict[int, pulumi.Input[str]]:
+        return {index: instance.container.id for index, instance in self.instances.items()}
+
+
+def vyos_router(context: RouterContext) -> pulumi.ComponentResource:
+    plan, router = context.plan, context.router
+    # Runtime vyos: the router runs the instances itself, from homes written before its commit.
+    runs_instances = not context.instances
+    network_ids = {index: path.network_id for index, path in context.paths.items()} if runs_instances else None
+    homes = (
+        instance_homes(
+            plan,
+            router,
+            network_ids or {},
+            {index: path.identities[router.name] for index, path in context.paths.items() if router.name in path.identities},
+            {index: path.peer_node_ids(router.name) for index, path in context.paths.items() if path.identities},
+        )
+        if runs_instances
+        else []
+    )
+    args = vyos_router_args(
+        plan,
+        router,
+        context.connection,
+        network_ids=network_ids,
+        instance_ids=context.instance_ids(),
+        homes=homes,
+        depends_on=context.waits_for(),
+    )
+    return VyosRouter(router_resource(router.name, router.flavor), args)
+
+
+def linux_router(context: RouterContext) -> pulumi.ComponentResource:
+    router = context.router
+    args = linux_router_args(context.plan, router, context.connection, instance_ids=context.instance_ids(), depends_on=context.waits_for())
+    return LinuxRouter(router_resource(router.name, router.flavor), args)
+
+
+ROUTER_COMPONENTS: MappingProxyType[str, Callable[[RouterContext], pulumi.ComponentResource]] = MappingProxyType(
+    {"vyos": vyos_router, "linux": linux_router}
+)
+
+# Runtimes whose instances are resources of their own, made before the router's component. A runtime
+# missing here (vyos) has the router component run the instances from its own configuration.
+RUNTIME_INSTANCES: MappingProxyType[str, Callable[[LabPlan, RouterPlan, Mapping[int, ZeroTierPath]], dict[int, ZeroTierInstance]]] = (
+    MappingProxyType({"docker": docker_instances})
+)

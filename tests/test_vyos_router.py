@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
 
 from components.infra.connection import RouterConnection
 from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.plan import LabPlan
-from components.preview.offline import LabMocks, SecretValue, _unwrap
+from components.preview.offline import RegisteredResource, SecretValue, register_offline
 from components.render.vyos.configuration import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.lab_settings import docker_plan
 from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
@@ -23,44 +20,11 @@ from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vy
 COMMAND = "command:remote:Command"
 
 
-@dataclass(frozen=True)
-class Registered:
-    type: str
-    name: str
-    urn: str
-    parent: str
-    dependencies: tuple[str, ...]
-    inputs: dict[str, Any]
+def register(build: Callable[[], object]) -> list[RegisteredResource]:
+    return register_offline(build, stack="gk41")
 
 
-class DependencyMonitor(MockMonitor):
-    """Keeps every registration with its dependencies, which is what serialising writes is about."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.registered: list[Registered] = []
-
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        inputs = _unwrap(rpc.deserialize_properties(request.object, keep_unknowns=True))
-        self.registered.append(Registered(request.type, request.name, response.urn, request.parent, tuple(request.dependencies), inputs))
-        return response
-
-
-def register(build: Callable[[], object]) -> list[Registered]:
-    mocks = LabMocks()
-    monitor = DependencyMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="zt-ecmp", stack="gk41", preview=False, monitor=monitor)
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def program() -> None:
-        build()
-
-    program()
-    return monitor.registered
-
-
-def commands(registered: list[Registered]) -> list[Registered]:
+def commands(registered: list[RegisteredResource]) -> list[RegisteredResource]:
     return [resource for resource in registered if resource.type == COMMAND]
 
 
@@ -105,7 +69,7 @@ def test_docker_runtime_registers_apply_then_confirm_under_the_component() -> No
     registered = register(docker_runtime_router(docker_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
     component = next(resource for resource in registered if resource.type == "zt-ecmp:index:VyosRouter")
     assert [command.name for command in commands(registered)] == ["r1-vyos-apply", "r1-vyos-confirm"]
-    assert all(command.parent == component.urn for command in commands(registered))
+    assert all(command.parent_urn == component.urn for command in commands(registered))
 
 
 def test_the_apply_command_shows_its_scripts_in_full_and_once() -> None:

@@ -189,6 +189,20 @@ def run_offline(
     return run
 
 
+def register_offline(build: Callable[[], object], project: str = "zt-ecmp", stack: str = "offline") -> list[RegisteredResource]:
+    """What ``build`` registers under the mocks, for a component on its own (no settings, no plan)."""
+    run = OfflineRun(plan=None)  # type: ignore[arg-type]  # no plan: only the registrations count
+    mocks = LabMocks()
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def body() -> None:
+        build()
+
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks, run))
+    body()
+    return run.resources
+
+
 def run_stack_offline(stack: str, project_dir: Path = PROJECT_DIR, overrides: Mapping[str, Any] | None = None) -> OfflineRun:
     """Run a committed stack file offline, optionally with some ``zt-ecmp:`` settings replaced."""
     project, values, secrets = load_stack_without_secrets(stack, project_dir, overrides)

@@ -23,20 +23,20 @@ def report_document(run: OfflineRun) -> dict[str, Any]:
 
 
 def path_health_line(plan: LabPlan) -> str:
-    """How a dead path leaves the route, per router flavor, in one line."""
+    """How a dead path leaves the routes, per route owner, in one line."""
     bfd = plan.routing.bfd
-    flavors = {router.flavor for router in plan.routers}
+    owners = {router.route_owner for router in plan.routers}
     if not bfd.enabled:
         tracking = "BFD off: a dead path stays in the route on VyOS"
     else:
         tracking = (
             f"BFD profile {bfd.profile}: {bfd.interval_ms} ms x {bfd.multiplier}, a path silent for {bfd.detection_ms} ms leaves the route"
         )
-    if "linux" not in flavors:
-        return tracking
-    if plan.routing.linux_routes == "frr":
+    if "frr" in owners:
         return f"{tracking}; linux routes owned by FRR (OSPF per active path{', tracked by BFD' if bfd.enabled else ''})"
-    return f"{tracking} (VyOS only); linux routes by iproute2: not self-healing"
+    if "iproute2" in owners:
+        return f"{tracking} (VyOS only); linux routes by iproute2: not self-healing"
+    return tracking
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -13,7 +13,8 @@ from components.cli.main import main
 from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
 from components.ops.shell import NetnsShell
 from components.ops.sweep import NetnsLabDriver, run_sweep
-from components.ops.validate.checks import CheckResult, exit_status, validate_lab
+from components.ops.validate.framework import CheckResult
+from components.ops.validate.runner import exit_status, validate_lab
 
 pytestmark = [
     pytest.mark.netns,

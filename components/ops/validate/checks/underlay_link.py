@@ -1,18 +1,23 @@
-"""What the underlay actually runs at, checked against the plan: pure functions of observed text.
+"""Underlay link: what the underlay actually runs at, checked against the plan.
 
-Input is what the router prints for ``ethtool <underlay>`` and ``ip -j link show``; output is one
-check per property, so a caller (the ``validate`` command) decides how to gather and report them.
+``underlay_checks`` judges what the router prints for ``ethtool <underlay>`` and ``ip -j link show
+dev <underlay>``, one verdict per property (link, speed, duplex, autonegotiation, MTU); the check
+asks for those two commands and reports each verdict as one line.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
 from components.model.plan import LabPlan
 from components.model.underlay import LINK_SPEED_MBPS
+from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
+
+NAME = "underlay link"
 
 
 @dataclass(frozen=True)
@@ -86,3 +91,27 @@ def underlay_checks(plan: LabPlan, router: str, ethtool_text: str, ip_link_json:
     else:
         checks.append(UnderlayCheck(f"{prefix} mtu", link is not None, f"{mtu} (not set by the lab)" if link else "interface not found"))
     return checks
+
+
+def commands(scope: RouterScope) -> list[str]:
+    if scope.underlay_absent:
+        return []
+    interface = scope.router.underlay_interface
+    return [shlex.join(["ethtool", interface]), shlex.join(["ip", "-j", "link", "show", "dev", interface])]
+
+
+def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
+    if scope.underlay_absent:
+        return [scope.result(NAME, scope.router.underlay_interface, "n/a", scope.underlay_absent)]
+    ethtool, link = (observed[command] for command in commands(scope))
+    if not ethtool.ok:
+        return [scope.result(NAME, scope.router.underlay_interface, "fail", f"ethtool: {ethtool.why()}")]
+    # The router is the report's own column: each line names only the interface and the property.
+    prefix = f"{scope.router.name} underlay "
+    return [
+        scope.result(NAME, check.name.removeprefix(prefix), "pass" if check.ok else "fail", check.detail)
+        for check in underlay_checks(scope.plan, scope.router.name, ethtool.stdout, link.stdout if link.ok else "[]")
+    ]
+
+
+CHECK = Check(NAME, commands, evaluate)

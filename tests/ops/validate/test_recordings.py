@@ -1,0 +1,57 @@
+"""The recorded answers the validate tests read: each is a command validate asks, in the file its name maps to."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.model.plan import LabPlan
+from components.ops.shell import CommandOutput
+from components.ops.validate.framework import RouterScope
+from components.ops.validate.runner import commands_for
+from tests.goldens import slug
+from tests.lab_settings import jumbo_routers, lab_plan
+from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
+from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
+
+# The routers the recordings were made on, as their plans describe them.
+RECORDED_ROUTERS: dict[str, LabPlan] = {"gk41": VYOS, "gk41-docker": DOCKER, "ms01": lab_plan("ms01", routers=jumbo_routers("ms01"))}
+
+
+def asked() -> set[str]:
+    return {command for plan in RECORDED_ROUTERS.values() for command in commands_for(RouterScope(plan, plan.router("r1")))}
+
+
+def test_no_two_commands_validate_asks_share_a_recording_file() -> None:
+    for plan in RECORDED_ROUTERS.values():
+        commands = commands_for(RouterScope(plan, plan.router("r1")))
+        assert len({slug(command) for command in commands}) == len(commands)
+
+
+@pytest.mark.parametrize("case", sorted(folder.name for folder in RECORDINGS_DIR.iterdir()))
+def test_every_recording_answers_a_command_validate_asks(case: str) -> None:
+    files = {slug(command) for command in asked()}
+    assert set(recorded(case)) <= files, f"{case} records something no check asks"
+
+
+def test_the_healthy_router_answers_every_command_it_is_asked() -> None:
+    answers = healthy_r1()
+    for command in commands_for(RouterScope(VYOS, VYOS.router("r1"))):
+        assert recording_file("gk41-r1-vyos", command).exists()
+        assert answers[command].ok
+
+
+def test_a_later_case_replaces_the_answers_it_holds_and_a_test_can_replace_one_more() -> None:
+    answers = healthy_r1("gk41-r1-route-none").answering("sysctl -n net.ipv4.fib_multipath_hash_policy", CommandOutput(0, "0\n"))
+    assert answers["ip -d -j route show 10.0.55.2/32"].stdout == "[ ]\n"
+    assert answers["sysctl -n net.ipv4.fib_multipath_hash_policy"].stdout == "0\n"
+    assert answers["ethtool eth2"] == healthy_r1()["ethtool eth2"]
+
+
+def test_a_failed_command_keeps_its_exit_status_and_error_output() -> None:
+    output = recorded("gk41-r1-docker-path3-missing")["docker --context default inspect --type container zt-ecmp-gk41-path3"]
+    assert output == CommandOutput(1, "[]\n", "Error: No such container: zt-ecmp-gk41-path3\n")
+
+
+def test_an_unrecorded_command_names_the_file_it_would_be_in() -> None:
+    with pytest.raises(KeyError, match=r"show-bfd-peers-json\.txt"):
+        recorded("gk41-r1-docker")["vtysh -c 'show bfd peers json'"]

@@ -35,9 +35,11 @@ $(VENV)/bin/actionlint: | $(VENV)/.installed
 plan: setup
 	$(PY) -m components plan --stack $(STACK)
 
+# lint-imports holds the package to its layers (pyproject.toml, [tool.importlinter]).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy components tests __main__.py

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from components.preview.graph import INACTIVE_COLOUR, GraphvizNotFoundError, graph_command, render_topology_dot, stack_plan, write_topology
+from components.stack.files import PROJECT_DIR
 from tests.lab_settings import lab_plan
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)")
@@ -132,3 +133,13 @@ def test_graph_command_draws_a_committed_stack(tmp_path: Path) -> None:
     svg, png = graph_command("ms01", tmp_path / "pictures")
     assert svg == tmp_path / "pictures" / "ms01-topology.svg"
     assert png.exists()
+
+
+@needs_dot
+def test_graph_command_reads_the_stack_from_the_project_folder_it_is_given(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")
+    (project / "Pulumi.lab.yaml").write_text((PROJECT_DIR / "Pulumi.gk41.yaml").read_text())
+    svg, _ = graph_command("lab", tmp_path / "pictures", project)
+    assert svg == tmp_path / "pictures" / "lab-topology.svg"

@@ -11,8 +11,8 @@ import pytest
 
 from components.cli.main import main
 from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
-from components.ops.shell import NetnsShell
-from components.ops.sweep import NetnsLabDriver, run_sweep
+from components.netns.sweep_driver import NetnsLabDriver
+from components.ops.sweep.orchestration import run_sweep
 from components.ops.validate.framework import CheckResult
 from components.ops.validate.runner import exit_status, validate_lab
 
@@ -31,10 +31,6 @@ def lab() -> Iterator[NetnsLab]:
         yield built
 
 
-def shells(lab: NetnsLab) -> dict[str, NetnsShell]:
-    return {router: NetnsShell(router, lab.namespace(router)) for router in ("r1", "r2")}
-
-
 def await_linkdown(lab: NetnsLab, router: str, interface: str, timeout_seconds: float = 5.0) -> None:
     """The kernel marks next hops over a link that lost its carrier a moment later (link events are batched)."""
     deadline = time.monotonic() + timeout_seconds
@@ -48,7 +44,7 @@ def failed(results: list[CheckResult]) -> dict[tuple[str, str, str], str]:
 
 
 def test_a_healthy_lab_passes_and_zerotier_checks_do_not_apply(lab: NetnsLab) -> None:
-    results = validate_lab(lab.plan, shells(lab))
+    results = validate_lab(lab.plan, lab.shells())
     assert {(r.check, r.status) for r in results} == {
         ("container running", "n/a"),
         ("zerotier joined", "n/a"),
@@ -69,7 +65,7 @@ def test_a_healthy_lab_passes_and_zerotier_checks_do_not_apply(lab: NetnsLab) ->
 def test_a_path_link_down_fails_that_paths_link_route_and_ping_on_both_routers(lab: NetnsLab) -> None:
     lab.exec("r2", ["ip", "link", "set", "ztecmp2", "down"])
     await_linkdown(lab, "r1", "ztecmp2")
-    results = validate_lab(lab.plan, shells(lab))
+    results = validate_lab(lab.plan, lab.shells())
     problems = failed(results)
     floating = {key for key in problems if key[1] == "floating peer answers"}
     # The floating IPs' ping is one flow: it fails only when it hashes onto path 2.
@@ -92,7 +88,7 @@ def test_a_path_link_down_fails_that_paths_link_route_and_ping_on_both_routers(l
 def test_a_lab_at_another_k_than_planned_fails_the_route_check_and_exits_non_zero(lab: NetnsLab) -> None:
     planned = lab.plan
     lab.apply(netns_lab_plan(PATHS, active=2))
-    results = validate_lab(planned, shells(lab))
+    results = validate_lab(planned, lab.shells())
     assert failed(results) == {
         ("r1", "ecmp route", "10.0.55.2/32"): "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4",
         ("r2", "ecmp route", "10.0.55.1/32"): "2 next hops, K=4 planned: missing 10.14.0.9 dev ztecmp3, 10.14.0.13 dev ztecmp4",
@@ -102,7 +98,7 @@ def test_a_lab_at_another_k_than_planned_fails_the_route_check_and_exits_non_zer
 
 def test_hash_policy_reset_fails_the_hashing_check(lab: NetnsLab) -> None:
     lab.exec("r1", ["sysctl", "-w", "net.ipv4.fib_multipath_hash_policy=0"])
-    assert failed(validate_lab(lab.plan, shells(lab))) == {
+    assert failed(validate_lab(lab.plan, lab.shells())) == {
         ("r1", "layer-4 hashing", "net.ipv4.fib_multipath_hash_policy"): "is 0, expected 1 (layer 4)"
     }
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.bench import USED_LINK_BYTES, coverage_probability
 from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.netns.scaling_bench import USED_LINK_BYTES, coverage_probability
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply
 
 pytestmark = [

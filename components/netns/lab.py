@@ -23,10 +23,11 @@ from pathlib import Path
 
 from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
+from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_client
+from components.ops.shell import NetnsShell
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply, render_linux_undo
 
 REQUIRED_TOOLS = ("ip", "tc", "iperf3", "ping")
-IPERF_PORT = 5201
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
 TBF_LATENCY_MS = 25
 
@@ -80,16 +81,15 @@ def _run(argv: Sequence[str], *, input_text: str | None = None, check: bool = Tr
 
 
 @dataclass(frozen=True)
-class IperfResult:
-    flows: int
-    seconds: float
-    received_bits_per_second: float
-    # Bytes each path interface of the sending router transmitted during the run.
+class RunOverPaths:
+    """An iperf3 run between the floating IPs, and what each path interface of the sender transmitted meanwhile."""
+
+    report: IperfReport
     link_tx_bytes: Mapping[str, int]
 
     @property
     def received_mbit(self) -> float:
-        return self.received_bits_per_second / 1e6
+        return self.report.received_bits_per_second / 1e6
 
 
 @dataclass
@@ -103,6 +103,13 @@ class NetnsLab:
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
+
+    def shell(self, router: str) -> NetnsShell:
+        """``router`` as the lab tools see any router (validate, iperf3)."""
+        return NetnsShell(router, self.namespace(router))
+
+    def shells(self) -> dict[str, NetnsShell]:
+        return {router.name: self.shell(router.name) for router in self.plan.routers}
 
     def host_paths(self, router: str) -> LinuxHostPaths:
         """Each router's /etc and /var/lib, inside the work directory (both share this filesystem)."""
@@ -249,46 +256,16 @@ class NetnsLab:
         """The router at the other end of ``router``'s first route."""
         return self.plan.router(self.plan.router(router).routes[0].peer)
 
-    def iperf(self, client: str, flows: int, seconds: float) -> IperfResult:
+    def iperf(self, client: str, flows: int, seconds: float, port: int = IPERF_PORT) -> RunOverPaths:
         """iperf3 from ``client``'s floating IP to its peer's, ``flows`` parallel TCP streams."""
         own, peer = self.plan.router(client), self._peer(client)
         server_ip, client_ip = str(peer.floating_ip.ip), str(own.floating_ip.ip)
-        server_argv = ["ip", "netns", "exec", self.namespace(peer.name), "iperf3", "-s", "-1", "-B", server_ip, "-p", str(IPERF_PORT)]
-        server = subprocess.Popen(server_argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            self._await_listener(peer.name, server)
+        with iperf3_server(self.shell(peer.name), server_ip, seconds=seconds, port=port):
+            # Read right around the client alone, so the counters hold the test's traffic and no more.
             before = self.tx_bytes(client)
-            result = self.exec(
-                client,
-                ["iperf3", "-c", server_ip, "-B", client_ip, "-p", str(IPERF_PORT), "-P", str(flows), "-t", str(seconds), "-J"],
-                check=False,
-            )
+            report = run_client(self.shell(client), server_ip=server_ip, client_ip=client_ip, flows=flows, seconds=seconds, port=port)
             after = self.tx_bytes(client)
-            report = json.loads(result.stdout or "{}")
-            if result.returncode != 0 or "error" in report:
-                raise RuntimeError(f"iperf3 from {client} failed: {report.get('error') or result.stderr.strip()}")
-            server.wait(timeout=10)
-        finally:
-            if server.poll() is None:
-                server.kill()
-                server.wait()
-        return IperfResult(
-            flows=flows,
-            seconds=seconds,
-            received_bits_per_second=float(report["end"]["sum_received"]["bits_per_second"]),
-            link_tx_bytes={name: after[name] - before[name] for name in before},
-        )
-
-    def _await_listener(self, router: str, server: subprocess.Popen[str], timeout_seconds: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout_seconds
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise RuntimeError(f"iperf3 server on {router} exited: {server.stderr.read() if server.stderr else ''}")
-            listening = self.exec(router, ["ss", "-Hltn", f"sport = :{IPERF_PORT}"], check=False).stdout.strip()
-            if listening:
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"iperf3 server on {router} did not listen within {timeout_seconds} s")
+        return RunOverPaths(report=report, link_tx_bytes={name: after[name] - before[name] for name in before})
 
 
 @contextlib.contextmanager

@@ -1,20 +1,31 @@
-"""The reference throughput test: iperf3 between the two floating IPs, read from its JSON report."""
+"""iperf3, the lab's one throughput meter: the server, the client, waiting in between, and its JSON.
+
+Every measurement in this project runs here, whatever the router: over SSH on a deployed lab, or in
+a network namespace (``NetnsShell``) for the namespace lab and its benchmarks. Both ends are
+``RouterShell`` commands, so one code path decides when the server listens and how a failed run reads.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
+import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from components.ops.shell import RouterShell, stop_background
+from components.ops.shell import CommandOutput, RouterShell, stop_background
 
 IPERF_PORT = 5201
 LISTEN_TIMEOUT_SECONDS = 10.0
+LISTEN_POLL_SECONDS = 0.05
 # The server is started with a deadline so that it never outlives the test on the router, even when
 # the connection that started it is gone.
 SERVER_GRACE_SECONDS = 60
+# How long a client may run beyond its test before it counts as hung.
+CLIENT_GRACE_SECONDS = 60
 
 
 class IperfError(RuntimeError):
@@ -43,8 +54,16 @@ class IperfReport:
         return self.sent_bits_per_second / 1e9
 
 
-def parse_iperf3_json(text: str) -> IperfReport:
-    """Read ``iperf3 -c ... -J`` output; raises IperfError with iperf3's reason when the run failed."""
+@dataclass(frozen=True)
+class ReceivedInterval:
+    """One interval report of the receiving side: its span in seconds from the start, and bytes per stream."""
+
+    start: float
+    end: float
+    stream_bytes: tuple[int, ...]
+
+
+def _document(text: str) -> dict[str, Any]:
     try:
         document: dict[str, Any] = json.loads(text)
     except json.JSONDecodeError as error:
@@ -52,6 +71,12 @@ def parse_iperf3_json(text: str) -> IperfReport:
         raise IperfError(f"iperf3 output is not JSON ({error.msg}): {first}") from None
     if document.get("error"):
         raise IperfError(f"iperf3: {document['error']}")
+    return document
+
+
+def parse_iperf3_json(text: str) -> IperfReport:
+    """Read ``iperf3 -c ... -J`` output; raises IperfError with iperf3's reason when the run failed."""
+    document = _document(text)
     end = document.get("end") or {}
     if "sum_received" not in end or "sum_sent" not in end:
         raise IperfError("iperf3 report has no TCP totals (end.sum_sent, end.sum_received); was it a UDP test?")
@@ -68,28 +93,91 @@ def parse_iperf3_json(text: str) -> IperfReport:
     )
 
 
-def client_command(server_ip: str, client_ip: str, *, flows: int, seconds: int, port: int = IPERF_PORT) -> str:
-    argv = ["iperf3", "-c", server_ip, "-B", client_ip, "-p", str(port), "-P", str(flows), "-t", str(seconds), "-J"]
+def received_intervals(report: IperfReport) -> tuple[ReceivedInterval, ...]:
+    """The server's interval reports, as a client run with ``interval_seconds`` brings them back."""
+    server = _document(report.raw).get("server_output_json") or {}
+    return tuple(
+        ReceivedInterval(
+            start=float(interval["sum"]["start"]),
+            end=float(interval["sum"]["end"]),
+            stream_bytes=tuple(int(stream["bytes"]) for stream in interval["streams"]),
+        )
+        for interval in server.get("intervals", [])
+    )
+
+
+def client_command(
+    server_ip: str, client_ip: str, *, flows: int, seconds: float, port: int = IPERF_PORT, interval_seconds: float | None = None
+) -> str:
+    """``interval_seconds`` asks for the server's interval reports in the client's JSON: the receiving
+    side is where a stalled flow shows, and one JSON document then holds both sides."""
+    argv = ["iperf3", "-c", server_ip, "-B", client_ip, "-p", str(port), "-P", str(flows), "-t", f"{seconds:g}", "-J"]
+    if interval_seconds is not None:
+        argv += ["-i", f"{interval_seconds:g}", "--get-server-output"]
     return shlex.join(argv)
 
 
-def server_command(server_ip: str, *, seconds: int, port: int = IPERF_PORT) -> str:
-    argv = ["timeout", str(seconds + SERVER_GRACE_SECONDS), "iperf3", "-s", "-1", "-B", server_ip, "-p", str(port)]
-    # The server's own per-second report is not needed (the client's JSON has both sides) and would
-    # fill the pipe of a long run; its errors still arrive on stderr.
+def server_command(server_ip: str, *, seconds: float, port: int = IPERF_PORT, interval_seconds: float | None = None) -> str:
+    # --foreground keeps timeout in the group of the shell that started it, so that stopping that group
+    # stops iperf3 too (timeout otherwise moves into a group of its own, out of the stop's reach).
+    argv = ["timeout", "--foreground", f"{seconds + SERVER_GRACE_SECONDS:g}", "iperf3", "-s", "-1", "-B", server_ip, "-p", str(port)]
+    if interval_seconds is not None:
+        # JSON, so that the interval reports it hands the client can be read.
+        argv += ["-J", "-i", f"{interval_seconds:g}"]
+    # The server's own report is not needed here (the client's JSON has both sides) and would fill
+    # the pipe of a long run; its errors still arrive on stderr.
     return shlex.join(argv) + " >/dev/null"
 
 
-def _await_listener(server: RouterShell, process: Any, port: int, timeout_seconds: float) -> None:
+def _listening(server: RouterShell, port: int) -> str:
+    return server.run(f"ss -Hltn 'sport = :{port}'").stdout.strip()
+
+
+def _await_listener(
+    server: RouterShell, process: subprocess.Popen[str], port: int, timeout_seconds: float = LISTEN_TIMEOUT_SECONDS
+) -> None:
+    """Returns once the server started as ``process`` listens on ``port``: a client started earlier
+    would find the port closed and fail the run."""
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             _, errors = process.communicate()
             raise IperfError(f"iperf3 server on {server.router} exited: {errors.strip() or 'no message'}")
-        if server.run(f"ss -Hltn 'sport = :{port}'").stdout.strip():
+        if _listening(server, port):
             return
-        time.sleep(0.1)
+        time.sleep(LISTEN_POLL_SECONDS)
     raise IperfError(f"iperf3 server on {server.router} did not listen on port {port} within {timeout_seconds:g} s")
+
+
+@contextlib.contextmanager
+def iperf3_server(
+    server: RouterShell, server_ip: str, *, seconds: float, port: int = IPERF_PORT, interval_seconds: float | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """A one-shot server bound to ``server_ip`` for a test of ``seconds``: listening once entered, gone on exit."""
+    busy = _listening(server, port)
+    if busy:
+        raise IperfError(f"port {port} on {server.router} is already in use: {busy.splitlines()[0]}")
+    process = server.start(server_command(server_ip, seconds=seconds, port=port, interval_seconds=interval_seconds))
+    try:
+        _await_listener(server, process, port)
+        yield process
+    finally:
+        stop_background(process)
+
+
+def client_report(client: RouterShell, output: CommandOutput) -> IperfReport:
+    """What a finished client printed, as a report; a client that printed nothing is reported with why."""
+    if not output.stdout.strip():
+        raise IperfError(f"iperf3 client on {client.router} printed nothing: {output.why()}")
+    return parse_iperf3_json(output.stdout)
+
+
+def run_client(client: RouterShell, *, server_ip: str, client_ip: str, flows: int, seconds: float, port: int = IPERF_PORT) -> IperfReport:
+    """The client bound to ``client_ip`` with ``flows`` parallel streams, run to its end."""
+    result = client.run(
+        client_command(server_ip, client_ip, flows=flows, seconds=seconds, port=port), timeout=seconds + CLIENT_GRACE_SECONDS
+    )
+    return client_report(client, result)
 
 
 def measure_iperf3(
@@ -99,19 +187,9 @@ def measure_iperf3(
     server_ip: str,
     client_ip: str,
     flows: int,
-    seconds: int,
+    seconds: float,
     port: int = IPERF_PORT,
 ) -> IperfReport:
     """One-shot server bound to ``server_ip``, client bound to ``client_ip`` with ``flows`` parallel streams."""
-    busy = server.run(f"ss -Hltn 'sport = :{port}'").stdout.strip()
-    if busy:
-        raise IperfError(f"port {port} on {server.router} is already in use: {busy.splitlines()[0]}")
-    process = server.start(server_command(server_ip, seconds=seconds, port=port))
-    try:
-        _await_listener(server, process, port, LISTEN_TIMEOUT_SECONDS)
-        result = client.run(client_command(server_ip, client_ip, flows=flows, seconds=seconds, port=port), timeout=seconds + 60)
-        if not result.stdout.strip():
-            raise IperfError(f"iperf3 client on {client.router} printed nothing: {result.why()}")
-        return parse_iperf3_json(result.stdout)
-    finally:
-        stop_background(process)
+    with iperf3_server(server, server_ip, seconds=seconds, port=port):
+        return run_client(client, server_ip=server_ip, client_ip=client_ip, flows=flows, seconds=seconds, port=port)

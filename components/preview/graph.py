@@ -149,6 +149,6 @@ def stack_plan(stack: str, project_dir: Path = PROJECT_DIR) -> LabPlan:
     return build_plan(parse_qualified_settings(qualified, secret_keys).lab, project, stack)
 
 
-def graph_command(stack: str, out_dir: Path) -> tuple[Path, Path]:
+def graph_command(stack: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> tuple[Path, Path]:
     """``python -m components graph --stack NAME [--out DIR]``: draw a committed stack's topology."""
-    return write_topology(stack_plan(stack), out_dir)
+    return write_topology(stack_plan(stack, project_dir), out_dir)

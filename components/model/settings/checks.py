@@ -75,7 +75,7 @@ RESERVED_PORTS: Mapping[int, str] = {
     4500: "IKE behind NAT (IPsec)",
     4784: "multi-hop BFD",
     4789: "VXLAN",
-    # components/throughput.py IPERF_PORT: the sweep measures the paths with iperf3 on the routers.
+    # components/ops/iperf.py IPERF_PORT: the sweep measures the paths with iperf3 on the routers.
     5201: "iperf3, which this lab's sweep runs on the routers",
     9993: "a system zerotier-one (its default port)",
     51820: "WireGuard (its usual port)",

@@ -6,22 +6,19 @@ floating IPs. Layer-4 hashing places each flow on a path at random, so a path ca
 when no flow lands on it: the flow count decides how often all K paths are in use, and that
 probability is computed here (inclusion-exclusion) and compared with what was measured.
 
-Run with ``python -m components.netns.bench --paths 8 --rate-mbit 100``; needs root and iperf3.
+Run with ``python -m components bench-netns --paths 8 --rate-mbit 100``; needs root and iperf3.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from types import FrameType
 
 from components.model.figures import PUBLISHED_MEASUREMENTS, PUBLISHED_STREAMS
+from components.netns.lab import netns_lab, netns_lab_plan
 from components.ops.reports import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
 
 COVERAGE_TARGET = 0.99
@@ -177,7 +174,7 @@ def render_plot(rows: Sequence[BenchRow], path: Path) -> None:
     render_scaling_plot(bench_figure(rows), path)
 
 
-def run_benchmark(
+def run_scaling_benchmark(
     *,
     paths: int = 8,
     rate_mbit: float = 100,
@@ -188,8 +185,6 @@ def run_benchmark(
     progress: Callable[[str], None] = print,
 ) -> list[BenchRow]:
     """Sweep K = 1..paths at the recommended flow count and at ``flows``; write CSV, Markdown and PNG."""
-    from components.netns.lab import netns_lab, netns_lab_plan
-
     recommended = recommended_flows(paths, target)
     if recommended > MAX_IPERF_FLOWS:
         raise ValueError(f"{paths} paths need {recommended} flows for {target:.0%} coverage; iperf3 runs at most {MAX_IPERF_FLOWS}")
@@ -224,51 +219,3 @@ def run_benchmark(
     render_plot(rows, out_dir / "bench-netns.png")
     progress(f"wrote {out_dir / 'bench-netns.csv'}, {out_dir / 'bench-netns.md'} and {out_dir / 'bench-netns.png'}")
     return rows
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m components.netns.bench", description=__doc__.split("\n\n")[0] if __doc__ else None)
-    add_arguments(parser)
-    return parser
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--paths", type=int, default=8, help="N: path links between the two namespaces (default 8)")
-    parser.add_argument("--rate-mbit", type=float, default=100, help="R: cap per path and direction, Mbit/s (default 100)")
-    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="flows to compare with the recommended count (default 16)")
-    parser.add_argument("--seconds", type=float, default=5, help="iperf3 duration per run (default 5)")
-    parser.add_argument("--coverage", type=float, default=COVERAGE_TARGET, help="wanted probability that every path carries a flow")
-    parser.add_argument("--out", type=Path, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
-
-
-def _interrupt_on_term(signum: int, frame: FrameType | None) -> None:
-    del signum, frame
-    raise KeyboardInterrupt
-
-
-def run_from_arguments(args: argparse.Namespace) -> int:
-    from components.netns.lab import missing_requirements
-
-    reasons = missing_requirements()
-    if reasons:
-        print("error: the network-namespace lab cannot run here: " + "; ".join(reasons), file=sys.stderr)
-        return 2
-    # SIGTERM unwinds like Ctrl-C, so the lab's namespaces are removed either way.
-    signal.signal(signal.SIGTERM, _interrupt_on_term)
-    try:
-        rows = run_benchmark(
-            paths=args.paths, rate_mbit=args.rate_mbit, flows=args.flows, seconds=args.seconds, out_dir=args.out, target=args.coverage
-        )
-    except KeyboardInterrupt:
-        print("interrupted; namespaces removed", file=sys.stderr)
-        return 130
-    print(render_markdown(rows), end="")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_from_arguments(build_parser().parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

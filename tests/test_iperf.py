@@ -1,8 +1,9 @@
-"""iperf3 between the floating IPs: commands, and reading real iperf3 JSON produced on loopback."""
+"""iperf3, the one throughput meter: its commands, the server's lifetime, and real iperf3 JSON produced on loopback."""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import signal
@@ -15,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from components.ops.iperf import IperfError, client_command, measure_iperf3, parse_iperf3_json, server_command
+from components.ops.iperf import (
+    IperfError,
+    client_command,
+    client_report,
+    iperf3_server,
+    measure_iperf3,
+    parse_iperf3_json,
+    received_intervals,
+    server_command,
+)
 from components.ops.shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
 
 needs_iperf3 = pytest.mark.skipif(shutil.which("iperf3") is None or shutil.which("ss") is None, reason="needs iperf3 and ss on PATH")
@@ -90,7 +100,16 @@ def test_client_is_bound_to_its_floating_ip_with_the_reference_flows() -> None:
 
 
 def test_server_serves_one_test_on_the_floating_ip_and_has_a_deadline() -> None:
-    assert server_command("10.0.55.2", seconds=10) == "timeout 70 iperf3 -s -1 -B 10.0.55.2 -p 5201 >/dev/null"
+    assert server_command("10.0.55.2", seconds=10) == "timeout --foreground 70 iperf3 -s -1 -B 10.0.55.2 -p 5201 >/dev/null"
+
+
+def test_interval_reports_come_from_the_server_inside_the_clients_json() -> None:
+    assert server_command("10.0.55.2", seconds=14, interval_seconds=0.25) == (
+        "timeout --foreground 74 iperf3 -s -1 -B 10.0.55.2 -p 5201 -J -i 0.25 >/dev/null"
+    )
+    assert client_command("10.0.55.2", "10.0.55.1", flows=53, seconds=14, interval_seconds=0.25) == (
+        "iperf3 -c 10.0.55.2 -B 10.0.55.1 -p 5201 -P 53 -t 14 -J -i 0.25 --get-server-output"
+    )
 
 
 @dataclass(frozen=True)
@@ -124,3 +143,40 @@ def test_measure_refuses_a_port_that_something_else_listens_on(loopback_server: 
     shell = LocalShell("r2")
     with pytest.raises(IperfError, match=f"port {loopback_server} on r2 is already in use"):
         measure_iperf3(shell, shell, server_ip="127.0.0.1", client_ip="127.0.0.1", flows=1, seconds=1, port=loopback_server)
+
+
+@needs_iperf3
+def test_a_client_in_the_background_reads_the_servers_interval_reports() -> None:
+    port, shell = free_port(), LocalShell("r1")
+    with iperf3_server(shell, "127.0.0.1", seconds=1, port=port, interval_seconds=0.25):
+        client = shell.start(client_command("127.0.0.1", "127.0.0.1", flows=2, seconds=1, port=port, interval_seconds=0.25))
+        stdout, stderr = client.communicate(timeout=30)
+    intervals = received_intervals(client_report(shell, CommandOutput(client.returncode, stdout, stderr)))
+    assert len(intervals) >= 3
+    assert intervals[0].start == 0.0
+    assert all(later.start == pytest.approx(earlier.end) for earlier, later in itertools.pairwise(intervals))
+    assert {len(interval.stream_bytes) for interval in intervals} == {2}
+    assert sum(sum(interval.stream_bytes) for interval in intervals) > 0
+
+
+@needs_iperf3
+def test_the_server_is_gone_after_its_test_even_when_no_client_came() -> None:
+    port = free_port()
+    with iperf3_server(LocalShell("r2"), "127.0.0.1", seconds=1, port=port):
+        assert listening(port)
+    assert not listening(port)
+
+
+@needs_iperf3
+def test_a_server_that_cannot_listen_fails_with_iperf3s_reason() -> None:
+    # 192.0.2.0/24 is documentation space: no interface of this machine has it.
+    with (
+        pytest.raises(IperfError, match=r"^iperf3 server on r2 exited: iperf3: error - unable to start listener"),
+        iperf3_server(LocalShell("r2"), "192.0.2.99", seconds=1, port=free_port()),
+    ):
+        pass
+
+
+def test_a_client_that_printed_nothing_is_reported_with_its_complaint() -> None:
+    with pytest.raises(IperfError, match=r"^iperf3 client on r1 printed nothing: sh: 1: iperf3: not found$"):
+        client_report(LocalShell("r1"), CommandOutput(127, "", "sh: 1: iperf3: not found\n"))

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.bench import (
+from components.netns.scaling_bench import (
     BenchRow,
-    build_parser,
     coverage_probability,
     expected_coverage,
     recommended_flows,
@@ -90,8 +89,3 @@ def test_plot_is_written_as_png(tmp_path: Path) -> None:
     target = tmp_path / "bench.png"
     render_plot([row((12_000_000,), aggregate=95.0), row((12_000_000, 12_000_000), aggregate=190.0)], target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_command_line_defaults_match_the_reference_sweep() -> None:
-    args = build_parser().parse_args([])
-    assert (args.paths, args.rate_mbit, args.flows) == (8, 100, 16)

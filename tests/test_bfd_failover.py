@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from components.netns.failover import (
+from components.netns.bfd_failover import (
     CONVERGE_TIMEOUT_SECONDS,
     converged,
     fail_and_heal,
@@ -32,7 +32,7 @@ pytestmark = [
 RATE_MBIT = 100
 # Proves BFD withdrew the next-hop: without it OSPF would wait for its 4 s dead interval. The
 # failover time itself (0.66-0.91 s with the default 300 ms x 3) is a measurement, printed by
-# `python -m components.netns.failover`, not asserted tightly on a shared two-core machine.
+# `python -m components bfd-failover`, not asserted tightly on a shared two-core machine.
 FAILOVER_LIMIT_SECONDS = 2.5
 # While the path is dead a flow's retransmission timer keeps doubling, so its first retry after
 # failover comes up to about one failover time later, plus a report interval to see it.

@@ -14,23 +14,22 @@ Each path is capped at ``rate`` Mbit/s, so capacity is the number of paths in th
 rate: during the failure it should be (K-1)/K of before. Throughput and per-flow progress come from
 the receiving side's iperf3 reports every quarter second.
 
-Run with ``python -m components.netns.failover``; needs root, iperf3 and FRR (Debian: frr).
+Run with ``python -m components bfd-failover``; needs root, iperf3 and FRR (Debian: frr).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from components.model.plan import LabPlan, build_plan
 from components.netns.frr import FrrLab, frr_lab, missing_frr_requirements, route_next_hops
-from components.netns.lab import IPERF_PORT, NetnsLab, missing_requirements, netns_lab, netns_lab_config
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
+from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_command, client_report, iperf3_server, received_intervals
+from components.ops.shell import CommandOutput, stop_background
 
 REPORT_SECONDS = 0.25
 # Flows for K = 4: all four paths carry at least one except with probability below one in a million.
@@ -223,55 +222,36 @@ class FailoverResult:
         )
 
 
-def _start_iperf(lab: NetnsLab, flows: int, seconds: float) -> tuple[subprocess.Popen[bytes], subprocess.Popen[str]]:
+@contextmanager
+def _iperf_from_r1(lab: NetnsLab, flows: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """A client running in the background from r1's floating IP to r2's, its server reporting every
+    REPORT_SECONDS; both are gone on exit."""
     own, far = lab.plan.router("r1"), lab.plan.router("r2")
     server_ip, client_ip = str(far.floating_ip.ip), str(own.floating_ip.ip)
-    server = subprocess.Popen(
-        [
-            *("ip", "netns", "exec", lab.namespace("r2"), "iperf3", "-s", "-1", "-J", "-i", str(REPORT_SECONDS)),
-            *("-B", server_ip, "-p", str(IPERF_PORT)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_until(lambda: bool(lab.exec("r2", ["ss", "-Hltn", f"sport = :{IPERF_PORT}"]).stdout.strip()), 5, poll_seconds=0.05)
-    client = subprocess.Popen(
-        [
-            *("ip", "netns", "exec", lab.namespace("r1"), "iperf3", "-c", server_ip, "-B", client_ip, "-p", str(IPERF_PORT)),
-            *("-P", str(flows), "-t", str(seconds), "-i", str(REPORT_SECONDS), "-J", "--get-server-output"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return server, client
+    with iperf3_server(lab.shell("r2"), server_ip, seconds=seconds, interval_seconds=REPORT_SECONDS):
+        client = lab.shell("r1").start(client_command(server_ip, client_ip, flows=flows, seconds=seconds, interval_seconds=REPORT_SECONDS))
+        try:
+            yield client
+        finally:
+            stop_background(client)
 
 
-def _received_intervals(report: dict[str, Any]) -> list[tuple[float, float, list[int]]]:
-    """(start, end, bytes received per flow) for each report interval, from the server's side."""
-    server = report.get("server_output_json") or {}
-    return [
-        (float(interval["sum"]["start"]), float(interval["sum"]["end"]), [int(stream["bytes"]) for stream in interval["streams"]])
-        for interval in server.get("intervals", [])
-    ]
-
-
-def _mbit(intervals: list[tuple[float, float, list[int]]], start: float, end: float) -> float:
-    chosen = [(b, e, sum(flows)) for b, e, flows in intervals if b >= start and e <= end]
+def _mbit(intervals: Sequence[ReceivedInterval], start: float, end: float) -> float:
+    chosen = [interval for interval in intervals if interval.start >= start and interval.end <= end]
     if not chosen:
         raise ValueError(f"no report interval lies within {start:.2f}..{end:.2f} s")
-    return sum(total for _, _, total in chosen) * 8 / 1e6 / sum(e - b for b, e, _ in chosen)
+    return sum(sum(interval.stream_bytes) for interval in chosen) * 8 / 1e6 / sum(interval.end - interval.start for interval in chosen)
 
 
-def _longest_stall(intervals: list[tuple[float, float, list[int]]], since: float, until: float) -> float:
+def _longest_stall(intervals: Sequence[ReceivedInterval], since: float, until: float) -> float:
     longest = 0.0
-    flows = len(intervals[0][2]) if intervals else 0
+    flows = len(intervals[0].stream_bytes) if intervals else 0
     for flow in range(flows):
         run = 0.0
-        for start, end, received in intervals:
-            if start < since or end > until:
+        for interval in intervals:
+            if interval.start < since or interval.end > until:
                 continue
-            run = run + (end - start) if received[flow] == 0 else 0.0
+            run = run + (interval.end - interval.start) if interval.stream_bytes[flow] == 0 else 0.0
             longest = max(longest, run)
     return longest
 
@@ -294,21 +274,12 @@ def measure_remote_death(
     """
     lab = frr.lab
     total = before_seconds + failed_seconds + after_seconds
-    server, client = _start_iperf(lab, flows, total)
-    started = time.monotonic()
-    try:
+    with _iperf_from_r1(lab, flows, total) as client:
+        started = time.monotonic()
         time.sleep(before_seconds)
         withdrawal = fail_and_heal(frr, path_index, silent, heal_at=started + before_seconds + failed_seconds)
-        stdout, stderr = client.communicate(timeout=total + 30)
-    finally:
-        for process in (client, server):
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    report = json.loads(stdout or "{}")
-    if client.returncode != 0 or "error" in report:
-        raise RuntimeError(f"iperf3 failed: {report.get('error') or stderr.strip()}")
-    intervals = _received_intervals(report)
+        stdout, stderr = client.communicate(timeout=total + CLIENT_GRACE_SECONDS)
+    intervals = received_intervals(client_report(lab.shell("r1"), CommandOutput(client.returncode, stdout, stderr)))
     fault_at, heal_at = withdrawal.silenced_at - started, withdrawal.healed_at - started
     steady_from = fault_at + withdrawal.failover_seconds + TCP_RECOVERY_SECONDS
     return FailoverResult(
@@ -347,7 +318,8 @@ class FailoverReport:
         )
 
 
-def run(paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: int) -> FailoverReport:
+def run_failover_benchmark(paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: int) -> FailoverReport:
+    """An instance restart on path 1, a remote death on path 2 under load, then a one-way failure on path 3."""
     plan = failover_plan(paths, interval_ms, multiplier)
     with netns_lab(plan, rate_mbit=rate_mbit) as lab, frr_lab(lab) as frr:
         frr.apply()
@@ -357,25 +329,3 @@ def run(paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: 
         wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
         one_way = fail_and_heal(frr, path_index=3, silent=("r2",))
     return FailoverReport(restart, remote_death, one_way)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m components.netns.failover", description=__doc__.splitlines()[0])
-    parser.add_argument("--paths", type=int, default=4, help="K: active paths, at least 3 (default 4)")
-    parser.add_argument("--rate-mbit", type=float, default=DEFAULT_RATE_MBIT, help="cap per path and direction (default 100)")
-    parser.add_argument("--flows", type=int, default=DEFAULT_FLOWS, help=f"parallel TCP flows (default {DEFAULT_FLOWS})")
-    parser.add_argument("--interval-ms", type=int, default=300, help="BFD interval (default 300)")
-    parser.add_argument("--multiplier", type=int, default=3, help="BFD detection multiplier (default 3)")
-    args = parser.parse_args(argv)
-    if args.paths < 3:
-        parser.error("--paths: the run fails paths 1, 2 and 3 in turn; give at least 3")
-    reasons = missing_failover_requirements()
-    if reasons:
-        print("cannot run here: " + "; ".join(reasons), file=sys.stderr)
-        return 2
-    print(run(args.paths, args.rate_mbit, args.flows, args.interval_ms, args.multiplier).summary())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""``python -m components bench-netns``: how aggregate throughput scales with K, in the network-namespace lab."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from components.cli.lab_guards import run_benchmark
+from components.model.figures import PUBLISHED_STREAMS
+from components.netns.lab import missing_requirements
+from components.netns.scaling_bench import COVERAGE_TARGET, render_markdown, run_scaling_benchmark
+
+NAME = "bench-netns"
+HELP = "ECMP scaling benchmark on a two-router lab in network namespaces (root, iperf3)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--paths", type=int, default=8, help="N: path links between the two namespaces (default 8)")
+    parser.add_argument("--rate-mbit", type=float, default=100, help="R: cap per path and direction, Mbit/s (default 100)")
+    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="flows to compare with the recommended count (default 16)")
+    parser.add_argument("--seconds", type=float, default=5, help="iperf3 duration per run (default 5)")
+    parser.add_argument("--coverage", type=float, default=COVERAGE_TARGET, help="wanted probability that every path carries a flow")
+    parser.add_argument("--out", type=Path, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
+
+
+def run(args: argparse.Namespace) -> int:
+    def measure() -> str:
+        rows = run_scaling_benchmark(
+            paths=args.paths, rate_mbit=args.rate_mbit, flows=args.flows, seconds=args.seconds, out_dir=args.out, target=args.coverage
+        )
+        return render_markdown(rows)
+
+    return run_benchmark(missing_requirements(), measure, removed="namespaces")

@@ -1,0 +1,35 @@
+"""``python -m components bfd-failover``: failover time and capacity during a failure, with FRR and BFD in the namespace lab."""
+
+from __future__ import annotations
+
+import argparse
+
+from components.cli.lab_guards import run_benchmark
+from components.netns.bfd_failover import DEFAULT_FLOWS, DEFAULT_RATE_MBIT, missing_failover_requirements, run_failover_benchmark
+
+NAME = "bfd-failover"
+HELP = "BFD failover benchmark on a two-router lab in network namespaces running FRR (root, iperf3, FRR)"
+# The benchmark fails paths 1, 2 and 3 in turn.
+FAILED_PATHS = 3
+
+
+def _paths(text: str) -> int:
+    paths = int(text)
+    if paths < FAILED_PATHS:
+        raise argparse.ArgumentTypeError(f"the run fails paths 1, 2 and 3 in turn; give at least {FAILED_PATHS}")
+    return paths
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--paths", type=_paths, default=4, help="K: active paths, at least 3 (default 4)")
+    parser.add_argument("--rate-mbit", type=float, default=DEFAULT_RATE_MBIT, help="cap per path and direction (default 100)")
+    parser.add_argument("--flows", type=int, default=DEFAULT_FLOWS, help=f"parallel TCP flows (default {DEFAULT_FLOWS})")
+    parser.add_argument("--interval-ms", type=int, default=300, help="BFD interval (default 300)")
+    parser.add_argument("--multiplier", type=int, default=3, help="BFD detection multiplier (default 3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    def measure() -> str:
+        return run_failover_benchmark(args.paths, args.rate_mbit, args.flows, args.interval_ms, args.multiplier).summary() + "\n"
+
+    return run_benchmark(missing_failover_requirements(), measure, removed="namespaces and FRR daemons")

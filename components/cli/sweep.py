@@ -1,0 +1,117 @@
+"""``python -m components sweep``: measure a lab at K = 1..N with iperf3, put K back, then validate.
+
+The lab is a deployed stack (``--stack``) or the network-namespace lab on this machine (``--netns``);
+either way the reports are written for what was measured, even when the sweep stops early.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+
+from components.cli.lab_guards import refused_here, sigterm_as_interrupt
+from components.cli.stack_arguments import add_stack_arguments
+from components.model.figures import PUBLISHED_STREAMS
+from components.model.plan import LabPlan
+from components.netns.lab import missing_requirements, netns_lab
+from components.netns.sweep_driver import NetnsLabDriver, netns_sweep_plan
+from components.ops.iperf import IPERF_PORT
+from components.ops.shell import ssh_shells
+from components.ops.sweep.orchestration import REFERENCE_SECONDS, LabDriver, SweepRow, run_sweep
+from components.ops.sweep.reports import render_sweep_markdown, sweep_report, write_sweep_reports
+from components.ops.sweep.stack_driver import StackLabDriver
+from components.ops.validate.runner import print_validation
+from components.stack.automation import StackPaths, private_keys, select_lab_stack, stack_plan
+from components.stack.files import project_name
+
+NAME = "sweep"
+HELP = "measure a lab at K = 1..N active paths with iperf3, restore K, then validate"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    target = parser.add_mutually_exclusive_group(required=True)
+    add_stack_arguments(parser, "a deployed stack: K is changed with `pulumi up`, iperf3 runs over SSH", stack_among=target)
+    target.add_argument("--netns", action="store_true", help="the network-namespace lab on this machine instead (root, iperf3)")
+    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="iperf3 parallel streams (default 16)")
+    parser.add_argument("--seconds", type=int, default=REFERENCE_SECONDS, help="iperf3 duration per K (default 10)")
+    parser.add_argument("--out", type=Path, help="folder for the reports (default: sweep-<stack>)")
+    parser.add_argument("--port", type=int, default=IPERF_PORT, help="iperf3 port (default 5201)")
+    parser.add_argument("--no-validate", action="store_true", help="skip the validation after the sweep")
+    parser.add_argument("--paths", type=int, default=4, help="--netns only: N, path links between the namespaces (default 4)")
+    parser.add_argument("--rate-mbit", type=float, default=100, help="--netns only: cap per path and direction, Mbit/s (default 100)")
+
+
+@contextlib.contextmanager
+def interrupts_deferred(progress: Callable[[str], None]) -> Iterator[None]:
+    """While K is being restored, a first Ctrl-C (or SIGTERM) only warns; a second one abandons the restore."""
+    warned = False
+
+    def warn_once(signum: int, frame: FrameType | None) -> None:
+        nonlocal warned
+        if warned:
+            raise KeyboardInterrupt
+        warned = True
+        progress("restoring the original K; interrupt again to abandon it (the lab may then be left at another K)")
+
+    previous = {sig: signal.signal(sig, warn_once) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    sigterm_as_interrupt()
+    rows: list[SweepRow] = []
+    try:
+        if args.netns:
+            return _sweep_netns(args, rows)
+        return _sweep_stack(args, rows)
+    except KeyboardInterrupt:
+        print(f"interrupted after {len(rows)} measurement(s)", file=sys.stderr)
+        return 130
+
+
+def _sweep(
+    args: argparse.Namespace, rows: list[SweepRow], driver: LabDriver, plan: Callable[[], LabPlan], *, name: str, title: str | None = None
+) -> None:
+    """Runs the sweep; the reports are written from whatever was measured, even when it stopped early.
+    ``plan`` is asked once the sweep is over, for the lab as it then stands."""
+    try:
+        run_sweep(driver, flows=args.flows, seconds=args.seconds, on_row=rows.append, restoring=lambda: interrupts_deferred(print))
+    finally:
+        if rows:
+            out_dir = args.out or Path(name)
+            report = sweep_report(plan(), rows, title)
+            written = [path for path in write_sweep_reports(report, out_dir, name) if path.parent == out_dir]
+            print(render_sweep_markdown(report), end="")
+            print("wrote " + ", ".join(str(path) for path in written) + f" and each run's iperf3 JSON in {out_dir}")
+
+
+def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
+    stack = select_lab_stack(args.stack, args.project_dir)
+    project = project_name(args.project_dir)
+    plan = stack_plan(stack, project)
+    with ssh_shells(plan, private_keys(stack, plan)) as shells:
+        _sweep(args, rows, StackLabDriver(StackPaths(stack), plan, shells, args.port), lambda: plan, name=f"sweep-{args.stack}")
+        if args.no_validate:
+            return 0
+        return print_validation(stack_plan(stack, project), shells)
+
+
+def _sweep_netns(args: argparse.Namespace, rows: list[SweepRow]) -> int:
+    if refused_here(missing_requirements()):
+        return 2
+    with netns_lab(netns_sweep_plan(args.paths, None, args.rate_mbit), rate_mbit=args.rate_mbit) as lab:
+        lab.apply()
+        title = f"network-namespace lab, {args.paths} paths of {args.rate_mbit:g} Mbit/s"
+        _sweep(args, rows, NetnsLabDriver(lab, args.rate_mbit, args.port), lambda: lab.plan, name="sweep-netns", title=title)
+        if args.no_validate:
+            return 0
+        return print_validation(lab.plan, lab.shells())

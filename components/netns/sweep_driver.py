@@ -1,0 +1,40 @@
+"""The network-namespace lab as a sweep sees it: K by re-running the rendered Linux scripts, iperf3 in the namespaces.
+
+Lives with the lab rather than with the sweep: the lab tools (``components.ops``) never depend on the
+namespace lab, only the lab on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.model.plan import LabPlan, build_plan
+from components.netns.lab import NetnsLab, netns_lab_config
+from components.ops.iperf import IPERF_PORT, IperfReport
+
+
+def netns_sweep_plan(paths: int, active: int | None, rate_mbit: float) -> LabPlan:
+    """The namespace lab's plan, its per-instance rate set to the links' cap so the estimate is K x R."""
+    base = netns_lab_config(paths, active)
+    hardware = base.hardware.model_dump(by_alias=True, exclude_none=True) | {"instanceGbps": rate_mbit / 1000}
+    return build_plan(netns_lab_config(paths, active, {"hardware": hardware}), "zt-ecmp", "netns")
+
+
+@dataclass
+class NetnsLabDriver:
+    lab: NetnsLab
+    rate_mbit: float
+    port: int = IPERF_PORT
+
+    def path_count(self) -> int:
+        return self.lab.plan.path_count
+
+    def active_paths(self) -> int:
+        return self.lab.plan.active_path_count
+
+    def set_active_paths(self, active: int) -> None:
+        self.lab.apply(netns_sweep_plan(self.path_count(), active, self.rate_mbit))
+
+    def measure(self, flows: int, seconds: int) -> IperfReport:
+        client = self.lab.plan.routers[0].name
+        return self.lab.iperf(client, flows, seconds, self.port).report

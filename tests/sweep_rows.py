@@ -1,0 +1,20 @@
+"""iperf3 reports as a sweep records them, made up for tests: a lab that measured given Gbit/s."""
+
+from __future__ import annotations
+
+import json
+
+from components.ops.iperf import IperfReport
+
+
+def report_of(gbps: float, retransmits: int = 0) -> IperfReport:
+    rate = gbps * 1e9
+    return IperfReport(
+        streams=16,
+        seconds=10.0,
+        sent_bits_per_second=rate * 1.01,
+        received_bits_per_second=rate,
+        retransmits=retransmits,
+        stream_received_bits_per_second=(rate / 2, rate / 2),
+        raw=json.dumps({"end": {"sum_received": {"bits_per_second": rate}}}),
+    )

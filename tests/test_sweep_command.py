@@ -1,0 +1,44 @@
+"""`python -m components sweep`: its arguments, and how it treats interrupts while K is put back."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from components.cli.main import build_parser
+from components.cli.sweep import interrupts_deferred
+
+
+def test_command_line_defaults_are_the_reference_test() -> None:
+    args = build_parser().parse_args(["sweep", "--stack", "gk41"])
+    assert (args.stack, args.flows, args.seconds, args.port, args.netns) == ("gk41", 16, 10, 5201, False)
+
+
+def test_command_line_needs_a_stack_or_the_namespace_lab(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["sweep"])
+    assert "one of the arguments --stack --netns is required" in capsys.readouterr().err
+
+
+@pytest.fixture
+def interrupts_raise() -> Iterator[None]:
+    """SIGINT and SIGTERM as an interactive run has them, whatever this process inherited: a background job
+    starts with SIGINT ignored, and Python then installs no handler of its own."""
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.usefixtures("interrupts_raise")
+def test_while_restoring_a_first_interrupt_only_warns_and_a_second_one_abandons() -> None:
+    shown: list[str] = []
+    with pytest.raises(KeyboardInterrupt), interrupts_deferred(shown.append):
+        signal.raise_signal(signal.SIGINT)
+        assert len(shown) == 1
+        assert shown[0].startswith("restoring the original K; interrupt again to abandon it")
+        signal.raise_signal(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler

@@ -14,9 +14,11 @@ from components.render.linux.commands import routing_scripts
 from components.render.linux.frr import render_frr_apply, render_frr_block, render_frr_undo
 from components.render.linux.routing import render_boot_script, render_linux_apply
 from components.render.plan_document import plan_document
-from components.render.vyos.configuration import desired_config, desired_set_lines, render_apply_script, undo_lines
+from components.render.tree.config import undo_lines
+from components.render.vyos.configuration import desired_config, desired_set_lines
+from components.render.vyos.scripts import render_apply_script
 from tests.lab_settings import lab_config, lab_plan
-from tests.test_linux_renderer import linux_plan
+from tests.render.test_linux_renderer import linux_plan
 
 FRR = {"linuxRoutes": "frr"}
 
@@ -208,7 +210,7 @@ def test_plan_command_shows_bfd_timers_and_detection() -> None:
 
 
 def test_the_grammar_check_sees_and_accepts_the_bfd_lines_at_the_range_limits() -> None:
-    from tests.test_vyos_grammar import load_checker, vyos_lines
+    from tests.render.test_vyos_grammar import load_checker, vyos_lines
     from tests.vyos_plans import plan_variants
 
     lines = [line for line in vyos_lines(render_apply_script(plan_variants()["gk41-bfd-tuned"], "r1")) if "bfd" in line]

@@ -13,7 +13,7 @@ from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.plan import LabPlan
 from components.preview.offline import RegisteredResource, SecretValue, register_offline
-from components.render.vyos.configuration import apply_digest, remote_command, render_apply_script, render_delete_script
+from components.render.vyos.scripts import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.lab_settings import docker_plan
 from tests.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
 

@@ -303,16 +303,18 @@ class ScriptRun:
 
 def run_script(script: str, router: Router, state_dir: Path) -> ScriptRun:
     """Run a rendered script against ``router`` (updated in place); ``state_dir`` stands in for /config/zt-ecmp."""
-    from components.render.vyos import configuration as vyos  # not at module level: the server process starts faster without it
+    # Not at module level: the server process starts faster without them.
+    from components.render.vyos.configuration import OP_MODE
+    from components.render.vyos.scripts import SCRIPT_TEMPLATE, STATE_DIR
 
     with tempfile.TemporaryDirectory() as scratch:
         fake = Path(scratch)
         (fake / "template").write_text(FAKE_TEMPLATE)
         (fake / "router.json").write_text(json.dumps(router.to_json()))
         text = (
-            script.replace(f"source {vyos.SCRIPT_TEMPLATE}", f"source {fake / 'template'}")
-            .replace(f"state_dir={vyos.STATE_DIR}\n", f"state_dir={state_dir}\n")
-            .replace(vyos.OP_MODE, "fake-op-mode")
+            script.replace(f"source {SCRIPT_TEMPLATE}", f"source {fake / 'template'}")
+            .replace(f"state_dir={STATE_DIR}\n", f"state_dir={state_dir}\n")
+            .replace(OP_MODE, "fake-op-mode")
             .replace("/bin/vbash ", "bash ")
         )
         (fake / "script").write_text(text)

@@ -27,14 +27,10 @@ from components.render.vyos.configuration import (
     PINNED_START,
     container_home,
     desired_set_lines,
-    ledger_path,
-    remote_command,
-    render_apply_script,
-    render_confirm_script,
-    render_delete_script,
     render_pinned_start,
     vyos_container_name,
 )
+from components.render.vyos.scripts import ledger_path, remote_command, render_apply_script, render_confirm_script, render_delete_script
 from components.render.zerotier import render_devicemap, render_local_conf
 
 

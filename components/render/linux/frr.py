@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from components.model.naming import frr_block_markers
 from components.model.plan import LabPlan, RouterPlan
-from components.render.linux.routing import SAFE_PATH, destinations_text, floating_interface
+from components.render.linux import PROGRAMS
+from components.render.linux.routing import destinations_text, floating_interface, require_safe_paths
 from components.render.linux.transaction import rollback_on_failure
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
@@ -54,10 +55,7 @@ class FrrHostPaths:
     vty_socket_dir: str | None = None
 
     def __post_init__(self) -> None:
-        for setting in ("config_dir", "state_root", "vty_socket_dir"):
-            value = getattr(self, setting)
-            if value is not None and not SAFE_PATH.match(value):
-                raise ValueError(f"{setting}: {value!r} is not an absolute path of letters, digits and _ . / -")
+        require_safe_paths(self, "config_dir", "state_root", "vty_socket_dir")
 
     @property
     def config_file(self) -> str:
@@ -81,7 +79,7 @@ def frr_daemons(plan: LabPlan) -> tuple[str, ...]:
 
 def _router(plan: LabPlan, router: str) -> RouterPlan:
     found = plan.router(router)
-    if found.flavor != "linux" or plan.routing.linux_routes != "frr":
+    if found.flavor != "linux" or found.route_owner != "frr":
         raise ValueError(f"router {router!r}: FRR configuration is for flavor linux with routing.linuxRoutes frr")
     return found
 
@@ -137,103 +135,67 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> list[str]:
+def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> str:
     begin, end = frr_block_markers(plan.stack)
     if paths.vty_socket_dir is None:
-        reload = ["  systemctl reload-or-restart frr"]
+        reload = "systemctl reload-or-restart frr"
     else:
         sockets = shlex.quote(paths.vty_socket_dir)
-        reload = [
-            f'  {FRR_RELOAD} --reload --stdout --confdir {shlex.quote(paths.config_dir)} --vty_socket {sockets} --rundir "$run_dir" "$conf"'
-        ]
-    return [
-        "#!/bin/sh",
-        f"# zt-ecmp {plan.stack}: FRR on {own.name} (routing.linuxRoutes frr): {purpose}.",
-        "set -eu",
-        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-        f"conf={shlex.quote(paths.config_file)}",
-        f"daemons={shlex.quote(paths.daemons_file)}",
-        f"state_dir={shlex.quote(paths.state_dir(plan))}",
-        f"begin={shlex.quote(begin)}",
-        f"end={shlex.quote(end)}",
-        '[ -f "$conf" ] || { echo "zt-ecmp: $conf not found; install FRR (Debian: apt-get install frr)" >&2; exit 1; }',
-        f'[ -x {FRR_RELOAD} ] || {{ echo "zt-ecmp: {FRR_RELOAD} not found; install frr-pythontools" >&2; exit 1; }}',
-        'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-frr.XXXXXX")',
-        "# frr.conf without this stack's block; everything else in it is the operator's and stays as it is.",
-        "without_block() {",
-        '  awk -v begin="$begin" -v end="$end" \'index($0, begin) == 1 { skip = 1 } !skip { print } $0 == end { skip = 0 }\' "$conf"',
-        "}",
-        "# Brings the running daemons to frr.conf.",
-        "reload_frr() {",
-        *reload,
-        "}",
-        "# Written in place, so frr.conf keeps its owner and mode.",
-        "write_conf() {",
-        '  cat "$1" > "$conf"',
-        "}",
-    ]
+        reload = (
+            f'{FRR_RELOAD} --reload --stdout --confdir {shlex.quote(paths.config_dir)} --vty_socket {sockets} --rundir "$run_dir" "$conf"'
+        )
+    return PROGRAMS.text(
+        "frr-common.sh",
+        STACK=plan.stack,
+        ROUTER=own.name,
+        PURPOSE=purpose,
+        CONF_WORD=shlex.quote(paths.config_file),
+        DAEMONS_WORD=shlex.quote(paths.daemons_file),
+        STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
+        BEGIN_WORD=shlex.quote(begin),
+        END_WORD=shlex.quote(end),
+        FRR_RELOAD=FRR_RELOAD,
+        RELOAD=reload,
+    )
 
 
-def _service_daemon_lines(plan: LabPlan, paths: FrrHostPaths) -> list[str]:
+def _enable_daemons(plan: LabPlan, paths: FrrHostPaths) -> str:
     if paths.vty_socket_dir is not None:
-        return []
-    lines = ["# Daemons this block needs; those switched on here are recorded, and undo switches them off again."]
-    for daemon in frr_daemons(plan):
-        lines += [
-            f'if ! grep -q "^{daemon}=yes" "$daemons"; then',
-            f'  if grep -q "^{daemon}=" "$daemons"; then sed -i "s/^{daemon}=.*/{daemon}=yes/" "$daemons"; '
-            f'else echo "{daemon}=yes" >> "$daemons"; fi',
-            f'  grep -qx {daemon} "$state_dir/enabled-daemons" 2>/dev/null || echo {daemon} >> "$state_dir/enabled-daemons"',
-            "fi",
-        ]
-    return lines
+        return ""
+    enable = "".join(PROGRAMS.text("enable-daemon.sh", DAEMON=daemon) for daemon in frr_daemons(plan))
+    return PROGRAMS.text("enable-daemons.sh", ENABLE=enable)
 
 
 def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FRR_PATHS) -> str:
     """Writes this stack's block into ``frr.conf`` and reloads FRR: idempotent, and restored on failure."""
     own = _router(plan, router)
-    active, total = plan.active_path_count, plan.path_count
-    return "\n".join(
-        [
-            *_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
-            'cp -p "$conf" "$run_dir/frr.conf.before"',
-            '[ ! -f "$daemons" ] || cp -p "$daemons" "$run_dir/daemons.before"',
-            *rollback_on_failure(
-                "FRR apply",
-                [
-                    'write_conf "$run_dir/frr.conf.before"',
-                    '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
-                    "reload_frr",
-                ],
-            ),
-            'mkdir -p "$state_dir"',
-            *_service_daemon_lines(plan, paths),
-            'without_block > "$run_dir/frr.conf"',
-            f"cat >> \"$run_dir/frr.conf\" <<'ZT_ECMP_FRR'\n{render_frr_block(plan, router).rstrip(chr(10))}\nZT_ECMP_FRR",
-            'write_conf "$run_dir/frr.conf"',
-            "reload_frr",
-            f'echo "zt-ecmp: FRR on {own.name} routes {destinations_text(own)} over the live paths among {active} of {total}"',
-            "",
-        ]
+    return PROGRAMS.text(
+        "frr-apply.sh",
+        COMMON=_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
+        ROLLBACK=rollback_on_failure(
+            "FRR apply",
+            [
+                'write_conf "$run_dir/frr.conf.before"',
+                '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
+                "reload_frr",
+            ],
+        ),
+        ENABLE_DAEMONS=_enable_daemons(plan, paths),
+        BLOCK=render_frr_block(plan, router),
+        ROUTER=own.name,
+        DESTINATIONS=destinations_text(own),
+        ACTIVE=str(plan.active_path_count),
+        TOTAL=str(plan.path_count),
     )
 
 
 def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FRR_PATHS) -> str:
     """Removes this stack's block from ``frr.conf``, switches off the daemons the apply switched on, reloads."""
     own = _router(plan, router)
-    return "\n".join(
-        [
-            *_common(plan, own, paths, "remove the route and the BFD sessions"),
-            "trap 'rm -rf \"$run_dir\"' EXIT",
-            'without_block > "$run_dir/frr.conf"',
-            'write_conf "$run_dir/frr.conf"',
-            'if [ -f "$state_dir/enabled-daemons" ]; then',
-            '  while read -r daemon; do sed -i "s/^$daemon=yes/$daemon=no/" "$daemons"; done < "$state_dir/enabled-daemons"',
-            "fi",
-            "reload_frr",
-            'rm -rf "$state_dir"',
-            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
-            f'echo "zt-ecmp: FRR on {own.name} no longer routes {destinations_text(own)}"',
-            "",
-        ]
+    return PROGRAMS.text(
+        "frr-undo.sh",
+        COMMON=_common(plan, own, paths, "remove the route and the BFD sessions"),
+        STATE_ROOT_WORD=shlex.quote(paths.state_root),
+        ROUTER=own.name,
+        DESTINATIONS=destinations_text(own),
     )

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
 from components.model.plan import LabPlan, RoutePlan, RouterPlan
+from components.render.linux import PROGRAMS
 from components.render.linux.transaction import rollback_on_failure
 from components.render.linux.underlay import (
+    proc_sys,
     render_underlay_sysctl_conf,
     underlay_restore_functions,
     underlay_shell_functions,
@@ -34,6 +36,14 @@ BOOT_WAIT_SECONDS = 300
 SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]*$")
 
 
+def require_safe_paths(paths: object, *settings: str) -> None:
+    """Each of ``settings`` of ``paths`` is unset or an absolute path the scripts may use unquoted."""
+    for setting in settings:
+        value = getattr(paths, setting)
+        if value is not None and not SAFE_PATH.match(value):
+            raise ValueError(f"{setting}: {value!r} is not an absolute path of letters, digits and _ . / -")
+
+
 @dataclass(frozen=True)
 class LinuxHostPaths:
     """Where the scripts keep state and persist configuration on the router."""
@@ -43,10 +53,7 @@ class LinuxHostPaths:
     state_root: str = "/var/lib/zt-ecmp"
 
     def __post_init__(self) -> None:
-        for setting in ("sysctl_dir", "unit_dir", "state_root"):
-            value = getattr(self, setting)
-            if not SAFE_PATH.match(value):
-                raise ValueError(f"{setting}: {value!r} is not an absolute path of letters, digits and _ . / -")
+        require_safe_paths(self, "sysctl_dir", "unit_dir", "state_root")
 
     def state_dir(self, plan: LabPlan) -> str:
         return f"{self.state_root}/{plan.stack}"
@@ -97,7 +104,7 @@ def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
     it to FRR's (``proto ospf``), and it would never heal.
     """
     own = plan.router(router)
-    if plan.routing.linux_routes == "frr":
+    if own.route_owner == "frr":
         return tuple(
             f'if [ -n "$(ip -4 route show table main exact {route.destination} proto boot)" ]; '
             f"then ip -4 route del {route.destination} proto boot table main; fi"
@@ -125,10 +132,6 @@ def render_sysctl_conf(plan: LabPlan) -> str:
     return f"{why}\n{HASH_POLICY_SYSCTL} = {LAYER4_HASH_POLICY}\n"
 
 
-def _proc_sys(key: str) -> str:
-    return "/proc/sys/" + key.replace(".", "/")
-
-
 def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> str:
     """``wait_for_paths SECONDS``: until each path interface holds its /30, that is, until its instance
     has joined. The apply waits for every built path, so that `pulumi up` returns with all instances
@@ -138,26 +141,8 @@ def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> st
     for index in indices:
         end = plan.path(index).end(router.name)
         has_address = f"ip -4 -o addr show dev {end.interface} 2>/dev/null | grep -qF ' inet {end.address} '"
-        checks.append(f'    {has_address} || missing="$missing {end.interface}"')
-    return "\n".join(
-        [
-            "# An instance has joined its path network once its interface holds its /30.",
-            "wait_for_paths() {",
-            "  waited=0",
-            "  while :; do",
-            "    missing=''",
-            *checks,
-            '    [ -z "$missing" ] && return 0',
-            '    if [ "$waited" -ge "$1" ]; then',
-            '      echo "zt-ecmp: after $1 s these path interfaces still lack their address:$missing" >&2',
-            "      return 1",
-            "    fi",
-            "    sleep 1",
-            "    waited=$((waited + 1))",
-            "  done",
-            "}",
-        ]
-    )
+        checks.append(f'{has_address} || missing="$missing {end.interface}"')
+    return "\n".join(PROGRAMS.lines("wait-for-paths.sh", CHECKS=checks))
 
 
 def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
@@ -171,7 +156,7 @@ def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
     lines += [
         f"  ip addr replace {router.floating_ip} dev {device}",
         # Written through /proc/sys so that only iproute2 is needed; the drop-in persists it.
-        f"  echo {LAYER4_HASH_POLICY} > {_proc_sys(HASH_POLICY_SYSCTL)}",
+        f"  echo {LAYER4_HASH_POLICY} > {proc_sys(HASH_POLICY_SYSCTL)}",
         *(f"  {command}" for command in route_owner_commands(plan, router.name)),
         "}",
     ]
@@ -182,7 +167,7 @@ def _state_functions(router: RouterPlan) -> tuple[str, str]:
     """Shell functions: ``snapshot DIR`` records what the router holds now; ``restore DIR`` puts it back."""
     device = floating_interface(router)
     address = router.floating_ip
-    policy_file = _proc_sys(HASH_POLICY_SYSCTL)
+    policy_file = proc_sys(HASH_POLICY_SYSCTL)
     snapshot = ["snapshot() {", '  mkdir -p "$1"', f'  cat {policy_file} > "$1/hash_policy"']
     restore = ["restore() {"]
     for position, route in enumerate(router.routes):
@@ -255,21 +240,15 @@ def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
 def render_boot_script(plan: LabPlan, router: str) -> str:
     """What the systemd unit runs at boot: wait for the paths, then converge again."""
     own = _router(plan, router)
-    return "\n".join(
-        [
-            "#!/bin/sh",
-            f"# zt-ecmp {plan.stack}: {own.name}'s floating address and ECMP route to {' and '.join(route.peer for route in own.routes)}, "
-            "re-applied at boot.",
-            "set -eu",
-            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            _wait_function(plan, own, every_path=False),
-            _converge_function(plan, own),
-            underlay_tune_functions(own),
-            "tune_underlay",
-            f"wait_for_paths {BOOT_WAIT_SECONDS}",
-            "converge",
-            "",
-        ]
+    return PROGRAMS.text(
+        "boot.sh",
+        STACK=plan.stack,
+        ROUTER=own.name,
+        PEERS=" and ".join(route.peer for route in own.routes),
+        WAIT_FOR_PATHS=_wait_function(plan, own, every_path=False),
+        CONVERGE=_converge_function(plan, own),
+        TUNE_UNDERLAY=underlay_tune_functions(own),
+        BOOT_WAIT_SECONDS=str(BOOT_WAIT_SECONDS),
     )
 
 
@@ -296,9 +275,7 @@ def render_boot_unit(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT
 
 
 def _heredoc_write(target: str, text: str, marker: str) -> str:
-    """Written beside the target and renamed over it, so a reader never sees half a file."""
-    quoted = shlex.quote(target)
-    return f"cat > {quoted}.new <<'{marker}'\n{text.rstrip(chr(10))}\n{marker}\nmv -f {quoted}.new {quoted}"
+    return PROGRAMS.text("replace-file.sh", TARGET_WORD=shlex.quote(target), TEXT=text.rstrip("\n"), MARKER=marker)
 
 
 def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
@@ -307,94 +284,64 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     files = _persisted_files(plan, paths)
     sysctl_file, boot_script, unit_file, wants_link, underlay_sysctl = files
     underlay_sysctl_conf = render_underlay_sysctl_conf(plan, router)
-    state_dir = shlex.quote(paths.state_dir(plan))
-    backup_lines = [
-        f'if [ -e {shlex.quote(path)} ] || [ -L {shlex.quote(path)} ]; then cp -P {shlex.quote(path)} "$run_dir/files/{index}"; fi'
-        for index, path in enumerate(files)
-    ]
-    restore_lines = [
-        f'  rm -f {shlex.quote(path)}; if [ -e "$run_dir/files/{index}" ] || [ -L "$run_dir/files/{index}" ]; '
-        f'then cp -P "$run_dir/files/{index}" {shlex.quote(path)}; fi'
-        for index, path in enumerate(files)
-    ]
-    active, total = plan.active_path_count, plan.path_count
-    return "\n".join(
-        [
-            "#!/bin/sh",
-            f"# zt-ecmp {plan.stack}: apply on {own.name} (flavor linux).",
-            f"# Floating {own.floating_ip} on {floating_interface(own)}; ECMP to {routes_text(own)} "
-            f"over {active} of {total} paths; layer-4 hashing.",
-            f"# Persisted in {sysctl_file} and the systemd unit {unit_file}; previous state kept in {paths.state_dir(plan)}.",
-            "set -eu",
-            "umask 022",
-            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            f"state_dir={state_dir}",
-            _wait_function(plan, own, every_path=True),
-            _converge_function(plan, own),
-            underlay_shell_functions(own),
-            *_state_functions(own),
-            "restore_files() {",
-            *restore_lines,
-            "}",
-            "",
-            f"wait_for_paths {APPLY_WAIT_SECONDS}",
-            "first_apply=no",
-            '[ -d "$state_dir/previous" ] || first_apply=yes',
-            *_refuse_operator_route(own),
-            'run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-apply.XXXXXX")',
-            'mkdir -p "$run_dir/files"',
-            'snapshot "$run_dir/before"',
-            *backup_lines,
-            *rollback_on_failure("apply", ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"']),
-            "",
-            "# What undo restores is the state before the first apply, never an intermediate one.",
-            'if [ "$first_apply" = yes ]; then',
-            '  mkdir -p "$state_dir"',
-            '  cp -R "$run_dir/before" "$state_dir/previous.new"',
-            '  mv "$state_dir/previous.new" "$state_dir/previous"',
-            "fi",
-            'underlay_record_new "$state_dir/previous" "$run_dir/before"',
-            "converge",
-            "tune_underlay",
-            "",
-            f"mkdir -p {shlex.quote(paths.sysctl_dir)} {shlex.quote(paths.unit_dir)}/multi-user.target.wants",
-            _heredoc_write(sysctl_file, render_sysctl_conf(plan), "ZT_ECMP_SYSCTL"),
-            _heredoc_write(boot_script, render_boot_script(plan, router), "ZT_ECMP_BOOT"),
-            _heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
-            f"ln -sfn {shlex.quote(unit_file)} {shlex.quote(wants_link)}",
-            _heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
-            if underlay_sysctl_conf
-            else f"rm -f {shlex.quote(underlay_sysctl)}",
-            'underlay_forget_dropped "$state_dir/previous"',
-            f'echo "zt-ecmp: {own.name} routes {destinations_text(own)} over {active} of {total} paths"',
-            "",
-        ]
+    snapshot, restore = _state_functions(own)
+    return PROGRAMS.text(
+        "routing-apply.sh",
+        STACK=plan.stack,
+        ROUTER=own.name,
+        FLOATING_IP=str(own.floating_ip),
+        FLOATING_INTERFACE=floating_interface(own),
+        ROUTES=routes_text(own),
+        DESTINATIONS=destinations_text(own),
+        ACTIVE=str(plan.active_path_count),
+        TOTAL=str(plan.path_count),
+        SYSCTL_FILE=sysctl_file,
+        UNIT_FILE=unit_file,
+        STATE_DIR=paths.state_dir(plan),
+        STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
+        WAIT_FOR_PATHS=_wait_function(plan, own, every_path=True),
+        CONVERGE=_converge_function(plan, own),
+        UNDERLAY_FUNCTIONS=underlay_shell_functions(own),
+        SNAPSHOT=snapshot,
+        RESTORE=restore,
+        RESTORE_FILES=[
+            f'rm -f {shlex.quote(path)}; if [ -e "$run_dir/files/{index}" ] || [ -L "$run_dir/files/{index}" ]; '
+            f'then cp -P "$run_dir/files/{index}" {shlex.quote(path)}; fi'
+            for index, path in enumerate(files)
+        ],
+        APPLY_WAIT_SECONDS=str(APPLY_WAIT_SECONDS),
+        REFUSE_OPERATOR_ROUTE=_refuse_operator_route(own),
+        BACKUP_FILES=[
+            f'if [ -e {shlex.quote(path)} ] || [ -L {shlex.quote(path)} ]; then cp -P {shlex.quote(path)} "$run_dir/files/{index}"; fi'
+            for index, path in enumerate(files)
+        ],
+        ROLLBACK=rollback_on_failure(
+            "apply", ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"']
+        ),
+        SYSCTL_DIR_WORD=shlex.quote(paths.sysctl_dir),
+        UNIT_DIR_WORD=shlex.quote(paths.unit_dir),
+        WRITE_SYSCTL=_heredoc_write(sysctl_file, render_sysctl_conf(plan), "ZT_ECMP_SYSCTL"),
+        WRITE_BOOT_SCRIPT=_heredoc_write(boot_script, render_boot_script(plan, router), "ZT_ECMP_BOOT"),
+        WRITE_UNIT=_heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
+        UNIT_FILE_WORD=shlex.quote(unit_file),
+        WANTS_LINK_WORD=shlex.quote(wants_link),
+        WRITE_UNDERLAY_SYSCTL=_heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
+        if underlay_sysctl_conf
+        else f"rm -f {shlex.quote(underlay_sysctl)}",
     )
 
 
 def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
     """The undo script for one router: back to exactly the state before the first apply."""
     own = _router(plan, router)
-    files = " ".join(shlex.quote(path) for path in _persisted_files(plan, paths))
-    return "\n".join(
-        [
-            "#!/bin/sh",
-            f"# zt-ecmp {plan.stack}: undo on {own.name} (flavor linux): restores the state recorded before the first apply.",
-            "set -eu",
-            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            f"state_dir={shlex.quote(paths.state_dir(plan))}",
-            underlay_restore_functions(),
-            _state_functions(own)[1],
-            "",
-            'if [ -d "$state_dir/previous" ]; then',
-            '  restore "$state_dir/previous"',
-            "else",
-            '  echo "zt-ecmp: no recorded state in $state_dir; routes and addresses left as they are" >&2',
-            "fi",
-            f"rm -f {files}",
-            'rm -rf "$state_dir"',
-            f"rmdir {shlex.quote(paths.state_root)} 2>/dev/null || true",
-            f'echo "zt-ecmp: {own.name} no longer routes {destinations_text(own)} over the paths"',
-            "",
-        ]
+    return PROGRAMS.text(
+        "routing-undo.sh",
+        STACK=plan.stack,
+        ROUTER=own.name,
+        DESTINATIONS=destinations_text(own),
+        STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
+        UNDERLAY_RESTORE=underlay_restore_functions(),
+        RESTORE=_state_functions(own)[1],
+        PERSISTED_FILES_WORDS=" ".join(shlex.quote(path) for path in _persisted_files(plan, paths)),
+        STATE_ROOT_WORD=shlex.quote(paths.state_root),
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from components.model.plan import LabPlan, RouterPlan
 from components.model.underlay import UnderlayTuning
+from components.render.linux import PROGRAMS
 
 # ethtool -k prints long names; -K takes short ones.
 FEATURE_NAMES = {
@@ -35,66 +36,14 @@ FEATURE_NAMES = {
     "tso": "tcp-segmentation-offload",
 }
 
-# Plan-independent: reads and restores whatever an underlay-* state file holds.
-_COMMON_FUNCTIONS = r"""underlay_warn() {
-  echo "zt-ecmp: warning: $*" >&2
-}
-has_ethtool() {
-  command -v ethtool >/dev/null 2>&1
-}
-link_mode() {
-  ethtool "$1" 2>/dev/null | awk -F': ' '
-    $1 ~ /Auto-negotiation$/ { autoneg = $2 }
-    $1 ~ /Speed$/ { speed = $2; sub(/Mb\/s$/, "", speed) }
-    $1 ~ /Duplex$/ { duplex = tolower($2) }
-    END { if (autoneg != "") print autoneg, speed, duplex }'
-}
-ring_size() {
-  ethtool -g "$1" 2>/dev/null | awk -v want="$2:" '
-    /^Current hardware settings/ { current = 1 }
-    current && $1 == want { print $2; exit }'
-}
-feature_state() {
-  ethtool -k "$1" 2>/dev/null | awk -v want="$2:" '$1 == want { print $2, ($3 == "[fixed]" ? "fixed" : "") ; exit }'
-}
-underlay_restore_one() {
-  key="${1##*/underlay-}"
-  read -r dev value rest < "$1"
-  case "$key" in
-    mtu)
-      [ "$(cat "/sys/class/net/$dev/mtu")" = "$value" ] || ip link set dev "$dev" mtu "$value" ;;
-    link)
-      has_ethtool || { underlay_warn "ethtool missing: speed and duplex of $dev left as they are"; return 0; }
-      [ "$(link_mode "$dev")" = "$value $rest" ] && return 0
-      if [ "$value" = on ]; then
-        ethtool -s "$dev" autoneg on || underlay_warn "$dev: could not turn autonegotiation back on"
-      else
-        set -- $rest
-        ethtool -s "$dev" speed "$1" duplex "$2" autoneg off || underlay_warn "$dev: could not force $1 Mb/s $2 duplex back"
-      fi ;;
-    ring-rx|ring-tx)
-      has_ethtool || return 0
-      direction="${key#ring-}"
-      [ "$(ring_size "$dev" "$(echo "$direction" | tr a-z A-Z)")" = "$value" ] ||
-        ethtool -G "$dev" "$direction" "$value" || underlay_warn "$dev: could not put the $direction ring back to $value" ;;
-    offload-*)
-      has_ethtool || return 0
-      feature="${key#offload-}"
-      ethtool -K "$dev" "$feature" "$value" 2>/dev/null || underlay_warn "$dev: could not turn $feature back $value" ;;
-    rps)
-      tail -n +2 "$1" | while read -r queue mask; do
-        echo "$mask" > "/sys/class/net/$dev/queues/$queue/rps_cpus"
-      done ;;
-    sysctl-*)
-      echo "$value" > "/proc/sys/$(echo "${key#sysctl-}" | tr . /)" ;;
-  esac
-}
-underlay_restore() {
-  for state in "$1"/underlay-*; do
-    [ -e "$state" ] || continue
-    underlay_restore_one "$state"
-  done
-}"""
+
+def proc_sys(key: str) -> str:
+    """The file under /proc/sys that holds sysctl ``key``: the scripts need nothing but a shell to set it."""
+    return "/proc/sys/" + key.replace(".", "/")
+
+
+def _common_functions() -> str:
+    return "\n".join(PROGRAMS.lines("underlay-common.sh"))
 
 
 def _keys(tuning: UnderlayTuning) -> list[str]:
@@ -143,13 +92,9 @@ def _snapshot_function(tuning: UnderlayTuning) -> str:
             "  done",
         ]
     for key, _ in tuning.sysctls:
-        lines.append(f'  echo "- $(cat {_proc_sys(key)})" > "$1/underlay-sysctl-{key}"')
+        lines.append(f'  echo "- $(cat {proc_sys(key)})" > "$1/underlay-sysctl-{key}"')
     lines += ["  :", "}"]
     return "\n".join(lines)
-
-
-def _proc_sys(key: str) -> str:
-    return "/proc/sys/" + key.replace(".", "/")
 
 
 def _tune_function(tuning: UnderlayTuning) -> str:
@@ -208,7 +153,7 @@ def _tune_function(tuning: UnderlayTuning) -> str:
             "  done",
         ]
     for key, value in tuning.sysctls:
-        target = _proc_sys(key)
+        target = proc_sys(key)
         lines += [
             f'  if [ "$(cat {target})" != {value} ] && ! echo {value} 2>/dev/null > {target}; then',
             f"    echo \"zt-ecmp: cannot set {key} to {value} here (a network namespace or container sees the host's value "
@@ -221,45 +166,24 @@ def _tune_function(tuning: UnderlayTuning) -> str:
 
 
 def _bookkeeping_functions(router: RouterPlan) -> str:
-    wanted = " ".join(underlay_keys(router))
-    return "\n".join(
-        [
-            "# A setting a later version touches for the first time: its value from before this run is the operator's.",
-            "underlay_record_new() {",
-            '  for state in "$2"/underlay-*; do',
-            '    [ -e "$state" ] || continue',
-            '    [ -e "$1/${state##*/}" ] || cp "$state" "$1/"',
-            "  done",
-            "}",
-            "# A setting this version no longer touches gets the operator's value back now.",
-            "underlay_forget_dropped() {",
-            '  for state in "$1"/underlay-*; do',
-            '    [ -e "$state" ] || continue',
-            f'    case " {wanted} " in',
-            '      *" ${state##*/underlay-} "*) ;;',
-            '      *) underlay_restore_one "$state" && rm -f "$state" ;;',
-            "    esac",
-            "  done",
-            "}",
-        ]
-    )
+    return "\n".join(PROGRAMS.lines("underlay-bookkeeping.sh", WANTED_KEYS=" ".join(underlay_keys(router))))
 
 
 def underlay_shell_functions(router: RouterPlan) -> str:
     """Shell functions: ``underlay_snapshot DIR``, ``underlay_restore DIR``, ``tune_underlay``,
     ``underlay_record_new PREVIOUS BEFORE`` and ``underlay_forget_dropped PREVIOUS``."""
     tuning = router.underlay_tuning
-    return "\n".join([_COMMON_FUNCTIONS, _snapshot_function(tuning), _tune_function(tuning), _bookkeeping_functions(router)])
+    return "\n".join([_common_functions(), _snapshot_function(tuning), _tune_function(tuning), _bookkeeping_functions(router)])
 
 
 def underlay_tune_functions(router: RouterPlan) -> str:
     """What the boot script needs: ``tune_underlay``."""
-    return "\n".join([_COMMON_FUNCTIONS, _tune_function(router.underlay_tuning)])
+    return "\n".join([_common_functions(), _tune_function(router.underlay_tuning)])
 
 
 def underlay_restore_functions() -> str:
     """What the undo script needs: ``underlay_restore DIR``, whatever version recorded DIR."""
-    return _COMMON_FUNCTIONS
+    return _common_functions()
 
 
 def render_underlay_sysctl_conf(plan: LabPlan, router: str) -> str:

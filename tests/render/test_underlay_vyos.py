@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.render.vyos.configuration import desired_config, render_apply_script, render_confirm_script
+from components.render.vyos.configuration import desired_config
+from components.render.vyos.scripts import render_apply_script, render_confirm_script
 from tests.lab_settings import jumbo_routers, lab_plan
-from tests.test_vyos_transactions import Lab
+from tests.render.test_vyos_transactions import Lab
 from tests.vyos_model import ConfigTree
 from tests.vyos_plans import underlay_plan
 

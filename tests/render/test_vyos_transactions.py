@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from components.model.plan import LabPlan
-from components.render.vyos.configuration import desired_set_lines, render_apply_script, render_confirm_script, render_delete_script
+from components.render.vyos.configuration import desired_set_lines
+from components.render.vyos.scripts import render_apply_script, render_confirm_script, render_delete_script
 from tests.lab_settings import lab_plan
 from tests.vyos_model import ConfigTree, Router, ScriptRun, run_script
 from tests.vyos_plans import network_ids, vyos_runtime_plan

@@ -6,16 +6,9 @@ import difflib
 
 import pytest
 
-from components.render.vyos.configuration import (
-    desired_config,
-    desired_set_lines,
-    remote_command,
-    render_apply_script,
-    render_confirm_script,
-    render_delete_script,
-    render_pinned_start,
-    undo_lines,
-)
+from components.render.tree.config import undo_lines
+from components.render.vyos.configuration import desired_config, desired_set_lines, render_pinned_start
+from components.render.vyos.scripts import remote_command, render_apply_script, render_confirm_script, render_delete_script
 from tests.lab_settings import docker_plan, lab_plan, stack_settings
 from tests.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
 

@@ -1,0 +1,52 @@
+#!/bin/sh
+#@ The apply script of a Linux router: idempotent, all or nothing. It waits for the paths, snapshots
+#@ the live state, converges, persists, and on any failure restores the snapshot (rollback.sh). Its
+#@ first run also records the state from before the lab touched the router, which undo puts back.
+#@ Blocks: the functions (@WAIT_FOR_PATHS@, @CONVERGE@, @UNDERLAY_FUNCTIONS@, @SNAPSHOT@, @RESTORE@),
+#@ lines per persisted file (@RESTORE_FILES@, @BACKUP_FILES@), @REFUSE_OPERATOR_ROUTE@, @ROLLBACK@
+#@ and the files written (@WRITE_SYSCTL@, @WRITE_BOOT_SCRIPT@, @WRITE_UNIT@, @WRITE_UNDERLAY_SYSCTL@).
+#@ Values: names and counts for the comments and messages; paths as shell words (@..._WORD@).
+# zt-ecmp @STACK@: apply on @ROUTER@ (flavor linux).
+# Floating @FLOATING_IP@ on @FLOATING_INTERFACE@; ECMP to @ROUTES@ over @ACTIVE@ of @TOTAL@ paths; layer-4 hashing.
+# Persisted in @SYSCTL_FILE@ and the systemd unit @UNIT_FILE@; previous state kept in @STATE_DIR@.
+set -eu
+umask 022
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+state_dir=@STATE_DIR_WORD@
+@WAIT_FOR_PATHS@
+@CONVERGE@
+@UNDERLAY_FUNCTIONS@
+@SNAPSHOT@
+@RESTORE@
+restore_files() {
+  @RESTORE_FILES@
+}
+
+wait_for_paths @APPLY_WAIT_SECONDS@
+first_apply=no
+[ -d "$state_dir/previous" ] || first_apply=yes
+@REFUSE_OPERATOR_ROUTE@
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-apply.XXXXXX")
+mkdir -p "$run_dir/files"
+snapshot "$run_dir/before"
+@BACKUP_FILES@
+@ROLLBACK@
+
+# What undo restores is the state before the first apply, never an intermediate one.
+if [ "$first_apply" = yes ]; then
+  mkdir -p "$state_dir"
+  cp -R "$run_dir/before" "$state_dir/previous.new"
+  mv "$state_dir/previous.new" "$state_dir/previous"
+fi
+underlay_record_new "$state_dir/previous" "$run_dir/before"
+converge
+tune_underlay
+
+mkdir -p @SYSCTL_DIR_WORD@ @UNIT_DIR_WORD@/multi-user.target.wants
+@WRITE_SYSCTL@
+@WRITE_BOOT_SCRIPT@
+@WRITE_UNIT@
+ln -sfn @UNIT_FILE_WORD@ @WANTS_LINK_WORD@
+@WRITE_UNDERLAY_SYSCTL@
+underlay_forget_dropped "$state_dir/previous"
+echo "zt-ecmp: @ROUTER@ routes @DESTINATIONS@ over @ACTIVE@ of @TOTAL@ paths"

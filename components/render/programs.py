@@ -1,0 +1,95 @@
+"""Shell programs kept as files beside their renderers, filled in with what varies with the plan.
+
+A renderer package keeps the fixed text of its scripts in its ``programs/`` folder: ``.vbash`` for
+VyOS (bash, run by vbash), ``.sh`` for POSIX sh. A program is plain shell, so shellcheck reads it
+as it stands, with placeholders ``@NAME@`` (capitals, digits, ``_``) where the plan's values go:
+
+- a placeholder alone on its line, after any indentation, stands for a block: a text, or a sequence
+  of lines, each written on a line of its own with that indentation; an empty block writes no line
+  at all. Plan data goes to the scripts this way, as the body of a quoted heredoc;
+- anywhere else a placeholder stands for a text put in as it is: a number, a word, a file name, or
+  a program reading its standard input after a ``|``.
+
+A value's final newline is not part of it: the program writes its own line ends, so a rendered
+program can be a value as it is. Lines that begin with ``#@`` are notes for the reader of the file
+(what it does, what its placeholders hold) and never reach a script. Each placeholder must get a
+value and each value must be used: a renamed placeholder fails at once instead of leaving
+``@NAME@`` in a script.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+NOTE = "#@"
+PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
+BLOCK = re.compile(r"^([ \t]*)@([A-Z][A-Z0-9_]*)@$")
+# What a program file's name ends with, and the shell shellcheck reads it as.
+SHELLS = {".vbash": "bash", ".sh": "sh"}
+
+Value = str | Sequence[str]
+
+
+def _text(value: Value, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"@{name}@ is put in within a line: it takes a text, not a sequence of lines")
+    return value.removesuffix("\n")
+
+
+def _lines(value: Value) -> list[str]:
+    if not isinstance(value, str):
+        return list(value)
+    text = value.removesuffix("\n")
+    # split, not splitlines: only a newline ends a line of shell.
+    return text.split("\n") if text else []
+
+
+@dataclass(frozen=True)
+class Programs:
+    """The ``programs/`` folder of one renderer package."""
+
+    package: str
+
+    def source(self, name: str) -> str:
+        """The file as stored, notes and placeholders included."""
+        return _source(self.package, name)
+
+    def text(self, name: str, **values: Value) -> str:
+        """Program ``name`` with every placeholder replaced by its value."""
+        source = self.source(name)
+        if not source.endswith("\n"):
+            raise ValueError(f"{self.package} program {name}: the file must end with a newline")
+        used: set[str] = set()
+
+        def value(placeholder: str) -> Value:
+            if placeholder not in values:
+                raise KeyError(f"{self.package} program {name}: no value for @{placeholder}@")
+            used.add(placeholder)
+            return values[placeholder]
+
+        out: list[str] = []
+        for line in source.removesuffix("\n").split("\n"):
+            if line.startswith(NOTE):
+                continue
+            if block := BLOCK.match(line):
+                indent, placeholder = block.groups()
+                out += [f"{indent}{each}" for each in _lines(value(placeholder))]
+            else:
+                out.append(PLACEHOLDER.sub(lambda match: _text(value(match.group(1)), match.group(1)), line))
+        if unused := sorted(set(values) - used):
+            raise ValueError(f"{self.package} program {name} has no placeholder for {', '.join(unused)}")
+        return "".join(f"{line}\n" for line in out)
+
+    def lines(self, name: str, **values: Value) -> list[str]:
+        """The same as lines, for scripts put together line by line."""
+        return self.text(name, **values).removesuffix("\n").split("\n")
+
+
+@functools.cache
+def _source(package: str, name: str) -> str:
+    # Bytes, decoded as they are: a text read would translate line ends.
+    return (resources.files(package) / "programs" / name).read_bytes().decode("utf-8")

@@ -1,0 +1,78 @@
+"""What one router's configuration tree should hold for the lab: leaves with full paths, set in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.render.tree.ledger import SAFE_WORD, Entry, EntryKind, deepest_first
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One ``set`` line: a path and, for leaves that take one, a value."""
+
+    path: tuple[str, ...]
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        for word in (*self.path, *((self.value,) if self.value is not None else ())):
+            if not SAFE_WORD.match(word):
+                raise ValueError(f"{word!r} cannot be used in a configuration path or value here; expected {SAFE_WORD.pattern}")
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The path as the ledger and the router's own queries see it: a value is the last word."""
+        return (*self.path, self.value) if self.value is not None else self.path
+
+    @property
+    def set_line(self) -> str:
+        value = f" '{self.value}'" if self.value is not None else ""
+        return f"set {' '.join(self.path)}{value}"
+
+
+@dataclass(frozen=True)
+class TreeConfig:
+    """The configuration one router should hold for the lab, in the order it is set."""
+
+    stack: str
+    router: str
+    leaves: tuple[Leaf, ...]
+    # Nodes that must be the lab's alone (``anchor`` in the ledger).
+    anchors: tuple[tuple[str, ...], ...] = ()
+    # Leaf paths (no value) among ``leaves`` whose earlier operator value is put back on undo.
+    replaceable: tuple[tuple[str, ...], ...] = ()
+    # Valueless leaves that must not exist (offloads turned off); the operator's are put back on undo.
+    absent: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def replaceable_lines(self) -> tuple[str, ...]:
+        """``<leaf path> <wanted value>`` for every replaceable leaf."""
+        wanted = set(self.replaceable)
+        return tuple(" ".join(leaf.words) for leaf in self.leaves if leaf.path in wanted)
+
+    @property
+    def absent_lines(self) -> tuple[str, ...]:
+        return tuple(" ".join(path) for path in self.absent)
+
+    @property
+    def set_lines(self) -> tuple[str, ...]:
+        return tuple(leaf.set_line for leaf in self.leaves)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every node the leaves create, shallowest first: what the lab may come to own."""
+        leaf_paths = {leaf.words for leaf in self.leaves}
+        anchors = set(self.anchors)
+        paths: set[tuple[str, ...]] = set(leaf_paths)
+        for leaf in self.leaves:
+            paths.update(leaf.path[:length] for length in range(1, len(leaf.path)))
+        entries = []
+        for path in paths:
+            kind: EntryKind = "leaf" if path in leaf_paths else "anchor" if path in anchors else "node"
+            entries.append(Entry(kind, path))
+        return tuple(sorted(entries, key=lambda entry: (entry.depth, entry.path)))
+
+
+def undo_lines(config: TreeConfig) -> tuple[str, ...]:
+    """The deletes that remove every node of ``config``, deepest first (what destroy does when the lab created them all)."""
+    return tuple(entry.delete_line for entry in deepest_first(config.entries))

@@ -1,0 +1,173 @@
+"""The vbash scripts that apply a VyOS router's desired configuration, confirm it and undo it.
+
+The scripts are the programs in ``programs/`` (``.vbash``), filled in with the plan: values as
+placeholders, the desired configuration and its ledger entries as heredocs. They are
+deterministic for a given plan.
+
+Transaction and undo
+--------------------
+Every change to a router is one configuration session with one commit. What the lab owns on the
+router is recorded in a ledger (components/render/tree/ledger.py) beside the configuration,
+``/config/zt-ecmp/<stack>-<router>.owned``, with one kind of its own: ``image <image reference>``,
+a container image the apply step pulled (runtime vyos), removed once no version of the lab wants
+it, so destroy leaves no image behind.
+
+Apply (``render_apply_script``):
+  0. Keep a copy of itself beside the ledger, so the confirm step can run it again (below).
+  1. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
+     (a commit that failed or was rolled back leaves entries that do not exist: they are dropped).
+  2. Refuse if an anchor exists but is not owned, naming what the operator has there (a route's
+     next hops).
+  3. Delete owned entries the new version no longer wants, deepest first.
+  4. Claim the wanted entries that are not in the active configuration yet; write owned + claimed
+     as the pending ledger (before the commit, so even a partly applied commit stays accounted for).
+  5. Set every desired line that is not already there, check VyOS staged each of them.
+  6. ``commit-confirm N`` once. ``commit`` returns 0 even when it fails, so success is read from the
+     session itself: after a good commit nothing is left uncommitted. On failure VyOS's message has
+     been printed, the session is torn down and the script exits 1; the ledger is untouched.
+  7. Wait until every instance has joined (its interface holds its planned address), so that
+     ``pulumi up`` returns only with the paths up; if they do not within JOIN_WAIT_SECONDS, exit 1
+     and leave the commit unconfirmed, so VyOS rolls it back.
+Underlay tuning leaves are ``replaceable``: before claiming one, apply records the operator's value
+(``cli-shell-api returnActiveValue``) as ``replaced``, once, so a later version never records the
+lab's own earlier value. Offloads the lab wants off are ``absent`` paths, deleted after the sets.
+Confirm (``render_confirm_script``), in a fresh SSH session after apply, so it only runs while the
+router still answers: if the desired configuration is not active (an interrupted ``pulumi up``
+let the commit-confirm timer roll it back, or stopped before the commit), run the saved apply script
+again first; then ``confirm``, check every desired line is active, ``save``, promote the pending
+ledger (filtered by the active configuration) to the ledger, and remove images the lab pulled that
+no container of this version uses. It names the apply script's digest, so it runs whenever the
+apply script changes, as an update rather than a replacement.
+Delete (``render_delete_script``): owned entries (as in 1) deleted deepest first, one ``commit``,
+``save``, the images the lab pulled removed, ledger files and the saved apply script removed. It
+needs nothing but the ledger, so it also undoes nodes an older version created.
+
+Rollback when the confirm step never comes: VyOS 1.4 schedules ``config-mgmt revert`` for N minutes
+later, which reboots the router into the saved ``config.boot``; 1.5 does the same unless
+``system config-management commit-confirm action reload`` is set, which reloads the previous
+configuration without a reboot. Either way the apply step must not ``save`` (a saved change would
+come back after the reboot): saving is the confirm step's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from components.model.naming import VYOS_STATE_DIR, vyos_ledger, vyos_ledger_file, vyos_saved_apply_file
+from components.model.plan import LabPlan
+from components.render.tree.ledger import RECORDABLE_VALUE_GLOB
+from components.render.vyos import PROGRAMS
+from components.render.vyos.configuration import OP_MODE, container_images, desired_config
+
+STATE_DIR = VYOS_STATE_DIR
+SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
+# How long the apply step waits for every instance to join its path network.
+JOIN_WAIT_SECONDS = 120
+
+
+def ledger_path(plan: LabPlan, router: str) -> str:
+    return vyos_ledger(plan.stack, router)
+
+
+def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
+    return PROGRAMS.text(
+        "prologue.vbash",
+        STACK=plan.stack,
+        ROUTER=router,
+        PURPOSE=purpose,
+        SCRIPT_TEMPLATE=SCRIPT_TEMPLATE,
+        STATE_DIR=STATE_DIR,
+        LEDGER_FILE=vyos_ledger_file(plan.stack, router),
+        SAVED_APPLY_FILE=vyos_saved_apply_file(plan.stack, router),
+    )
+
+
+def _keep_owned(ledger_lines: str, kept: str) -> str:
+    return PROGRAMS.text("keep-owned.vbash", LEDGER_LINES=ledger_lines, KEPT=kept)
+
+
+def _still_owned() -> str:
+    return PROGRAMS.text("still-owned.vbash", KEEP_OWNED=_keep_owned('cat "$ledger" "$pending" 2>/dev/null | sort -u', '"$work/owned"'))
+
+
+def _join_paths(plan: LabPlan, router: str) -> list[str]:
+    return [f"{path.end(router).interface} {path.end(router).address.ip}" for path in plan.paths]
+
+
+def _pull_images(plan: LabPlan, router: str) -> str:
+    pulls = "".join(PROGRAMS.text("pull-image.vbash", IMAGE=image, OP_MODE=OP_MODE) for image in container_images(plan, router))
+    return PROGRAMS.text("pull-images.vbash", PULLS=pulls) if pulls else ""
+
+
+def _apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None, digest: str | None) -> str:
+    config = desired_config(plan, router, network_ids)
+    minutes = plan.routing.commit_confirm_minutes
+    return PROGRAMS.text(
+        "apply.vbash",
+        DIGEST=[_digest_line(digest)] if digest is not None else [],
+        PROLOGUE=_prologue(plan, router, f"apply, then confirm within {minutes} minutes"),
+        DESIRED=config.set_lines,
+        ENTRIES=[entry.ledger_line for entry in config.entries],
+        REPLACEABLE=config.replaceable_lines,
+        ABSENT=config.absent_lines,
+        PULL_IMAGES=_pull_images(plan, router),
+        STILL_OWNED=_still_owned(),
+        REMOVE_IN_ORDER=PROGRAMS.text("remove-in-order.vbash"),
+        PUT_BACK=PROGRAMS.text("put-back.vbash", LEDGER='"$work/unwanted"'),
+        RECORDABLE_VALUE_GLOB=RECORDABLE_VALUE_GLOB,
+        COMMIT_CONFIRM_MINUTES=str(minutes),
+        PATHS=_join_paths(plan, router),
+        JOIN_WAIT_SECONDS=str(JOIN_WAIT_SECONDS),
+    )
+
+
+def _digest_line(digest: str) -> str:
+    return f"# apply digest {digest}"
+
+
+def apply_digest(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
+    """What identifies one version of the apply script (the script without its digest line): the
+    confirm step checks the saved copy by it."""
+    return hashlib.sha256(_apply_script(plan, router, network_ids, None).encode()).hexdigest()
+
+
+def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
+    """The vbash script that brings ``router`` to its desired configuration in one commit-confirm."""
+    return _apply_script(plan, router, network_ids, apply_digest(plan, router, network_ids))
+
+
+def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
+    """Run in a new SSH session after apply: keeps the commit only if the router can still be reached.
+
+    If the configuration the apply step committed is not active (VyOS rolled it back because an
+    interrupted update never confirmed it, or the update stopped before committing), this runs the
+    saved apply script again first, so the same ``pulumi up`` converges."""
+    config = desired_config(plan, router, network_ids)
+    return PROGRAMS.text(
+        "confirm.vbash",
+        PROLOGUE=_prologue(plan, router, "confirm the applied configuration"),
+        DESIRED=config.set_lines,
+        ABSENT=config.absent_lines,
+        IMAGES=container_images(plan, router),
+        APPLY_DIGEST_LINE=_digest_line(apply_digest(plan, router, network_ids)),
+        KEEP_PENDING=_keep_owned('cat "$pending"', '"$ledger.new"'),
+        REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$ledger"'),
+    )
+
+
+def render_delete_script(plan: LabPlan, router: str) -> str:
+    """Removes what the ledger says the lab created, in one commit, and nothing else."""
+    return PROGRAMS.text(
+        "delete.vbash",
+        PROLOGUE=_prologue(plan, router, "remove what zt-ecmp created"),
+        STILL_OWNED=_still_owned(),
+        REMOVE_IN_ORDER=PROGRAMS.text("remove-in-order.vbash"),
+        PUT_BACK=PROGRAMS.text("put-back.vbash", LEDGER='"$work/owned"'),
+        REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$work/owned"'),
+    )
+
+
+def remote_command(script: str) -> str:
+    """The command pulumi-command runs over SSH: the script as a file, run by vbash in the config group."""
+    return PROGRAMS.text("remote-command.sh", SCRIPT=script)

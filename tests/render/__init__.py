@@ -1,0 +1,1 @@
+"""Specifications of the render layer: the plan in, text out."""

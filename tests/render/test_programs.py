@@ -1,0 +1,104 @@
+"""Shell programs are files, filled in with the plan's values: what a placeholder takes, and what fails."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from components.render.programs import SHELLS, Programs
+
+RENDER = Path(__file__).resolve().parents[2] / "components" / "render"
+PROGRAM_FILES = sorted(path for path in RENDER.glob("*/programs/*") if path.is_file())
+
+
+class Folder:
+    """A package of its own with a ``programs/`` folder, for programs written by a test."""
+
+    def __init__(self, root: Path, package: str) -> None:
+        self.programs_dir = root / package / "programs"
+        self.programs_dir.mkdir(parents=True)
+        (root / package / "__init__.py").write_text("")
+        self.programs = Programs(package)
+
+    def write(self, name: str, text: str) -> Programs:
+        (self.programs_dir / name).write_text(text)
+        return self.programs
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Folder:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    # One package name per test: Python and the program cache keep what they loaded once.
+    return Folder(tmp_path, "programs_" + re.sub(r"\W", "_", tmp_path.name))
+
+
+def test_an_inline_placeholder_takes_its_text_as_it_is(folder: Folder) -> None:
+    programs = folder.write("a.sh", 'sleep @SECONDS@; echo "@WHO@ done"\n')
+    assert programs.text("a.sh", SECONDS="2", WHO="r1") == 'sleep 2; echo "r1 done"\n'
+
+
+def test_a_placeholder_alone_on_its_line_takes_lines_at_its_indentation(folder: Folder) -> None:
+    programs = folder.write("b.sh", "f() {\n  @BODY@\n}\n")
+    assert programs.text("b.sh", BODY=["one", "two"]) == "f() {\n  one\n  two\n}\n"
+    assert programs.text("b.sh", BODY="one\ntwo\n") == "f() {\n  one\n  two\n}\n"
+
+
+def test_an_empty_block_writes_no_line(folder: Folder) -> None:
+    programs = folder.write("c.sh", "cat > f <<'END'\n@LINES@\nEND\n")
+    assert programs.text("c.sh", LINES=[]) == "cat > f <<'END'\nEND\n"
+    assert programs.text("c.sh", LINES="") == "cat > f <<'END'\nEND\n"
+
+
+def test_a_values_final_newline_is_not_part_of_it(folder: Folder) -> None:
+    programs = folder.write("d.sh", "producer | @CONSUMER@\n")
+    assert programs.text("d.sh", CONSUMER="sort\nuniq\n") == "producer | sort\nuniq\n"
+
+
+def test_values_are_not_searched_for_placeholders_again(folder: Folder) -> None:
+    programs = folder.write("e.sh", "echo @A@ @B@\n")
+    assert programs.text("e.sh", A="@B@", B="b") == "echo @B@ b\n"
+
+
+def test_notes_are_for_the_reader_of_the_file_only(folder: Folder) -> None:
+    programs = folder.write("f.sh", "#!/bin/sh\n#@ @X@: what it holds\necho @X@\n")
+    assert programs.text("f.sh", X="x") == "#!/bin/sh\necho x\n"
+
+
+def test_a_placeholder_without_a_value_fails(folder: Folder) -> None:
+    programs = folder.write("g.sh", "echo @MISSING@\n")
+    with pytest.raises(KeyError, match="@MISSING@"):
+        programs.text("g.sh")
+
+
+def test_a_value_without_a_placeholder_fails(folder: Folder) -> None:
+    programs = folder.write("h.sh", "echo\n")
+    with pytest.raises(ValueError, match="no placeholder for EXTRA"):
+        programs.text("h.sh", EXTRA="x")
+
+
+def test_lines_cannot_go_within_a_line(folder: Folder) -> None:
+    programs = folder.write("i.sh", "echo @WORDS@\n")
+    with pytest.raises(TypeError, match="@WORDS@"):
+        programs.text("i.sh", WORDS=["a", "b"])
+
+
+def test_a_program_file_ends_with_a_newline(folder: Folder) -> None:
+    programs = folder.write("j.sh", "echo")
+    with pytest.raises(ValueError, match="must end with a newline"):
+        programs.text("j.sh")
+
+
+def test_the_renderers_keep_their_programs_as_shell_files() -> None:
+    assert PROGRAM_FILES, f"no programs under {RENDER}"
+    for path in PROGRAM_FILES:
+        assert path.suffix in SHELLS, f"{path.name}: a program is .vbash (VyOS) or .sh (POSIX sh)"
+        assert path.read_text().endswith("\n"), path
+
+
+@pytest.mark.parametrize("path", PROGRAM_FILES, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
+def test_every_program_is_rendered_by_its_package(path: Path) -> None:
+    package = path.parent.parent
+    sources = "".join(module.read_text() for module in package.glob("*.py"))
+    assert re.search(rf"[\"']{re.escape(path.name)}[\"']", sources), f"{path.name} is named by no module of {package.name}"

@@ -1,7 +1,7 @@
 """Routers that answer from recordings: one text file per command, named after the command.
 
 A case is a folder under tests/ops/recordings/. Each command's standard output is
-``<slug of the command>.txt`` (``ip -j link show`` is ``ip-j-link-show.txt``; see tests/goldens.py's
+``<slug of the command>.txt`` (``ip -j link show`` is ``ip-j-link-show.txt``; see tests/support/goldens.py's
 ``slug``); a command that failed also has ``<slug>.exit.txt`` (its exit status) and, where it
 complained, ``<slug>.stderr.txt``. ``recorded("gk41-r1-vyos", "gk41-r1-route-none")`` reads the cases
 in order, a later one replacing the answers it also holds, so a failure case holds only what breaks.
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from components.ops.shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
-from tests.goldens import slug
+from tests.support.goldens import slug
 
 RECORDINGS_DIR = Path(__file__).resolve().parent / "recordings"
 STDOUT, EXIT, STDERR = ".txt", ".exit.txt", ".stderr.txt"

@@ -15,7 +15,7 @@ from components.render.linux.routing import (
     render_sysctl_conf,
     route_command,
 )
-from tests.lab_settings import lab_plan, stack_settings
+from tests.support.stacks import lab_plan, stack_settings
 
 
 def linux_plan(stack: str = "gk41", floating_on: str = "loopback", **changes: Any) -> LabPlan:

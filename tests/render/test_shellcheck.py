@@ -18,9 +18,9 @@ from components.render.artefacts import rendered_artefacts
 from components.render.linux.routing import render_boot_script
 from components.render.programs import SHELLS
 from components.render.vyos.scripts import remote_command, render_apply_script, render_confirm_script, render_delete_script
-from tests.goldens import slug
 from tests.render.test_programs import PROGRAM_FILES
-from tests.vyos_plans import golden_variants
+from tests.support.goldens import slug
+from tests.support.vyos_plans import golden_variants
 
 SHELLCHECK = shutil.which("shellcheck")
 pytestmark = pytest.mark.skipif(SHELLCHECK is None, reason="shellcheck is not installed (Debian: apt-get install shellcheck)")

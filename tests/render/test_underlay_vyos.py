@@ -7,10 +7,10 @@ from pathlib import Path
 
 from components.render.vyos.configuration import desired_config
 from components.render.vyos.scripts import render_apply_script, render_confirm_script
-from tests.lab_settings import jumbo_routers, lab_plan
 from tests.render.test_vyos_transactions import Lab
-from tests.vyos_model import ConfigTree
-from tests.vyos_plans import underlay_plan
+from tests.support.stacks import jumbo_routers, lab_plan
+from tests.support.vyos_plans import underlay_plan
+from tests.support.vyos_standin import ConfigTree
 
 
 def tuning_lines(stack: str) -> list[str]:

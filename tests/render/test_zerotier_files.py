@@ -7,7 +7,7 @@ from typing import Any
 
 from components.render.zerotier import render_devicemap, render_local_conf
 from components.render.zerotier_network import render_flow_rules
-from tests.lab_settings import lab_plan, stack_settings
+from tests.support.stacks import lab_plan, stack_settings
 
 
 def _settings(stack: str = "gk41", router: str = "r1", path: int = 2, **changes: object) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from components.ops.shell import CommandOutput
 from components.ops.validate.framework import CheckResult, RouterScope
 from components.ops.validate.registry import CHECKS
 from components.ops.validate.runner import evaluate
-from tests.lab_settings import docker_routers, lab_plan, stack_settings
 from tests.ops.recorded_router import Recording, recorded
+from tests.support.stacks import docker_routers, lab_plan, stack_settings
 
 # Runtime vyos (VyOS's own containers, podman underneath), K = 4 of N = 4, network ids made up.
 HEALTHY_VYOS = "gk41-r1-vyos"

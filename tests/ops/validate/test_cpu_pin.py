@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.lab_settings import lab_plan, stack_settings
 from tests.ops.validate.gk41_r1 import failures, healthy_r1, results
+from tests.support.stacks import lab_plan, stack_settings
 
 
 def test_a_pinned_instance_is_checked_from_the_cpus_its_process_may_use() -> None:

@@ -8,10 +8,10 @@ from components.model.plan import LabPlan
 from components.ops.shell import CommandOutput
 from components.ops.validate.framework import RouterScope
 from components.ops.validate.runner import commands_for
-from tests.goldens import slug
-from tests.lab_settings import jumbo_routers, lab_plan
 from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
+from tests.support.goldens import slug
+from tests.support.stacks import jumbo_routers, lab_plan
 
 # The routers the recordings were made on, as their plans describe them.
 RECORDED_ROUTERS: dict[str, LabPlan] = {"gk41": VYOS, "gk41-docker": DOCKER, "ms01": lab_plan("ms01", routers=jumbo_routers("ms01"))}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from components.ops.validate.checks.underlay_link import UnderlayCheck, parse_ethtool, underlay_checks
 from components.ops.validate.framework import RouterScope
 from components.ops.validate.runner import commands_for, evaluate
-from tests.lab_settings import jumbo_routers, lab_plan
 from tests.ops.recorded_router import recorded
 from tests.ops.validate.gk41_r1 import VYOS, failures, healthy_r1
+from tests.support.stacks import jumbo_routers, lab_plan
 
 # -- the verdicts, on a 25G DAC of the ms01 lab with jumbo frames ----------------------------------
 

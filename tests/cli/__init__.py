@@ -1,0 +1,1 @@
+"""Specifications of the command line: one module per verb, one parser."""

@@ -1,0 +1,170 @@
+"""The VyosRouter component under Pulumi's mocks: which Commands it registers, in what order, with what secrets."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+from components.infra.connection import RouterConnection
+from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
+from components.infra.zerotier_path import InstanceIdentity
+from components.model.plan import LabPlan
+from components.preview.offline import RegisteredResource, SecretValue, register_offline
+from components.render.vyos.scripts import apply_digest, remote_command, render_apply_script, render_delete_script
+from tests.support.stacks import docker_plan
+from tests.support.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
+
+COMMAND = "command:remote:Command"
+
+
+def register(build: Callable[[], object]) -> list[RegisteredResource]:
+    return register_offline(build, stack="gk41")
+
+
+def commands(registered: list[RegisteredResource]) -> list[RegisteredResource]:
+    return [resource for resource in registered if resource.type == COMMAND]
+
+
+def docker_runtime_router(plan: LabPlan, private_key: pulumi.Output[str] | None) -> Callable[[], object]:
+    router = plan.router("r1")
+    return lambda: VyosRouter("r1-vyos", vyos_router_args(plan, router, RouterConnection(router.ssh, private_key)))
+
+
+def vyos_runtime_router() -> Callable[[], object]:
+    plan = vyos_runtime_plan("gk41")
+
+    def build() -> object:
+        identities = {
+            index: InstanceIdentity(
+                node_id=pulumi.Output.from_input(f"c0ffee000{index}"),
+                public=pulumi.Output.from_input(f"c0ffee000{index}:0:FAKEPUBLIC"),
+                secret=pulumi.Output.secret(FAKE_IDENTITY_SECRET),
+            )
+            for index in range(1, 5)
+        }
+        router = plan.router("r1")
+        ids: dict[int, pulumi.Input[str]] = dict(network_ids(4))
+        homes = instance_homes(plan, router, ids, identities, {})
+        connection = RouterConnection(router.ssh, pulumi.Output.secret(FAKE_SSH_KEY))
+        return VyosRouter("r1-vyos", vyos_router_args(plan, router, connection, network_ids=ids, homes=homes))
+
+    return build
+
+
+def plain_strings(value: Any) -> list[str]:
+    """Every string in a registration that is not marked secret."""
+    if isinstance(value, SecretValue):
+        return []
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in plain_strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in plain_strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_docker_runtime_registers_apply_then_confirm_under_the_component() -> None:
+    registered = register(docker_runtime_router(docker_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    component = next(resource for resource in registered if resource.type == "zt-ecmp:index:VyosRouter")
+    assert [command.name for command in commands(registered)] == ["r1-vyos-apply", "r1-vyos-confirm"]
+    assert all(command.parent_urn == component.urn for command in commands(registered))
+
+
+def test_the_apply_command_shows_its_scripts_in_full_and_once() -> None:
+    plan = docker_plan("gk41", paths={"count": 4, "active": 1})
+    apply = commands(register(docker_runtime_router(plan, None)))[0]
+    assert apply.inputs["create"] == remote_command(render_apply_script(plan, "r1"))
+    # An update runs `create` again (pulumi-command falls back to it), so the text is not repeated.
+    assert "update" not in apply.inputs
+    assert apply.inputs["delete"] == remote_command(render_delete_script(plan, "r1"))
+    assert "set protocols static route 10.0.55.2/32 next-hop 10.14.0.6 disable" in apply.inputs["create"]
+
+
+def test_confirm_runs_after_apply_and_is_updated_whenever_apply_changes() -> None:
+    plan = docker_plan("gk41")
+    apply, confirm = commands(register(docker_runtime_router(plan, None)))
+    assert apply.urn in confirm.dependencies
+    # Not through triggers, which always replace: its own text names the apply script's version.
+    assert f"# apply digest {apply_digest(plan, 'r1')}" in confirm.inputs["create"]
+    assert "delete" not in confirm.inputs
+
+
+def test_every_command_on_the_router_is_replaced_when_the_router_moves() -> None:
+    for command in commands(register(vyos_runtime_router())):
+        assert command.inputs["triggers"] == ["vyos@192.0.2.41:22"], command.name
+
+
+def test_a_replaced_container_changes_the_apply_text_so_it_runs_again() -> None:
+    def build(container: str) -> Callable[[], object]:
+        ids: dict[int, pulumi.Input[str]] = {index: f"{container}{index}" for index in range(1, 5)}
+        plan = docker_plan("gk41")
+        router = plan.router("r1")
+        args = vyos_router_args(plan, router, RouterConnection(router.ssh, None), instance_ids=ids)
+        return lambda: VyosRouter("r1-vyos", args)
+
+    before = commands(register(build("old")))[0].inputs["create"]
+    after = commands(register(build("new")))[0].inputs["create"]
+    assert before.startswith("# zt-ecmp: after the instances path1 old1, path2 old2")
+    assert before.split("\n", 1)[1] == after.split("\n", 1)[1]
+
+
+def test_the_private_key_travels_only_inside_the_secret_connection() -> None:
+    registered = register(docker_runtime_router(docker_plan("gk41"), pulumi.Output.secret(FAKE_SSH_KEY)))
+    for command in commands(registered):
+        connection = command.inputs["connection"]
+        assert isinstance(connection, SecretValue)
+        assert connection.value["privateKey"] == FAKE_SSH_KEY
+        assert (connection.value["host"], connection.value["port"], connection.value["user"]) == ("192.0.2.41", 22, "vyos")
+    for resource in registered:
+        assert not any("FAKE-SSH-KEY" in text for text in plain_strings(resource.inputs))
+
+
+def test_without_a_key_the_connection_uses_the_agent() -> None:
+    for command in commands(register(docker_runtime_router(docker_plan("gk41"), None))):
+        assert command.inputs["connection"].value.get("privateKey") is None
+
+
+def test_runtime_vyos_writes_each_home_before_apply_one_command_after_another() -> None:
+    registered = commands(register(vyos_runtime_router()))
+    names = [command.name for command in registered]
+    assert names[:7] == [
+        "r1-vyos-path1-home",
+        "r1-vyos-path1-local-conf",
+        "r1-vyos-path1-devicemap",
+        "r1-vyos-path1-start",
+        "r1-vyos-path1-identity-public",
+        "r1-vyos-path1-identity-secret",
+        "r1-vyos-path2-home",
+    ]
+    assert names[-2:] == ["r1-vyos-apply", "r1-vyos-confirm"]
+    assert len(names) == 4 * 6 + 2
+    for previous, command in itertools.pairwise(registered):
+        assert command.dependencies == (previous.urn,), command.name
+
+
+def test_identity_secret_goes_by_secret_stdin_into_an_owner_only_file() -> None:
+    registered = commands(register(vyos_runtime_router()))
+    secret_file = next(command for command in registered if command.name == "r1-vyos-path3-identity-secret")
+    assert secret_file.inputs["stdin"] == SecretValue(FAKE_IDENTITY_SECRET)
+    assert secret_file.inputs["create"].startswith("umask 077 && cat > ")
+    assert "/config/zt-ecmp/gk41/path3/identity.secret" in secret_file.inputs["create"]
+
+
+def test_no_fake_secret_appears_in_any_plain_input() -> None:
+    for resource in register(vyos_runtime_router()):
+        for text in plain_strings(resource.inputs):
+            assert "FAKE-SSH-KEY" not in text
+            assert "FAKE-IDENTITY-SECRET" not in text
+
+
+def test_runtime_vyos_apply_carries_the_network_ids() -> None:
+    apply = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-apply")
+    assert "set container name zt-ecmp-gk41-path4 arguments '8056c2e21c000004'" in apply.inputs["create"]
+
+
+def test_a_pinned_instances_start_script_is_written_executable_by_its_owner_only() -> None:
+    start = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-path2-start")
+    assert "chmod 700" in start.inputs["create"]
+    assert start.inputs["stdin"].endswith('exec taskset -c 1 /entrypoint.sh "$@"\n')

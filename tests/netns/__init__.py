@@ -1,0 +1,1 @@
+"""Specifications of the namespace lab: two real routers in network namespaces on this kernel."""

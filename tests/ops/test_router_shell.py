@@ -1,0 +1,82 @@
+"""SSH to the routers: pinned host key, the stack's key as a private 0600 file, removed afterwards."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from components.ops.shell import CommandOutput, NetnsShell, ssh_shells
+from components.render.ssh import openssh_pinning_options
+from tests.support.stacks import lab_plan
+
+FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWw=\n-----END OPENSSH PRIVATE KEY-----"
+
+
+def test_ssh_command_pins_the_host_key_and_uses_only_the_given_key() -> None:
+    plan = lab_plan("gk41")
+    with ssh_shells(plan, {"r1": FAKE_KEY, "r2": FAKE_KEY}) as shells:
+        argv = shells["r1"].argv("sysctl -n net.ipv4.fib_multipath_hash_policy")
+        key_file = shells["r1"].identity_file
+    assert argv[0] == "ssh"
+    pinning = openssh_pinning_options(plan.router("r1").ssh)
+    assert any(argv[index : index + len(pinning)] == list(pinning) for index in range(len(argv)))
+    assert argv[argv.index("-i") + 1] == str(key_file)
+    assert "IdentitiesOnly=yes" in argv and "BatchMode=yes" in argv
+    assert argv[-4:] == ["-l", "vyos", "192.0.2.41", "sysctl -n net.ipv4.fib_multipath_hash_policy"]
+    assert not any("ZmFrZS1rZXkt" in word for word in argv)
+
+
+def test_key_file_is_owner_only_ends_with_a_newline_and_is_removed_afterwards() -> None:
+    with ssh_shells(lab_plan("gk41"), {"r1": FAKE_KEY, "r2": FAKE_KEY}) as shells:
+        key_file = shells["r2"].identity_file
+        assert key_file is not None
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert key_file.read_text() == FAKE_KEY + "\n"
+    assert not key_file.exists()
+    assert not key_file.parent.exists()
+
+
+def test_key_file_is_removed_when_the_work_fails() -> None:
+    kept: list[Path] = []
+    with pytest.raises(RuntimeError), ssh_shells(lab_plan("gk41"), {"r1": FAKE_KEY, "r2": FAKE_KEY}) as shells:
+        kept.append(shells["r1"].identity_file or Path("/nonexistent"))
+        raise RuntimeError("measurement failed")
+    assert not kept[0].exists()
+
+
+def test_agent_routers_get_no_key_file() -> None:
+    routers = lab_plan("gk41").routers
+    raw = [
+        {
+            "name": router.name,
+            "ssh": {"host": router.ssh.host, "auth": "agent", "hostKey": router.ssh.host_key},
+            "underlay": {"interface": "eth2", "speed": "2.5G", "address": str(router.underlay_address)},
+        }
+        for router in routers
+    ]
+    with ssh_shells(lab_plan("gk41", routers=raw), {}) as shells:
+        assert shells["r1"].identity_file is None
+        assert "-i" not in shells["r1"].argv("true")
+
+
+def test_a_missing_key_is_named() -> None:
+    with (
+        pytest.raises(KeyError, match="no private key for router r2 \\(setting sshPrivateKey\\)"),
+        ssh_shells(lab_plan("gk41"), {"r1": FAKE_KEY}),
+    ):
+        pass
+
+
+def test_netns_shell_runs_through_ip_netns_exec() -> None:
+    assert NetnsShell("r1", "zte-1-r1").argv("ip -j route show 10.0.55.2/32") == [
+        *("ip", "netns", "exec", "zte-1-r1", "sh", "-c"),
+        "ip -j route show 10.0.55.2/32",
+    ]
+
+
+def test_failure_reason_is_the_first_line_of_stderr_then_stdout() -> None:
+    assert CommandOutput(1, "", "Error: No such object: zt-ecmp-gk41-path1\n").why() == "Error: No such object: zt-ecmp-gk41-path1"
+    assert CommandOutput(1, "2 packets transmitted, 0 received\n").why() == "2 packets transmitted, 0 received"
+    assert CommandOutput(255, "").why() == "exit status 255, no output"

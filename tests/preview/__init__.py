@@ -1,0 +1,1 @@
+"""Specifications of the preview layer: offline runs, the topology picture and the diff of two stack versions."""

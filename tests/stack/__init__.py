@@ -1,0 +1,1 @@
+"""Specifications of the stack layer: stack files and the Automation API's settings."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: stack settings, offline runs, goldens, a VyOS stand-in and plan variants."""

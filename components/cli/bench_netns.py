@@ -7,24 +7,55 @@ from pathlib import Path
 
 from components.cli.lab_guards import run_benchmark
 from components.model.figures import PUBLISHED_STREAMS
+from components.model.settings.schema import MAX_ROUTERS
 from components.netns.lab import missing_requirements
-from components.netns.scaling_bench import COVERAGE_TARGET, render_markdown, run_scaling_benchmark
+from components.netns.scaling_bench import (
+    COVERAGE_TARGET,
+    render_markdown,
+    render_sites_markdown,
+    run_scaling_benchmark,
+    run_sites_benchmark,
+)
 
 NAME = "bench-netns"
-HELP = "ECMP scaling benchmark on a two-router lab in network namespaces (root, iperf3)"
+HELP = "ECMP scaling benchmark on a lab of two or more routers in network namespaces (root, iperf3)"
+
+
+def routers_argument(text: str) -> int:
+    routers = int(text)
+    if not 2 <= routers <= MAX_ROUTERS:
+        raise argparse.ArgumentTypeError(f"a lab has 2 to {MAX_ROUTERS} routers")
+    return routers
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--paths", type=int, default=8, help="N: path links between the two namespaces (default 8)")
+    parser.add_argument("--paths", type=int, default=8, help="N: path links between the namespaces (default 8)")
     parser.add_argument("--rate-mbit", type=float, default=100, help="R: cap per path and direction, Mbit/s (default 100)")
     parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="flows to compare with the recommended count (default 16)")
     parser.add_argument("--seconds", type=float, default=5, help="iperf3 duration per run (default 5)")
     parser.add_argument("--coverage", type=float, default=COVERAGE_TARGET, help="wanted probability that every path carries a flow")
     parser.add_argument("--out", type=Path, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
+    parser.add_argument(
+        "--routers",
+        type=routers_argument,
+        default=2,
+        help="M: routers on the paths (default 2); with 3 or more, every router sends to every other at once, "
+        "each pair at the recommended flow count, beside a two-router lab (--flows is then unused)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     def measure() -> str:
+        if args.routers > 2:
+            sites = run_sites_benchmark(
+                routers=args.routers,
+                paths=args.paths,
+                rate_mbit=args.rate_mbit,
+                seconds=args.seconds,
+                out_dir=args.out,
+                target=args.coverage,
+            )
+            return render_sites_markdown(sites)
         rows = run_scaling_benchmark(
             paths=args.paths, rate_mbit=args.rate_mbit, flows=args.flows, seconds=args.seconds, out_dir=args.out, target=args.coverage
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from components.cli.bench_netns import routers_argument
 from components.cli.lab_guards import run_benchmark
 from components.netns.bfd_failover import DEFAULT_FLOWS, DEFAULT_RATE_MBIT, missing_failover_requirements, run_failover_benchmark
 
 NAME = "bfd-failover"
-HELP = "BFD failover benchmark on a two-router lab in network namespaces running FRR (root, iperf3, FRR)"
+HELP = "BFD failover benchmark on a lab of two or more routers in network namespaces running FRR (root, iperf3, FRR)"
 # The benchmark fails paths 1, 2 and 3 in turn.
 FAILED_PATHS = 3
 
@@ -26,10 +27,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--flows", type=int, default=DEFAULT_FLOWS, help=f"parallel TCP flows (default {DEFAULT_FLOWS})")
     parser.add_argument("--interval-ms", type=int, default=300, help="BFD interval (default 300)")
     parser.add_argument("--multiplier", type=int, default=3, help="BFD detection multiplier (default 3)")
+    parser.add_argument(
+        "--routers",
+        type=routers_argument,
+        default=2,
+        help="M: routers on the paths (default 2); with 3 or more, path 2 is then also cut between r1 and r2 alone",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     def measure() -> str:
-        return run_failover_benchmark(args.paths, args.rate_mbit, args.flows, args.interval_ms, args.multiplier).summary() + "\n"
+        report = run_failover_benchmark(args.paths, args.rate_mbit, args.flows, args.interval_ms, args.multiplier, routers=args.routers)
+        return report.summary() + "\n"
 
     return run_benchmark(missing_failover_requirements(), measure, removed="namespaces and FRR daemons")

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from components.cli import bench_netns, bfd_failover, config_reference, diff, graph, plan, sweep, validate
+from components.cli import bench_netns, bench_plan, bfd_failover, config_reference, diff, graph, plan, sweep, validate
 from components.model.settings import ConfigError
 
 
@@ -27,7 +27,7 @@ class Verb(Protocol):
 
 
 # In the order `--help` lists them.
-VERBS: tuple[Verb, ...] = (plan, diff, graph, bench_netns, bfd_failover, sweep, validate, config_reference)
+VERBS: tuple[Verb, ...] = (plan, diff, graph, bench_plan, bench_netns, bfd_failover, sweep, validate, config_reference)
 
 
 def build_parser() -> argparse.ArgumentParser:

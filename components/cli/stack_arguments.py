@@ -18,4 +18,9 @@ def add_stack_arguments(
         parser.add_argument("--stack", required=True, help=stack_help)
     else:
         stack_among.add_argument("--stack", help=stack_help)
+    add_project_dir_argument(parser)
+
+
+def add_project_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """``--project-dir``: the folder holding Pulumi.yaml and the stack files."""
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="folder holding Pulumi.yaml (default: this project)")

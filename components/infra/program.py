@@ -19,7 +19,11 @@ from components.stack.settings import StackSettings
 def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     """Register every resource of the lab; returns the stack outputs."""
     keys = ssh_private_keys(settings)
-    paths = {path.index: ZeroTierPath(path_resource(path.index), ZeroTierPathArgs(path=path, stack=plan.stack)) for path in plan.paths}
+    separated = plan.separated_pairs()
+    paths = {
+        path.index: ZeroTierPath(path_resource(path.index), ZeroTierPathArgs(path=path, stack=plan.stack, separated=separated))
+        for path in plan.paths
+    }
     for router in plan.routers:
         build_instances = RUNTIME_INSTANCES.get(router.runtime)
         instances = build_instances(plan, router, paths) if build_instances is not None else {}

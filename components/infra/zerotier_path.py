@@ -1,7 +1,8 @@
-"""ZeroTierPath: one path's private ZeroTier network, its two identities and two members."""
+"""ZeroTierPath: one path's private ZeroTier network, and one identity and one member per router."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pulumi
@@ -25,10 +26,12 @@ class InstanceIdentity:
 class ZeroTierPathArgs:
     path: PathPlan
     stack: str
+    # Ordered pairs of routers whose frames the network drops (spoke to spoke).
+    separated: tuple[tuple[str, str], ...] = ()
 
 
 class ZeroTierPath(pulumi.ComponentResource):
-    """The network one pair of instances talks over, carrying exactly the path's /30."""
+    """The network the routers' instances of one path talk over, carrying exactly the path's subnet."""
 
     network_id: pulumi.Output[str]
     identities: dict[str, InstanceIdentity]
@@ -56,7 +59,7 @@ class ZeroTierPath(pulumi.ComponentResource):
                 public=identity.public_key,
                 secret=pulumi.Output.secret(identity.private_key),
             )
-        members = " <-> ".join(f"{end.router} {end.address}" for end in ends)
+        members = (" <-> " if len(ends) == 2 else ", ").join(f"{end.router} {end.address}" for end in ends)
         network = zerotier.Network(
             name,
             zerotier.NetworkArgs(
@@ -71,7 +74,9 @@ class ZeroTierPath(pulumi.ComponentResource):
                 # ARP requests are broadcasts; the multicast limit keeps them to the path's members.
                 enable_broadcast=True,
                 multicast_limit=len(ends),
-                flow_rules=pulumi.Output.all(*(identity.node_id for identity in self.identities.values())).apply(render_flow_rules),
+                flow_rules=pulumi.Output.all(**{router: identity.node_id for router, identity in self.identities.items()}).apply(
+                    functools.partial(render_flow_rules, separated=args.separated)
+                ),
             ),
             opts=child,
         )

@@ -14,6 +14,16 @@ LINK_GOODPUT_RATIO = 0.94
 
 @dataclass(frozen=True)
 class CapacityEstimate:
+    """What the lab should move. ``estimated_gbps`` is one router sending while the others only receive:
+    one pair on its own, or what one router sends in total to all its peers.
+
+    With more than two routers, a router's instance i carries the flows to all of its peers, so when
+    every router sends to every other at once (``all_busy``), each instance decrypts as much as it
+    encrypts and has half its rate left for sending; a router's sending then divides among its M - 1
+    peers. Through a hub, every spoke-to-spoke flow is decrypted and encrypted again by the hub's
+    instances and crosses the hub's link twice, so the hub carries (M - 1)^2 pairs' worth of flows.
+    """
+
     instance_gbps: float
     threads_per_instance: int
     active_paths: int
@@ -21,10 +31,40 @@ class CapacityEstimate:
     link_goodput_gbps: float
     estimated_gbps: float
     limited_by: Literal["instances", "link"]
+    routers: int = 2
+    through_hub: bool = False
 
     def at(self, active_paths: int) -> float:
         """The estimate had K been ``active_paths``."""
         return _capped(active_paths, self.threads_per_instance, self.instance_gbps, self.link_goodput_gbps)
+
+    @property
+    def peers(self) -> int:
+        return self.routers - 1
+
+    def _both_ways(self, active_paths: int) -> float:
+        """One router's sending while its instances also decrypt as much as they encrypt."""
+        return _capped(active_paths, self.threads_per_instance, self.instance_gbps / 2, self.link_goodput_gbps)
+
+    def pair_gbps(self, *, all_busy: bool, spokes: bool = False) -> float:
+        """One ordered pair: alone, or while every router sends to every other. ``spokes``: both ends are
+        spokes, so the flow goes through the hub."""
+        if not all_busy and not spokes:
+            return self.estimated_gbps
+        return self.pair_at(self.active_paths, all_busy=all_busy, spokes=spokes)
+
+    def pair_at(self, active_paths: int, *, all_busy: bool, spokes: bool = False) -> float:
+        """``pair_gbps`` had K been ``active_paths``: what a sweep sets each pair's measurement beside."""
+        if not all_busy:
+            return self._both_ways(active_paths) if spokes and self.through_hub else self.at(active_paths)
+        if self.through_hub:
+            return round(self._both_ways(active_paths) / self.peers**2, 3)
+        return round(self._both_ways(active_paths) / self.peers, 3)
+
+    @property
+    def all_busy_router_gbps(self) -> float:
+        """What each router sends in total, to all its peers, while every router sends to every other."""
+        return round(self.pair_gbps(all_busy=True) * self.peers, 3)
 
 
 def _capped(active_paths: int, threads: int, instance_gbps: float, goodput_gbps: float) -> float:
@@ -42,6 +82,8 @@ def estimate_capacity(config: LabConfig) -> CapacityEstimate:
     uncapped = _capped(instances, threads, config.hardware.instance_gbps, float("inf"))
     limited_by: Literal["instances", "link"] = "link" if uncapped > goodput else "instances"
     return CapacityEstimate(
+        routers=len(config.routers),
+        through_hub=config.routing.topology == "hub-and-spoke",
         instance_gbps=config.hardware.instance_gbps,
         threads_per_instance=threads,
         active_paths=instances,

@@ -2,7 +2,7 @@
 
 The settings checks, the program, validate and the reports ask these entries instead of comparing
 names. A new flavor is one entry here, a renderer package (components/render/) and a component
-(components/infra/), registered in those layers' own tables; docs/extending.md walks through it.
+(components/infra/), registered in those layers' own tables; docs/adding-a-flavor.md walks through it.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ class FlavorCapabilities:
     rings_set_together: bool
     # How the configuration survives a reboot, for the README and reports.
     persistence: str
+    # Whether it forwards IPv4 out of the box; a hub that does not gets the kernel's forwarding switched
+    # on (and its ICMP redirects off) by the lab, and back on undo.
+    forwards_by_default: bool = False
 
     @property
     def default_runtime(self) -> ContainerRuntime:
@@ -64,6 +67,8 @@ FLAVORS: MappingProxyType[str, FlavorCapabilities] = MappingProxyType(
             bfd_on_inactive_paths=True,
             rings_set_together=True,
             persistence="config.boot, saved by the confirm step",
+            # Unless `system ip disable-forwarding` is set (vyos/vyos-1x, interface-definitions/system_ip.xml.in).
+            forwards_by_default=True,
         ),
         "linux": FlavorCapabilities(
             name="linux",

@@ -70,6 +70,11 @@ def linux_underlay_sysctl_dropin(stack: str) -> str:
     return f"91-zt-ecmp-{stack}-underlay.conf"
 
 
+def frr_path_host_filter(stack: str) -> tuple[str, str]:
+    """The prefix-list and route-map that keep OSPF's host routes for path addresses out of zebra."""
+    return f"zt-ecmp-{stack}-path-hosts", f"zt-ecmp-{stack}-ospf-routes"
+
+
 def frr_block_markers(stack: str) -> tuple[str, str]:
     """The first and last line of the block the lab owns in ``frr.conf``."""
     return f"! zt-ecmp {stack} begin", f"! zt-ecmp {stack} end"

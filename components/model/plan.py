@@ -24,6 +24,7 @@ from components.model.settings import (
     path_interface_prefix,
     path_interfaces,
     path_ports,
+    path_prefix_length,
 )
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
@@ -97,11 +98,16 @@ class NextHop:
 
 @dataclass(frozen=True)
 class RoutePlan:
-    """A route of a router: another router's floating /32, with one next hop per path to it."""
+    """A route of a router: another router's floating /32, with one next hop per path to it.
+
+    The next hops are the peer's own addresses on the paths, or, where the route goes through the
+    hub (``via``), the hub's addresses: the hub then forwards over the same paths.
+    """
 
     destination: ipaddress.IPv4Network
     peer: str
     next_hops: tuple[NextHop, ...]
+    via: str | None = None
 
     @property
     def active_next_hops(self) -> tuple[NextHop, ...]:
@@ -129,6 +135,9 @@ class RouterPlan:
     # Who installs (and, with BFD, heals) those routes.
     route_owner: RouteOwner
     underlay_tuning: UnderlayTuning = UNTOUCHED
+    # The hub of a hub-and-spoke lab: it forwards between spokes, out of the path it received on, so
+    # it must forward and must not tell the sender (ICMP redirect) to go straight to the other spoke.
+    forwards: bool = False
 
     def route_to(self, peer: str) -> RoutePlan:
         for route in self.routes:
@@ -152,7 +161,7 @@ class ZeroTierSettings:
 
 @dataclass(frozen=True)
 class BfdSettings:
-    """BFD on every path: one session per path between its two /30 addresses, sharing one profile."""
+    """BFD on every path: one session per path and peer, between their addresses on it, sharing one profile."""
 
     enabled: bool
     interval_ms: int
@@ -172,6 +181,13 @@ class RoutingSettings:
     bfd: BfdSettings
     # Routers with flavor linux: "iproute2" installs one static multipath route; "frr" leaves the route to FRR.
     linux_routes: Literal["iproute2", "frr"]
+    # "full-mesh": every router routes straight to every other; "hub-and-spoke": spokes go through the hub.
+    topology: Literal["full-mesh", "hub-and-spoke"] = "full-mesh"
+    hub: str | None = None
+
+    def direct(self, first: str, second: str) -> bool:
+        """Whether two routers exchange frames on the path networks (every pair but two spokes)."""
+        return self.hub is None or self.hub in (first, second)
 
 
 @dataclass(frozen=True)
@@ -211,9 +227,18 @@ class LabPlan:
     def interfaces_on(self, router: str) -> tuple[str, ...]:
         return tuple(path.end(router).interface for path in self.paths)
 
+    def pairs(self) -> tuple[tuple[RouterPlan, RouterPlan], ...]:
+        """Every ordered pair of routers (sender, receiver), in router order."""
+        return tuple((first, second) for first in self.routers for second in self.routers if first is not second)
 
-# Each path's subnet: two routers, so a point-to-point /30.
-PATH_PREFIX_LENGTH = 30
+    def neighbours(self, path: PathPlan, router: str) -> tuple[PathEnd, ...]:
+        """The ends ``router`` exchanges frames with on ``path``: every other router's, or a spoke's hub's alone."""
+        return tuple(end for end in path.peers(router) if self.routing.direct(router, end.router))
+
+    def separated_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The ordered pairs of routers the path networks carry no frame between: spoke to spoke."""
+        return tuple((first.name, second.name) for first, second in self.pairs() if not self.routing.direct(first.name, second.name))
+
 
 # What VyOS's `container name` accepts (vyos-1x grammar: ^[-a-zA-Z0-9]+$), while Pulumi project and stack
 # names may also hold '_' and '.'.
@@ -248,7 +273,7 @@ def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[
 
 def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
     """Path i carries the i-th subnet of the transit supernet; router k takes its k-th host address."""
-    subnets = config.addressing.transit_supernet.subnets(new_prefix=PATH_PREFIX_LENGTH)
+    subnets = config.addressing.transit_supernet.subnets(new_prefix=path_prefix_length(len(config.routers)))
     ports, interfaces = path_ports(config), path_interfaces(config)
     per_instance = cpus_per_instance(config)
     networks = config.zerotier.networks
@@ -280,26 +305,28 @@ def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, 
 
 
 def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tuple[RoutePlan, ...]:
-    """From router ``position`` to every other router's floating /32, one next hop per path."""
+    """From router ``position`` to every other router's floating /32, one next hop per path: the peer's
+    address on it, or the hub's where the two are spokes."""
     router = config.routers[position]
     floating = floating_ips(config)
-    return tuple(
-        RoutePlan(
-            destination=floating[number].network,
-            peer=peer.name,
-            next_hops=tuple(
-                NextHop(
-                    path_index=path.index,
-                    address=path.end(peer.name).address.ip,
-                    interface=path.end(router.name).interface,
-                    active=path.active,
-                )
-                for path in paths
-            ),
+    hub = config.routing.hub if config.routing.topology == "hub-and-spoke" else None
+    routes = []
+    for number, peer in enumerate(config.routers):
+        if number == position:
+            continue
+        via = hub if hub is not None and hub not in (router.name, peer.name) else None
+        gateway = via or peer.name
+        next_hops = tuple(
+            NextHop(
+                path_index=path.index,
+                address=path.end(gateway).address.ip,
+                interface=path.end(router.name).interface,
+                active=path.active,
+            )
+            for path in paths
         )
-        for number, peer in enumerate(config.routers)
-        if number != position
-    )
+        routes.append(RoutePlan(destination=floating[number].network, peer=peer.name, next_hops=next_hops, via=via))
+    return tuple(routes)
 
 
 def _route_owner(config: LabConfig, router: RouterConfig) -> RouteOwner:
@@ -328,6 +355,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         routes=_routes(config, position, paths),
         route_owner=_route_owner(config, router),
         underlay_tuning=underlay_tuning(config, position),
+        forwards=config.routing.topology == "hub-and-spoke" and config.routing.hub == router.name,
     )
 
 
@@ -362,6 +390,8 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
                 profile=bfd_profile_name(project, stack),
             ),
             linux_routes=config.routing.linux_routes,
+            topology=config.routing.topology,
+            hub=config.routing.hub if config.routing.topology == "hub-and-spoke" else None,
         ),
         paths=paths,
         routers=tuple(_router_plan(config, position, paths) for position in range(len(config.routers))),

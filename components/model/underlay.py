@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from components.model.flavors import flavor
+from components.model.kernel import HUB_SYSCTLS
 from components.model.settings import LINK_SPEED_GBPS, LabConfig
 
 STOCK_SOCKET_BUFFER_BYTES = 212992
@@ -56,7 +58,8 @@ class UnderlayTuning:
     offloads: tuple[tuple[str, bool], ...] = ()
     # Written to every receive queue's rps_cpus when RPS is on: all of the router's logical CPUs.
     rps_cpu_mask: str = ""
-    # (sysctl key, value) in the order of SOCKET_BUFFER_SYSCTLS.
+    # (sysctl key, value) in the order of SOCKET_BUFFER_SYSCTLS, then a hub's HUB_SYSCTLS where its
+    # flavor does not forward by itself.
     sysctls: tuple[tuple[str, int], ...] = ()
 
     @property
@@ -108,6 +111,10 @@ def underlay_tuning(config: LabConfig, position: int) -> UnderlayTuning:
             LINK_SPEED_GBPS[underlay.speed], underlay.socket_buffers.max_bytes, underlay.socket_buffers.default_bytes
         )
         sysctls = tuple(zip(SOCKET_BUFFER_SYSCTLS, (biggest, biggest, default, default), strict=True))
+    router = config.routers[position]
+    is_hub = config.routing.topology == "hub-and-spoke" and config.routing.hub == router.name
+    if is_hub and not flavor(router.flavor).forwards_by_default:
+        sysctls += HUB_SYSCTLS
     return UnderlayTuning(
         interface=underlay.interface,
         link=link,

@@ -14,6 +14,10 @@ Each path is capped at ``rate`` Mbit/s, so capacity is the number of paths in th
 rate: during the failure it should be (K-1)/K of before. Throughput and per-flow progress come from
 the receiving side's iperf3 reports every quarter second.
 
+Between three or more routers a path can also fail between two sites alone (``cut_and_mend``): both
+still reach every other site on it. BFD must then take exactly that next hop out of that pair's two
+routes, and no other pair may lose any of its paths.
+
 Run with ``python -m components bfd-failover``; needs root, iperf3 and FRR (Debian: frr).
 """
 
@@ -26,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from components.model.plan import LabPlan, build_plan
-from components.netns.frr import FrrLab, frr_lab, missing_frr_requirements, route_next_hops
+from components.netns.frr import FrrLab, all_route_next_hops, frr_lab, missing_frr_requirements, route_next_hops
 from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_command, client_report, iperf3_server, received_intervals
 from components.ops.shell import CommandOutput, stop_background
@@ -41,10 +45,10 @@ CONVERGE_TIMEOUT_SECONDS = 20.0
 TCP_RECOVERY_SECONDS = 2.0
 
 
-def failover_plan(paths: int = 4, interval_ms: int = 300, multiplier: int = 3) -> LabPlan:
-    """Two Linux routers whose route is owned by FRR, with BFD at the given timers."""
+def failover_plan(paths: int = 4, interval_ms: int = 300, multiplier: int = 3, routers: int = 2) -> LabPlan:
+    """``routers`` Linux routers whose routes are owned by FRR, with BFD at the given timers."""
     settings = {"routing": {"linuxRoutes": "frr", "bfd": {"enabled": True, "intervalMs": interval_ms, "multiplier": multiplier}}}
-    return build_plan(netns_lab_config(paths, stack_settings=settings), "zt-ecmp", "bfd")
+    return build_plan(netns_lab_config(paths, stack_settings=settings, routers=routers), "zt-ecmp", "bfd")
 
 
 def missing_failover_requirements() -> list[str]:
@@ -61,46 +65,55 @@ def wait_until(condition: Callable[[], bool], timeout_seconds: float, poll_secon
     return time.monotonic() - start
 
 
-def all_next_hops(lab: NetnsLab, router: str) -> tuple[str, ...]:
-    """The active next hops of ``router``'s route to the other router."""
-    return tuple(str(hop.address) for hop in lab.plan.router(router).routes[0].active_next_hops)
+def all_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tuple[str, ...]:
+    """The active next hops the plan gives ``router``'s route to ``peer`` (the other router, between two)."""
+    route = lab.plan.router(router).route_to(lab.peer(router, peer).name)
+    return tuple(str(hop.address) for hop in route.active_next_hops)
+
+
+def planned_next_hops(lab: NetnsLab) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every ordered pair's planned gateways, as ``all_route_next_hops`` reads the kernel's."""
+    return {(sender.name, receiver.name): all_next_hops(lab, sender.name, receiver.name) for sender, receiver in lab.plan.pairs()}
 
 
 def bfd_up(frr: FrrLab, router: str) -> bool:
+    """A session up with each neighbour on every path: the other routers, or a spoke's hub alone."""
+    plan = frr.lab.plan
     peers = frr.bfd_peers(router)
-    return len(peers) == frr.lab.plan.path_count and all(peer.get("status") == "up" for peer in peers)
+    wanted = sum(len(plan.neighbours(path, router)) for path in plan.paths)
+    return len(peers) == wanted and all(peer.get("status") == "up" for peer in peers)
 
 
 def converged(frr: FrrLab) -> bool:
-    """Every active path in both routes, every BFD session up."""
-    return all(route_next_hops(frr.lab, router) == all_next_hops(frr.lab, router) and bfd_up(frr, router) for router in ("r1", "r2"))
+    """Every active path in every route, every BFD session up."""
+    lab = frr.lab
+    return all_route_next_hops(lab) == planned_next_hops(lab) and all(bfd_up(frr, router.name) for router in lab.plan.routers)
 
 
-def next_hop_of(lab: NetnsLab, router: str, path_index: int) -> str:
-    """The other router's address on a path: ``router``'s next hop over it."""
-    [peer] = lab.plan.path(path_index).peers(router)
-    return str(peer.address.ip)
+def next_hop_of(lab: NetnsLab, router: str, path_index: int, peer: str | None = None) -> str:
+    """``router``'s next hop over a path towards ``peer`` (the other router, between two): its address there, or the hub's."""
+    route = lab.plan.router(router).route_to(lab.peer(router, peer).name)
+    [hop] = [hop for hop in route.next_hops if hop.path_index == path_index]
+    return str(hop.address)
+
+
+def first_pair(lab: NetnsLab) -> tuple[str, str]:
+    first, second = lab.plan.routers[:2]
+    return first.name, second.name
 
 
 # -- failures ---------------------------------------------------------------------------------------
 
 
-def delete_path_link(lab: NetnsLab, path_index: int) -> None:
-    """What stopping an instance does to its interface (deleting one end of a veth pair removes both)."""
-    end = lab.plan.path(path_index).end("r1")
-    lab.exec("r1", ["ip", "link", "del", end.interface])
+def delete_path_link(lab: NetnsLab, path_index: int, router: str = "r1") -> None:
+    """What stopping ``router``'s instance does to its interface (between two routers, deleting one end
+    of the veth pair removes both)."""
+    lab.remove_path_link(router, path_index)
 
 
-def recreate_path_link(lab: NetnsLab, path_index: int) -> None:
+def recreate_path_link(lab: NetnsLab, path_index: int, router: str = "r1") -> None:
     """What starting the instance again does: the same interface names and addresses, up, rate-capped."""
-    path = lab.plan.path(path_index)
-    near, far = path.end("r1"), path.end("r2")
-    lab.exec("r1", ["ip", "link", "add", near.interface, "type", "veth", "peer", "name", far.interface, "netns", lab.namespace("r2")])
-    for end in (near, far):
-        lab.exec(end.router, ["ip", "addr", "add", str(end.address), "dev", end.interface])
-        lab.exec(end.router, ["ip", "link", "set", end.interface, "up"])
-        if lab.rate_mbit is not None:
-            lab._limit(lab.namespace(end.router), end.interface, lab.rate_mbit)
+    lab.restore_path_link(router, path_index)
 
 
 def silence_path(lab: NetnsLab, router: str, path_index: int) -> None:
@@ -123,19 +136,24 @@ def heal_path(lab: NetnsLab, router: str, path_index: int) -> None:
 @dataclass(frozen=True)
 class RestartResult:
     path: int
-    # r1's gateways right after the interface went away, and how long until all were back.
+    # The router's gateways to its peer right after the interface went away, and how long until all were back.
     hops_while_down: tuple[str, ...]
     seconds_to_full_route: float
 
 
-def measure_instance_restart(frr: FrrLab, path_index: int = 1, down_seconds: float = 0.5) -> RestartResult:
+def measure_instance_restart(
+    frr: FrrLab, path_index: int = 1, down_seconds: float = 0.5, pair: tuple[str, str] | None = None
+) -> RestartResult:
+    """``pair``'s first router (r1 by default) loses its interface on the path, then gets it back;
+    its route to the second (r2) is watched."""
     lab = frr.lab
-    delete_path_link(lab, path_index)
-    gone = next_hop_of(lab, "r1", path_index)
-    wait_until(lambda: gone not in route_next_hops(lab, "r1"), 5)
+    router, peer = pair or first_pair(lab)
+    delete_path_link(lab, path_index, router)
+    gone = next_hop_of(lab, router, path_index, peer)
+    wait_until(lambda: gone not in route_next_hops(lab, router, peer), 5)
     time.sleep(down_seconds)
-    hops_while_down = route_next_hops(lab, "r1")
-    recreate_path_link(lab, path_index)
+    hops_while_down = route_next_hops(lab, router, peer)
+    recreate_path_link(lab, path_index, router)
     took = wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
     return RestartResult(path=path_index, hops_while_down=hops_while_down, seconds_to_full_route=took)
 
@@ -157,30 +175,116 @@ class Withdrawal:
         return max(self.withdrawn_seconds.values())
 
 
-def fail_and_heal(frr: FrrLab, path_index: int, silent: Sequence[str], heal_at: float | None = None) -> Withdrawal:
-    """Silences the path (see ``measure_remote_death``), watches both routes drop it, heals it at
-    ``heal_at`` (monotonic clock; default as soon as both dropped it) and waits for it to return."""
+def fail_and_heal(
+    frr: FrrLab, path_index: int, silent: Sequence[str], heal_at: float | None = None, pair: tuple[str, str] | None = None
+) -> Withdrawal:
+    """Silences the path (see ``measure_remote_death``), watches both routes of ``pair`` (r1 and r2 by
+    default) drop it, heals it at ``heal_at`` (monotonic clock; default as soon as both dropped it) and
+    waits for it to return."""
     lab = frr.lab
-    hop = {router: next_hop_of(lab, router, path_index) for router in ("r1", "r2")}
+    first, second = pair or first_pair(lab)
+    peer_of = {first: second, second: first}
+    hop = {router: next_hop_of(lab, router, path_index, peer_of[router]) for router in (first, second)}
     for router in silent:
         silence_path(lab, router, path_index)
     silenced = time.monotonic()
     withdrawn: dict[str, float] = {}
     while len(withdrawn) < len(hop):
         for router, address in hop.items():
-            if router not in withdrawn and address not in route_next_hops(lab, router):
+            if router not in withdrawn and address not in route_next_hops(lab, router, peer_of[router]):
                 withdrawn[router] = time.monotonic() - silenced
         if time.monotonic() - silenced > CONVERGE_TIMEOUT_SECONDS:
             raise TimeoutError(f"path {path_index} still in a route {CONVERGE_TIMEOUT_SECONDS} s after it went silent: {withdrawn}")
         time.sleep(0.005)
-    hops_during = {router: route_next_hops(lab, router) for router in hop}
+    hops_during = {router: route_next_hops(lab, router, peer_of[router]) for router in hop}
     if heal_at is not None:
         time.sleep(max(0.0, heal_at - time.monotonic()))
     for router in silent:
         heal_path(lab, router, path_index)
     healed = time.monotonic()
-    returned = wait_until(lambda: all(address in route_next_hops(lab, router) for router, address in hop.items()), CONVERGE_TIMEOUT_SECONDS)
+    returned = wait_until(
+        lambda: all(address in route_next_hops(lab, router, peer_of[router]) for router, address in hop.items()), CONVERGE_TIMEOUT_SECONDS
+    )
     return Withdrawal(withdrawn, hops_during, returned, silenced, healed)
+
+
+Routes = dict[tuple[str, str], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PairCut:
+    """One path cut between two sites alone, watched on every ordered pair's route."""
+
+    path: int
+    pair: tuple[str, str]
+    # From the cut until the other's address on the path left each of the pair's two routes.
+    withdrawn_seconds: dict[str, float]
+    # Every pair's gateways the plan gives, and what each had once the cut had settled.
+    planned: Routes
+    during: Routes
+    # Every route seen from the cut until it was mended that was neither as planned nor, for the pair,
+    # as planned less the cut path's next hop: (seconds after the cut, sender, receiver, gateways).
+    strays: tuple[tuple[float, str, str, tuple[str, ...]], ...]
+    # From the mend until every route held every active path again and every BFD session was up.
+    returned_seconds: float
+
+    @property
+    def failover_seconds(self) -> float:
+        return max(self.withdrawn_seconds.values())
+
+    def summary(self) -> str:
+        first, second = self.pair
+        withdrawn = ", ".join(f"{router} {seconds * 1000:.0f} ms" for router, seconds in sorted(self.withdrawn_seconds.items()))
+        kept = f"the {len(self.planned) - 2} other routes kept all their paths"
+        if self.strays:
+            kept = f"{len(self.strays)} route readings were neither as planned nor as planned less the cut"
+        return (
+            f"path {self.path} cut between {first} and {second}: next hop withdrawn on {withdrawn}; "
+            f"{kept}; "
+            f"all back {self.returned_seconds * 1000:.0f} ms after the mend"
+        )
+
+
+def without_path(lab: NetnsLab, routes: Routes, path_index: int, pair: tuple[str, str]) -> Routes:
+    """``routes`` with the pair's two routes lacking their next hop over the path."""
+    first, second = pair
+    gone = {(first, second): next_hop_of(lab, first, path_index, second), (second, first): next_hop_of(lab, second, path_index, first)}
+    return {key: tuple(hop for hop in hops if hop != gone.get(key)) for key, hops in routes.items()}
+
+
+def cut_and_mend(frr: FrrLab, path_index: int, pair: tuple[str, str], hold_seconds: float) -> PairCut:
+    """Cuts the path between the pair alone (``NetnsLab.cut``), watches every route until both of the
+    pair's have dropped it and ``hold_seconds`` more, mends it and waits for the lab to converge."""
+    lab = frr.lab
+    first, second = pair
+    planned = planned_next_hops(lab)
+    cut = without_path(lab, planned, path_index, pair)
+    hop = {first: next_hop_of(lab, first, path_index, second), second: next_hop_of(lab, second, path_index, first)}
+    peer_of = {first: second, second: first}
+    strays: list[tuple[float, str, str, tuple[str, ...]]] = []
+    withdrawn: dict[str, float] = {}
+    # The clock starts before the cut and each reading is timed once it is complete: the times are upper bounds.
+    start = time.monotonic()
+    lab.cut(path_index, first, second)
+    settled_at: float | None = None
+    while settled_at is None or time.monotonic() < settled_at + hold_seconds:
+        seen = all_route_next_hops(lab)
+        elapsed = time.monotonic() - start
+        for (sender, receiver), gateways in seen.items():
+            if gateways not in (planned[(sender, receiver)], cut[(sender, receiver)]):
+                strays.append((elapsed, sender, receiver, gateways))
+        for router, address in hop.items():
+            if router not in withdrawn and address not in seen[(router, peer_of[router])]:
+                withdrawn[router] = elapsed
+        if settled_at is None and len(withdrawn) == len(hop):
+            settled_at = time.monotonic()
+        if elapsed > CONVERGE_TIMEOUT_SECONDS:
+            raise TimeoutError(f"path {path_index} between {first} and {second} still routed {elapsed:.1f} s after the cut: {withdrawn}")
+        time.sleep(0.005)
+    during = all_route_next_hops(lab)
+    lab.mend(path_index, first, second)
+    returned = wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.02)
+    return PairCut(path_index, pair, withdrawn, planned, during, tuple(strays), returned)
 
 
 @dataclass(frozen=True)
@@ -223,13 +327,15 @@ class FailoverResult:
 
 
 @contextmanager
-def _iperf_from_r1(lab: NetnsLab, flows: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """A client running in the background from r1's floating IP to r2's, its server reporting every
-    REPORT_SECONDS; both are gone on exit."""
-    own, far = lab.plan.router("r1"), lab.plan.router("r2")
+def _iperf_between(lab: NetnsLab, pair: tuple[str, str], flows: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """A client running in the background from the pair's first floating IP to its second's, its server
+    reporting every REPORT_SECONDS; both are gone on exit."""
+    own, far = lab.plan.router(pair[0]), lab.plan.router(pair[1])
     server_ip, client_ip = str(far.floating_ip.ip), str(own.floating_ip.ip)
-    with iperf3_server(lab.shell("r2"), server_ip, seconds=seconds, interval_seconds=REPORT_SECONDS):
-        client = lab.shell("r1").start(client_command(server_ip, client_ip, flows=flows, seconds=seconds, interval_seconds=REPORT_SECONDS))
+    with iperf3_server(lab.shell(far.name), server_ip, seconds=seconds, interval_seconds=REPORT_SECONDS):
+        client = lab.shell(own.name).start(
+            client_command(server_ip, client_ip, flows=flows, seconds=seconds, interval_seconds=REPORT_SECONDS)
+        )
         try:
             yield client
         finally:
@@ -260,26 +366,29 @@ def measure_remote_death(
     frr: FrrLab,
     *,
     path_index: int = 2,
-    silent: Sequence[str] = ("r1", "r2"),
+    silent: Sequence[str] | None = None,
     flows: int = DEFAULT_FLOWS,
     before_seconds: float = 4.0,
     failed_seconds: float = 6.0,
     after_seconds: float = 4.0,
+    pair: tuple[str, str] | None = None,
 ) -> FailoverResult:
-    """The path goes silent in the middle of a long iperf3 run from r1 to r2, then recovers.
+    """The path goes silent in the middle of a long iperf3 run from ``pair``'s first router to its
+    second (r1 to r2 by default), then recovers.
 
-    A router in ``silent`` has every packet it sends on the path dropped (its qdisc there replaced by
-    a zero-length FIFO) while both interfaces stay up: both routers for an instance that died (it
-    neither sends nor receives), one for a path that fails in one direction only.
+    A router in ``silent`` (both of the pair by default) has every packet it sends on the path dropped
+    (its qdisc there replaced by a zero-length FIFO) while both interfaces stay up: both routers for an
+    instance that died (it neither sends nor receives), one for a path that fails in one direction only.
     """
     lab = frr.lab
+    pair = pair or first_pair(lab)
     total = before_seconds + failed_seconds + after_seconds
-    with _iperf_from_r1(lab, flows, total) as client:
+    with _iperf_between(lab, pair, flows, total) as client:
         started = time.monotonic()
         time.sleep(before_seconds)
-        withdrawal = fail_and_heal(frr, path_index, silent, heal_at=started + before_seconds + failed_seconds)
+        withdrawal = fail_and_heal(frr, path_index, silent or pair, heal_at=started + before_seconds + failed_seconds, pair=pair)
         stdout, stderr = client.communicate(timeout=total + CLIENT_GRACE_SECONDS)
-    intervals = received_intervals(client_report(lab.shell("r1"), CommandOutput(client.returncode, stdout, stderr)))
+    intervals = received_intervals(client_report(lab.shell(pair[0]), CommandOutput(client.returncode, stdout, stderr)))
     fault_at, heal_at = withdrawal.silenced_at - started, withdrawal.healed_at - started
     steady_from = fault_at + withdrawal.failover_seconds + TCP_RECOVERY_SECONDS
     return FailoverResult(
@@ -303,6 +412,8 @@ class FailoverReport:
     remote_death: FailoverResult
     # r2 alone goes silent on path 3: r1 stops hearing it, r2 learns from r1's BFD packets.
     one_way: Withdrawal
+    # Three or more routers: path 2 cut between r1 and r2 alone.
+    pair_cut: PairCut | None = None
 
     def summary(self) -> str:
         restart, k = self.restart, self.remote_death.active_paths
@@ -314,13 +425,17 @@ class FailoverReport:
                 self.remote_death.summary(),
                 f"one-way failure (r2's packets on a path dropped): next-hop withdrawn on {one_way}; "
                 f"back {self.one_way.returned_seconds * 1000:.0f} ms after it healed",
+                *([self.pair_cut.summary()] if self.pair_cut else []),
             ]
         )
 
 
-def run_failover_benchmark(paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: int) -> FailoverReport:
-    """An instance restart on path 1, a remote death on path 2 under load, then a one-way failure on path 3."""
-    plan = failover_plan(paths, interval_ms, multiplier)
+def run_failover_benchmark(
+    paths: int, rate_mbit: float, flows: int, interval_ms: int, multiplier: int, *, routers: int = 2
+) -> FailoverReport:
+    """An instance restart on path 1, a remote death on path 2 under load, then a one-way failure on path 3,
+    all between r1 and r2; with three or more routers, then path 2 cut between r1 and r2 alone."""
+    plan = failover_plan(paths, interval_ms, multiplier, routers)
     with netns_lab(plan, rate_mbit=rate_mbit) as lab, frr_lab(lab) as frr:
         frr.apply()
         wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
@@ -328,4 +443,8 @@ def run_failover_benchmark(paths: int, rate_mbit: float, flows: int, interval_ms
         remote_death = measure_remote_death(frr, path_index=2, flows=flows)
         wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
         one_way = fail_and_heal(frr, path_index=3, silent=("r2",))
-    return FailoverReport(restart, remote_death, one_way)
+        pair_cut = None
+        if routers > 2:
+            wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+            pair_cut = cut_and_mend(frr, 2, ("r1", "r2"), hold_seconds=plan.routing.bfd.detection_ms / 1000)
+    return FailoverReport(restart, remote_death, one_way, pair_cut)

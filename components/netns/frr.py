@@ -1,10 +1,12 @@
-"""Real FRR daemons on the two routers of the network-namespace lab.
+"""Real FRR daemons on the routers of the network-namespace lab.
 
 Each router namespace gets its own zebra, ospfd and bfdd, started as the ``frr`` user with every
 path of theirs (configuration, pid files, vty and zebra sockets) in a private directory, so they
 never meet the host's FRR or each other. The routers are then configured only by the rendered
-scripts: the Linux apply script (floating address, hashing) and the FRR apply script (the block in
-``frr.conf``, loaded with FRR's own ``frr-reload.py``). The daemons are stopped by pid on the way out.
+scripts: the Linux apply script (floating address, hashing, a hub's forwarding) and the FRR apply
+script (the block in ``frr.conf``, loaded with FRR's own ``frr-reload.py``): OSPF on every active path
+network with BFD per neighbour, announcing each router's floating /32. The daemons are stopped by pid
+on the way out.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def missing_frr_requirements() -> list[str]:
 
 @dataclass
 class FrrLab:
-    """The FRR daemons of both lab routers, and the scripts run against them."""
+    """The FRR daemons of every lab router, and the scripts run against them."""
 
     lab: NetnsLab
     root: Path
@@ -114,13 +116,13 @@ class FrrLab:
     # -- the rendered scripts ---------------------------------------------------------------------
 
     def apply(self) -> None:
-        """The Linux apply script, then the FRR apply script, on both routers (as LinuxRouter runs them)."""
+        """The Linux apply script, then the FRR apply script, on every router (as LinuxRouter runs them)."""
         self.lab.apply()
         for router in self.lab.plan.routers:
             self.lab.run_script(router.name, render_frr_apply(self.lab.plan, router.name, self.host_paths(router.name)))
 
     def undo(self) -> None:
-        """The FRR undo script, then the Linux undo script, on both routers."""
+        """The FRR undo script, then the Linux undo script, on every router."""
         for router in self.lab.plan.routers:
             self.lab.run_script(router.name, render_frr_undo(self.lab.plan, router.name, self.host_paths(router.name)))
         self.lab.undo()
@@ -149,11 +151,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def route_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tuple[str, ...]:
-    """Gateways of ``router``'s route to ``peer``'s floating IP (its first peer's by default), as the kernel has it now."""
-    own = lab.plan.router(router)
-    destination = str(own.route_to(peer).destination if peer else own.routes[0].destination)
-    routes = json.loads(lab.exec(router, ["ip", "-j", "-4", "route", "show", "table", "main", "exact", destination]).stdout or "[]")
+def _gateways(routes: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The gateways of ``ip -j route`` entries, single-path or multipath, in address order."""
     gateways: list[str] = []
     for route in routes:
         if "gateway" in route:
@@ -162,9 +161,29 @@ def route_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tupl
     return tuple(sorted(gateways, key=lambda address: tuple(int(part) for part in address.split("."))))
 
 
+def route_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tuple[str, ...]:
+    """Gateways of ``router``'s route to ``peer``'s floating IP (the other router's, between two), as the kernel has it now."""
+    destination = str(lab.plan.router(router).route_to(lab.peer(router, peer).name).destination)
+    shown = lab.exec(router, ["ip", "-j", "-4", "route", "show", "table", "main", "exact", destination]).stdout
+    return _gateways(json.loads(shown or "[]"))
+
+
+def all_route_next_hops(lab: NetnsLab) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every ordered pair's gateways (sender, receiver) as the kernel has them now, one ``ip route`` per router."""
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for router in lab.plan.routers:
+        shown = lab.exec(router.name, ["ip", "-j", "-4", "route", "show", "table", "main"]).stdout
+        routes: list[dict[str, Any]] = json.loads(shown or "[]")
+        for planned in router.routes:
+            # iproute2 prints a host route's destination without its /32.
+            names = {str(planned.destination), str(planned.destination.network_address)}
+            found[(router.name, planned.peer)] = _gateways([route for route in routes if route.get("dst") in names])
+    return found
+
+
 @contextlib.contextmanager
 def frr_lab(lab: NetnsLab) -> Iterator[FrrLab]:
-    """zebra, ospfd and bfdd running in both namespaces of ``lab``; always stopped on the way out."""
+    """zebra, ospfd and bfdd running in every router namespace of ``lab``; always stopped on the way out."""
     reasons = missing_frr_requirements()
     if reasons:
         raise RuntimeError("FRR cannot run in the lab here: " + "; ".join(reasons))

@@ -1,10 +1,20 @@
-"""A real two-router lab on this kernel: two network namespaces joined by one veth pair per path.
+"""A real lab of M Linux routers on this kernel: one network namespace per router, one L2 per path.
 
-Each veth pair stands in for one ZeroTier path: both ends carry the plan's interface name and
-the path's /30, and an optional token bucket caps each direction at one instance's ceiling. The
+Each path stands in for one ZeroTier network. Two routers are joined by one veth pair per path, as a
+two-router lab always was. Three or more share one Linux bridge per path, the same L2 a ZeroTier
+network is: next hops on it are plain addresses resolved by ARP. The bridges live in one more
+namespace of their own (``<prefix>-switch``), each router reaching bridge i over a veth pair whose
+router end carries the plan's interface name and the router's address on path i. In hub-and-spoke
+the bridges, like the path networks' flow rules, carry no frame from spoke to spoke unless the lab is
+built with ``segmented=False``: the spokes' ports are isolated (an isolated bridge port exchanges
+frames only with ports that are not: iproute2's bridge(8), ``bridge link set dev PORT isolated on``).
+The same isolation cuts one path between two routers alone (``NetnsLab.cut``).
+
+An optional token bucket caps every path interface at one instance's ceiling in each direction:
+a router's sending on it, and (between three or more routers) what the bridge delivers to it. The
 routers themselves are configured only by running the rendered Linux scripts inside their
-namespaces, so the lab tests those scripts and nothing else. Needs root; touches nothing outside
-the namespaces it creates and a temporary directory standing in for the routers' /etc and /var.
+namespaces, so the lab tests those scripts and nothing else. Needs root; touches nothing outside the
+namespaces it creates and a temporary directory standing in for the routers' /etc and /var.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +37,7 @@ from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_cli
 from components.ops.shell import NetnsShell
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply, render_linux_undo
 
-REQUIRED_TOOLS = ("ip", "tc", "iperf3", "ping")
+REQUIRED_TOOLS = ("ip", "tc", "bridge", "iperf3", "ping")
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
 TBF_LATENCY_MS = 25
 
@@ -41,13 +51,22 @@ def missing_requirements() -> list[str]:
     return reasons
 
 
+# When an iperf3 run may start counting: the path interfaces of all routers together moved less than
+# QUIET_BYTES (a few dozen BFD or ARP packets) in QUIET_SECONDS, so a previous run's queues (25 ms of
+# line rate per token bucket) and socket buffers have drained; QUIET_TIMEOUT_SECONDS at most.
+QUIET_BYTES = 3_000
+QUIET_SECONDS = 0.1
+QUIET_TIMEOUT_SECONDS = 3.0
+
 # The underlay the namespace routers are said to have: the paths are veth pairs, so nothing sends over it.
 UNDERLAY_INTERFACE = "ulnk0"
 UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
 
 
-def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None) -> LabConfig:
-    """Two Linux routers reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
+def netns_lab_config(
+    paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
+) -> LabConfig:
+    """``routers`` Linux routers r1..rM reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
 
     def router(name: str, position: int) -> dict[str, object]:
         return {
@@ -61,7 +80,7 @@ def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapp
 
     raw: dict[str, object] = {
         "hardware": {"model": "network namespaces on this host", "performanceCores": os.cpu_count() or 1, "instanceGbps": 0.1},
-        "routers": [router("r1", 0), router("r2", 1)],
+        "routers": [router(f"r{position + 1}", position) for position in range(routers)],
         "paths": {"count": paths, "active": active if active is not None else paths},
         "addressing": {"floatingOn": "loopback"},
         **(stack_settings or {}),
@@ -69,8 +88,10 @@ def netns_lab_config(paths: int, active: int | None = None, stack_settings: Mapp
     return parse_lab_config(raw)
 
 
-def netns_lab_plan(paths: int, active: int | None = None, stack: str = "netns") -> LabPlan:
-    return build_plan(netns_lab_config(paths, active), "zt-ecmp", stack)
+def netns_lab_plan(
+    paths: int, active: int | None = None, stack: str = "netns", routers: int = 2, stack_settings: Mapping[str, object] | None = None
+) -> LabPlan:
+    return build_plan(netns_lab_config(paths, active, stack_settings, routers), "zt-ecmp", stack)
 
 
 def _run(argv: Sequence[str], *, input_text: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -81,15 +102,77 @@ def _run(argv: Sequence[str], *, input_text: str | None = None, check: bool = Tr
 
 
 @dataclass(frozen=True)
-class RunOverPaths:
-    """An iperf3 run between the floating IPs, and what each path interface of the sender transmitted meanwhile."""
+class LinkCounters:
+    """Bytes one path interface transmitted and received."""
 
+    tx: int
+    rx: int
+
+    def __sub__(self, other: LinkCounters) -> LinkCounters:
+        return LinkCounters(self.tx - other.tx, self.rx - other.rx)
+
+
+@dataclass(frozen=True)
+class RunOverPaths:
+    """An iperf3 run between two floating IPs, and what every router's path interfaces moved meanwhile."""
+
+    sender: str
+    receiver: str
     report: IperfReport
-    link_tx_bytes: Mapping[str, int]
+    # By router, then by path interface: bytes transmitted and received during the run.
+    counters: Mapping[str, Mapping[str, LinkCounters]]
+
+    @property
+    def link_tx_bytes(self) -> dict[str, int]:
+        """What each path interface of the sender transmitted."""
+        return self.tx_bytes(self.sender)
+
+    def tx_bytes(self, router: str) -> dict[str, int]:
+        return {name: counters.tx for name, counters in self.counters[router].items()}
+
+    def rx_bytes(self, router: str) -> dict[str, int]:
+        return {name: counters.rx for name, counters in self.counters[router].items()}
 
     @property
     def received_mbit(self) -> float:
         return self.report.received_bits_per_second / 1e6
+
+
+# The namespace holding the path bridges of a lab of three or more routers: ``<prefix>-switch``.
+SWITCH = "switch"
+
+
+def _switch_port(path_index: int, position: int) -> str:
+    """The bridge's end of router ``position``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
+    return f"p{path_index}r{position + 1}"
+
+
+def _bridge(path_index: int) -> str:
+    return f"path{path_index}"
+
+
+def path_mac(path_index: int, position: int) -> str:
+    """The MAC address of router ``position``'s interface on a path: the same whenever the interface is
+    made again, as a restarted ZeroTier instance keeps the MAC its node address and network give it,
+    so the other routers' ARP entries stay right. Locally administered (02:...)."""
+    return f"02:7a:00:{path_index:02x}:00:{position + 1:02x}"
+
+
+def isolated_routers(plan: LabPlan, path_index: int, cuts: Iterable[tuple[int, str, str]] = (), *, segmented: bool = True) -> set[str]:
+    """The routers whose bridge port on the path is isolated: the ends of every pair the plan separates
+    (spoke and spoke; unless not ``segmented``) and of every cut (path index, two routers) on it.
+
+    Isolated ports exchange no frame with each other, only with the others, so the pairs among them
+    must be exactly the pairs wanted apart; ValueError where isolating their ends would part more.
+    """
+    wanted = {tuple(sorted(pair)) for pair in plan.separated_pairs()} if segmented else set()
+    wanted |= {tuple(sorted((first, second))) for index, first, second in cuts if index == path_index}
+    isolated = {name for pair in wanted for name in pair}
+    among = {tuple(sorted((first, second))) for first in isolated for second in isolated if first != second}
+    if among != wanted:
+        extra = ", ".join(f"{first}-{second}" for first, second in sorted(among - wanted))
+        raise ValueError(f"path {path_index}: isolating the bridge ports of {', '.join(sorted(isolated))} would also part {extra}")
+    return isolated
 
 
 @dataclass
@@ -98,11 +181,25 @@ class NetnsLab:
     prefix: str
     work_dir: Path
     rate_mbit: float | None = None
+    # Whether the bridges, like the path networks' flow rules, carry no frame from spoke to spoke. Off,
+    # they carry everything: what the routers send where is then the rendered routes' choice alone.
+    segmented: bool = True
     namespaces: dict[str, str] = field(default_factory=dict)
     _created: list[str] = field(default_factory=list)
+    # Pairs cut on a path by ``cut`` (path index, the two routers sorted), until ``mend``.
+    _cuts: set[tuple[int, str, str]] = field(default_factory=set)
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
+
+    @property
+    def bridged(self) -> bool:
+        """Three or more routers share a bridge per path; two keep one veth pair per path between them."""
+        return len(self.plan.routers) > 2
+
+    @property
+    def switch_namespace(self) -> str:
+        return f"{self.prefix}-{SWITCH}"
 
     def shell(self, router: str) -> NetnsShell:
         """``router`` as the lab tools see any router (validate, iperf3)."""
@@ -125,45 +222,78 @@ class NetnsLab:
 
     # -- building and removing ------------------------------------------------------------------
 
+    def _add_namespace(self, name: str) -> None:
+        _run(["ip", "netns", "add", name])
+        self._created.append(name)
+        # IPv6 off so that an idle path interface sends nothing at all (no router solicitations);
+        # interfaces created later take the `default` switch.
+        _run(
+            [
+                *("ip", "netns", "exec", name, "sh", "-c"),
+                'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done; true',
+            ]
+        )
+        _run(["ip", "-n", name, "link", "set", "lo", "up"])
+
     def build(self) -> None:
+        if SWITCH in (router.name for router in self.plan.routers):
+            raise ValueError(f"a lab router may not be named {SWITCH!r}: the path bridges' namespace is <prefix>-{SWITCH}")
         for router in self.plan.routers:
-            name = f"{self.prefix}-{router.name}"
-            _run(["ip", "netns", "add", name])
-            self._created.append(name)
-            self.namespaces[router.name] = name
-            # IPv6 off so that an idle path interface sends nothing at all (no router solicitations).
-            self.exec(
-                router.name,
-                ["sh", "-c", 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done; true'],
-            )
-            self.exec(router.name, ["ip", "link", "set", "lo", "up"])
-        first, second = (router.name for router in self.plan.routers)
+            self.namespaces[router.name] = f"{self.prefix}-{router.name}"
+            self._add_namespace(self.namespace(router.name))
+        if self.bridged:
+            self._add_namespace(self.switch_namespace)
+            for path in self.plan.paths:
+                bridge = _bridge(path.index)
+                # No STP: a port forwards as soon as it has carrier. No multicast snooping: every
+                # member hears OSPF's and ARP's multicast and broadcast, as on a ZeroTier network.
+                _run(["ip", "-n", self.switch_namespace, "link", "add", bridge, "type", "bridge", "stp_state", "0", "mcast_snooping", "0"])
+                _run(["ip", "-n", self.switch_namespace, "link", "set", bridge, "up"])
         for path in self.plan.paths:
+            self._add_path_links(path.index, [router.name for router in self.plan.routers])
+        self._await_carrier()
+
+    def _add_path_links(self, path_index: int, routers: Sequence[str]) -> None:
+        """The path's interfaces of ``routers`` (every router, or the one whose instance restarts), up,
+        addressed and rate-capped; with two routers, the veth pair between both."""
+        path = self.plan.path(path_index)
+        if not self.bridged:
+            first, second = (router.name for router in self.plan.routers)
             near, far = path.end(first), path.end(second)
+            first_mac, second_mac = (path_mac(path_index, router.position) for router in self.plan.routers)
             _run(
                 [
-                    "ip",
-                    "-n",
-                    self.namespace(first),
-                    "link",
-                    "add",
-                    near.interface,
-                    "type",
-                    "veth",
-                    "peer",
-                    "name",
-                    far.interface,
-                    "netns",
-                    self.namespace(second),
+                    *("ip", "-n", self.namespace(first), "link", "add", near.interface, "address", first_mac, "type", "veth"),
+                    *("peer", "name", far.interface, "address", second_mac, "netns", self.namespace(second)),
                 ]
             )
-            for end in (near, far):
-                ns = self.namespace(end.router)
-                _run(["ip", "-n", ns, "addr", "add", str(end.address), "dev", end.interface])
-                _run(["ip", "-n", ns, "link", "set", end.interface, "up"])
-                if self.rate_mbit is not None:
-                    self._limit(ns, end.interface, self.rate_mbit)
-        self._await_carrier()
+            self._configure_end(first, path_index)
+            self._configure_end(second, path_index)
+            return
+        for name in routers:
+            end, router = path.end(name), self.plan.router(name)
+            port = _switch_port(path_index, router.position)
+            _run(
+                [
+                    *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.position)),
+                    *("type", "veth", "peer", "name", port, "netns", self.switch_namespace),
+                ]
+            )
+            switch = ("ip", "-n", self.switch_namespace, "link", "set", port)
+            _run([*switch, "master", _bridge(path_index)])
+            _run([*switch, "up"])
+            if self.rate_mbit is not None:
+                # What the path delivers to the router: one instance's ceiling, as its sending is.
+                self._limit(self.switch_namespace, port, self.rate_mbit)
+            self._configure_end(name, path_index)
+        self._apply_isolation(path_index)
+
+    def _configure_end(self, router: str, path_index: int) -> None:
+        end, ns = self.plan.path(path_index).end(router), self.namespace(router)
+        _run(["ip", "-n", ns, "addr", "add", str(end.address), "dev", end.interface])
+        _run(["ip", "-n", ns, "link", "set", end.interface, "up"])
+        if self.rate_mbit is not None:
+            self._limit(ns, end.interface, self.rate_mbit)
 
     def _await_carrier(self, timeout_seconds: float = 5.0) -> None:
         """veth carrier comes up asynchronously; observations before it would see a half-built lab."""
@@ -202,13 +332,61 @@ class NetnsLab:
         self._created.clear()
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
+    # -- failures -------------------------------------------------------------------------------
+
+    def remove_path_link(self, router: str, path_index: int) -> None:
+        """What stopping ``router``'s instance on the path does to its interface: it goes (between two
+        routers, deleting one end of the veth pair removes the other router's too)."""
+        self.exec(router, ["ip", "link", "del", self.plan.path(path_index).end(router).interface])
+
+    def restore_path_link(self, router: str, path_index: int) -> None:
+        """What starting the instance again does: the same interface name and address, up, rate-capped."""
+        self._add_path_links(path_index, [router])
+
+    def _apply_isolation(self, path_index: int) -> None:
+        isolated = isolated_routers(self.plan, path_index, self._cuts, segmented=self.segmented)
+        for router in self.plan.routers:
+            port = _switch_port(path_index, router.position)
+            state = "on" if router.name in isolated else "off"
+            _run(["bridge", "-n", self.switch_namespace, "link", "set", "dev", port, "isolated", state])
+
+    def cut(self, path_index: int, first: str, second: str) -> None:
+        """Path ``path_index`` stops carrying anything between ``first`` and ``second`` while both keep
+        their interfaces up and still reach every other router on it: two members of one ZeroTier network
+        that no longer reach each other. Between two routers both ends drop all they send (a zero-length
+        FIFO); between more, the two bridge ports are isolated from each other."""
+        if not self.bridged:
+            for router in (first, second):
+                interface = self.plan.path(path_index).end(router).interface
+                self.exec(router, ["tc", "qdisc", "replace", "dev", interface, "root", "pfifo", "limit", "0"])
+            return
+        low, high = sorted((first, second))
+        cuts = {*self._cuts, (path_index, low, high)}
+        isolated_routers(self.plan, path_index, cuts, segmented=self.segmented)
+        self._cuts = cuts
+        self._apply_isolation(path_index)
+
+    def mend(self, path_index: int, first: str, second: str) -> None:
+        """Undoes ``cut``."""
+        if not self.bridged:
+            for router in (first, second):
+                interface = self.plan.path(path_index).end(router).interface
+                if self.rate_mbit is not None:
+                    self._limit(self.namespace(router), interface, self.rate_mbit)
+                else:
+                    self.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
+            return
+        low, high = sorted((first, second))
+        self._cuts.discard((path_index, low, high))
+        self._apply_isolation(path_index)
+
     # -- running the rendered scripts ----------------------------------------------------------
 
     def run_script(self, router: str, script: str) -> subprocess.CompletedProcess[str]:
         return self.exec(router, ["sh", "-s"], input_text=script)
 
     def apply(self, plan: LabPlan | None = None) -> None:
-        """Render the apply scripts from ``plan`` (a K change, say) and run them on both routers."""
+        """Render the apply scripts from ``plan`` (a K change, say) and run them on every router."""
         if plan is not None:
             self.plan = plan
         for router in self.plan.routers:
@@ -230,47 +408,73 @@ class NetnsLab:
         ]
         return "\n".join(parts)
 
-    def tx_bytes(self, router: str) -> dict[str, int]:
+    def counters(self, router: str) -> dict[str, LinkCounters]:
+        """Bytes each of ``router``'s path interfaces has transmitted and received so far, by interface."""
         links = json.loads(self.exec(router, ["ip", "-j", "-s", "link", "show"]).stdout)
-        by_name = {link["ifname"]: int(link["stats64"]["tx"]["bytes"]) for link in links}
+        by_name = {link["ifname"]: LinkCounters(int(link["stats64"]["tx"]["bytes"]), int(link["stats64"]["rx"]["bytes"])) for link in links}
         return {name: by_name[name] for name in self.plan.interfaces_on(router)}
 
-    def ping(self, router: str, count: int = 1, timeout_seconds: int = 2) -> bool:
-        """One router's floating IP to the other's, sourced from its own floating IP."""
+    def all_counters(self) -> dict[str, dict[str, LinkCounters]]:
+        return {router.name: self.counters(router.name) for router in self.plan.routers}
+
+    def quiet_counters(self, timeout_seconds: float = QUIET_TIMEOUT_SECONDS) -> dict[str, dict[str, LinkCounters]]:
+        """Every router's counters once the paths have gone quiet: all of them together moved less than
+        QUIET_BYTES in QUIET_SECONDS (BFD and OSPF keep talking), or ``timeout_seconds`` passed."""
+        deadline = time.monotonic() + timeout_seconds
+        previous = self.all_counters()
+        while True:
+            time.sleep(QUIET_SECONDS)
+            now = self.all_counters()
+            moved = sum(
+                counters.tx - previous[router][name].tx + counters.rx - previous[router][name].rx
+                for router, links in now.items()
+                for name, counters in links.items()
+            )
+            if moved < QUIET_BYTES or time.monotonic() > deadline:
+                return now
+            previous = now
+
+    def tx_bytes(self, router: str) -> dict[str, int]:
+        return {name: counters.tx for name, counters in self.counters(router).items()}
+
+    def peer(self, sender: str, receiver: str | None = None) -> RouterPlan:
+        """``receiver``, or where none is named the one other router of a two-router lab."""
+        if receiver is not None:
+            if receiver == sender:
+                raise ValueError(f"{sender} cannot be its own peer")
+            return self.plan.router(receiver)
+        routes = self.plan.router(sender).routes
+        if len(routes) != 1:
+            raise ValueError(f"{sender} has {len(routes)} peers ({', '.join(route.peer for route in routes)}): name the receiver")
+        return self.plan.router(routes[0].peer)
+
+    def ping(self, router: str, count: int = 1, timeout_seconds: int = 2, *, receiver: str | None = None) -> bool:
+        """``router``'s floating IP to ``receiver``'s (the other router's, between two), sourced from its own."""
         own = self.plan.router(router)
         argv = [
-            "ping",
-            "-n",
-            "-q",
-            "-c",
-            str(count),
-            "-W",
-            str(timeout_seconds),
-            "-I",
-            str(own.floating_ip.ip),
-            str(self._peer(router).floating_ip.ip),
+            *("ping", "-n", "-q", "-c", str(count), "-W", str(timeout_seconds)),
+            *("-I", str(own.floating_ip.ip), str(self.peer(router, receiver).floating_ip.ip)),
         ]
         return self.exec(router, argv, check=False).returncode == 0
 
-    def _peer(self, router: str) -> RouterPlan:
-        """The router at the other end of ``router``'s first route."""
-        return self.plan.router(self.plan.router(router).routes[0].peer)
-
-    def iperf(self, client: str, flows: int, seconds: float, port: int = IPERF_PORT) -> RunOverPaths:
-        """iperf3 from ``client``'s floating IP to its peer's, ``flows`` parallel TCP streams."""
-        own, peer = self.plan.router(client), self._peer(client)
+    def iperf(self, client: str, flows: int, seconds: float, port: int = IPERF_PORT, *, receiver: str | None = None) -> RunOverPaths:
+        """iperf3 from ``client``'s floating IP to ``receiver``'s (the other router's, between two),
+        ``flows`` parallel TCP streams."""
+        own, peer = self.plan.router(client), self.peer(client, receiver)
         server_ip, client_ip = str(peer.floating_ip.ip), str(own.floating_ip.ip)
         with iperf3_server(self.shell(peer.name), server_ip, seconds=seconds, port=port):
-            # Read right around the client alone, so the counters hold the test's traffic and no more.
-            before = self.tx_bytes(client)
+            # Read right around the client alone, once what an earlier run left in the queues and socket
+            # buffers has drained, so the counters hold this run's traffic and no more.
+            before = self.quiet_counters()
             report = run_client(self.shell(client), server_ip=server_ip, client_ip=client_ip, flows=flows, seconds=seconds, port=port)
-            after = self.tx_bytes(client)
-        return RunOverPaths(report=report, link_tx_bytes={name: after[name] - before[name] for name in before})
+            after = self.all_counters()
+        counters = {router: {name: after[router][name] - before[router][name] for name in before[router]} for router in before}
+        return RunOverPaths(sender=client, receiver=peer.name, report=report, counters=counters)
 
 
 @contextlib.contextmanager
-def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None) -> Iterator[NetnsLab]:
-    """The two namespaces with their path links, not yet configured; always removed on the way out."""
+def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None, segmented: bool = True) -> Iterator[NetnsLab]:
+    """The routers' namespaces with their path links (and bridges), not yet configured; always removed on the way out."""
     reasons = missing_requirements()
     if reasons:
         raise RuntimeError("the network-namespace lab cannot run here: " + "; ".join(reasons))
@@ -279,6 +483,7 @@ def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | No
         prefix=prefix or f"zte-{os.getpid()}",
         work_dir=Path(tempfile.mkdtemp(prefix="zt-ecmp-netns-")),
         rate_mbit=rate_mbit,
+        segmented=segmented,
     )
     try:
         lab.build()

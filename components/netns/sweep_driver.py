@@ -6,11 +6,14 @@ namespace lab, only the lab on them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from components.model.plan import LabPlan, build_plan
 from components.netns.lab import NetnsLab, netns_lab_config
 from components.ops.iperf import IPERF_PORT, IperfReport
+from components.ops.sweep.floating import measure_floating_ips
+from components.ops.sweep.orchestration import Pair
 
 
 def netns_sweep_plan(paths: int, active: int | None, rate_mbit: float) -> LabPlan:
@@ -22,9 +25,14 @@ def netns_sweep_plan(paths: int, active: int | None, rate_mbit: float) -> LabPla
 
 @dataclass
 class NetnsLabDriver:
+    """The namespace lab: its routers are namespaces, iperf3 runs in them through their shells."""
+
     lab: NetnsLab
     rate_mbit: float
     port: int = IPERF_PORT
+
+    def routers(self) -> tuple[str, ...]:
+        return tuple(router.name for router in self.lab.plan.routers)
 
     def path_count(self) -> int:
         return self.lab.plan.path_count
@@ -35,6 +43,5 @@ class NetnsLabDriver:
     def set_active_paths(self, active: int) -> None:
         self.lab.apply(netns_sweep_plan(self.path_count(), active, self.rate_mbit))
 
-    def measure(self, flows: int, seconds: int) -> IperfReport:
-        client = self.lab.plan.routers[0].name
-        return self.lab.iperf(client, flows, seconds, self.port).report
+    def measure(self, pairs: Sequence[Pair], flows: int, seconds: int) -> Mapping[Pair, IperfReport]:
+        return measure_floating_ips(self.lab.plan, self.lab.shells(), pairs, flows=flows, seconds=seconds, port=self.port)

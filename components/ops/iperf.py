@@ -3,18 +3,21 @@
 Every measurement in this project runs here, whatever the router: over SSH on a deployed lab, or in
 a network namespace (``NetnsShell``) for the namespace lab and its benchmarks. Both ends are
 ``RouterShell`` commands, so one code path decides when the server listens and how a failed run reads.
+Several tests at once (``measure_iperf3_concurrently``: every router of a lab sending to every other)
+run through the same server and client code, one server per test.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
 import shlex
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from components.ops.shell import CommandOutput, RouterShell, stop_background
 
@@ -150,19 +153,28 @@ def _await_listener(
 
 
 @contextlib.contextmanager
-def iperf3_server(
-    server: RouterShell, server_ip: str, *, seconds: float, port: int = IPERF_PORT, interval_seconds: float | None = None
+def _started_server(
+    server: RouterShell, server_ip: str, *, seconds: float, port: int, interval_seconds: float | None = None
 ) -> Iterator[subprocess.Popen[str]]:
-    """A one-shot server bound to ``server_ip`` for a test of ``seconds``: listening once entered, gone on exit."""
+    """A one-shot server started on a free ``port`` (maybe not listening yet), stopped on exit."""
     busy = _listening(server, port)
     if busy:
         raise IperfError(f"port {port} on {server.router} is already in use: {busy.splitlines()[0]}")
     process = server.start(server_command(server_ip, seconds=seconds, port=port, interval_seconds=interval_seconds))
     try:
-        _await_listener(server, process, port)
         yield process
     finally:
         stop_background(process)
+
+
+@contextlib.contextmanager
+def iperf3_server(
+    server: RouterShell, server_ip: str, *, seconds: float, port: int = IPERF_PORT, interval_seconds: float | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """A one-shot server bound to ``server_ip`` for a test of ``seconds``: listening once entered, gone on exit."""
+    with _started_server(server, server_ip, seconds=seconds, port=port, interval_seconds=interval_seconds) as process:
+        _await_listener(server, process, port)
+        yield process
 
 
 def client_report(client: RouterShell, output: CommandOutput) -> IperfReport:
@@ -193,3 +205,85 @@ def measure_iperf3(
     """One-shot server bound to ``server_ip``, client bound to ``client_ip`` with ``flows`` parallel streams."""
     with iperf3_server(server, server_ip, seconds=seconds, port=port):
         return run_client(client, server_ip=server_ip, client_ip=client_ip, flows=flows, seconds=seconds, port=port)
+
+
+@dataclass(frozen=True)
+class IperfEnds:
+    """One test of a concurrent run: its server on ``server`` bound to ``server_ip``, its client on
+    ``client`` bound to ``client_ip``."""
+
+    server: RouterShell
+    client: RouterShell
+    server_ip: str
+    client_ip: str
+
+    def describe(self, port: int) -> str:
+        return f"{self.client.router} ({self.client_ip}) to {self.server.router} ({self.server_ip}) on port {port}"
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def concurrent_ports(count: int, port: int = IPERF_PORT) -> tuple[int, ...]:
+    """The server ports of ``count`` tests run at once: ``port``, ``port`` + 1, and so on."""
+    return tuple(port + offset for offset in range(count))
+
+
+def measure_iperf3_concurrently(
+    tests: Mapping[Key, IperfEnds], *, flows: int, seconds: float, port: int = IPERF_PORT
+) -> dict[Key, IperfReport]:
+    """All ``tests`` at the same time, ``flows`` parallel streams each; their reports by the same keys.
+
+    An iperf3 server runs one test at a time: a second client is turned away with IEACCESSDENIED,
+    "the server is busy running a test" (esnet/iperf, src/iperf_error.c), and a ``-1`` server exits
+    after its one client (iperf3(1), --one-off). So each test has a server of its own, on ``port``
+    plus the test's position (``concurrent_ports``), also where one router receives several tests.
+    Every server listens before any client starts; the clients then start together, a thread each;
+    every server is stopped afterwards, whatever happened. One failed test fails the run, once every
+    client has ended, with each failed test's reason.
+    """
+    if not tests:
+        return {}
+    ports = dict(zip(tests, concurrent_ports(len(tests), port), strict=True))
+    runs: dict[Key, concurrent.futures.Future[IperfReport]] = {}
+    clients = concurrent.futures.ThreadPoolExecutor(max_workers=len(tests), thread_name_prefix="iperf3-client")
+    try:
+        with contextlib.ExitStack() as servers:
+            # Started all before waiting for any: each start is a round trip to its router.
+            started = [
+                (test, ports[key], servers.enter_context(_started_server(test.server, test.server_ip, seconds=seconds, port=ports[key])))
+                for key, test in tests.items()
+            ]
+            for test, server_port, process in started:
+                _await_listener(test.server, process, server_port)
+            for key, test in tests.items():
+                runs[key] = clients.submit(
+                    run_client,
+                    test.client,
+                    server_ip=test.server_ip,
+                    client_ip=test.client_ip,
+                    flows=flows,
+                    seconds=seconds,
+                    port=ports[key],
+                )
+            concurrent.futures.wait(runs.values())
+    finally:
+        # Once the servers are gone (an interrupt, say), a client still running ends promptly.
+        clients.shutdown(wait=True)
+    return _concurrent_reports(tests, ports, runs)
+
+
+def _concurrent_reports(
+    tests: Mapping[Key, IperfEnds], ports: Mapping[Key, int], runs: Mapping[Key, concurrent.futures.Future[IperfReport]]
+) -> dict[Key, IperfReport]:
+    failures = {key: error for key, run in runs.items() if (error := run.exception()) is not None}
+    for error in failures.values():
+        if not isinstance(error, IperfError):
+            raise error
+    if len(tests) == 1 and failures:
+        # One test alone reads as measure_iperf3's would.
+        raise next(iter(failures.values()))
+    if failures:
+        reasons = "; ".join(f"{tests[key].describe(ports[key])}: {error}" for key, error in failures.items())
+        raise IperfError(f"{len(failures)} of {len(tests)} iperf3 tests run at once failed: {reasons}")
+    return {key: run.result() for key, run in runs.items()}

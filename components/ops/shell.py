@@ -91,8 +91,8 @@ class NetnsShell:
 
     router: str
     namespace: str
-    zerotier_absent: str | None = "no ZeroTier here: the paths are veth pairs in a network-namespace lab"
-    underlay_absent: str | None = "no underlay here: the paths are veth pairs inside one host"
+    zerotier_absent: str | None = "no ZeroTier here: the paths are veth links in a network-namespace lab"
+    underlay_absent: str | None = "no underlay here: the paths are veth links inside one host"
 
     def argv(self, command: str) -> list[str]:
         return ["ip", "netns", "exec", self.namespace, "sh", "-c", command]

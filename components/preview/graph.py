@@ -97,21 +97,31 @@ def _title(plan: LabPlan) -> str:
     )
 
 
-def render_topology_dot(plan: LabPlan) -> str:
-    """The lab as a Graphviz digraph: routers left and right, one cluster per path between them."""
-    left, right = plan.routers
-    lines = [
+def _header(plan: LabPlan) -> list[str]:
+    return [
         f'digraph "{plan.project}-{plan.stack}" {{',
         f'  graph [rankdir=LR, fontname="{FONT}", fontsize=16, labelloc=t, label={_title(plan)}, '
         f'nodesep=0.25, ranksep=0.9, pad=0.3, bgcolor="white", newrank=true];',
         f'  node [fontname="{FONT}", fontsize=12, shape=box, style=rounded, fillcolor="{END_FILL}"];',
         f'  edge [fontname="{FONT}", fontsize=10, arrowsize=0.6];',
     ]
-    for router in plan.routers:
-        lines.append(
-            f'  "{router.name}" [label={_router_label(plan, router)}, style="rounded,filled", '
-            f'fillcolor="{ROUTER_FILL}", color="{ACTIVE_COLOUR}", penwidth=2, margin="0.2,0.1"];'
-        )
+
+
+def _router_node(plan: LabPlan, router: RouterPlan) -> str:
+    return (
+        f'  "{router.name}" [label={_router_label(plan, router)}, style="rounded,filled", '
+        f'fillcolor="{ROUTER_FILL}", color="{ACTIVE_COLOUR}", penwidth=2, margin="0.2,0.1"];'
+    )
+
+
+def render_topology_dot(plan: LabPlan) -> str:
+    """The lab as a Graphviz digraph: two routers left and right with one cluster per path between
+    them; more sites on either side of the path networks they share."""
+    if len(plan.routers) > 2:
+        return _shared_networks_dot(plan)
+    left, right = plan.routers
+    lines = _header(plan)
+    lines += [_router_node(plan, router) for router in plan.routers]
     for path in plan.paths:
         lines.extend(_path_cluster(plan, path))
     for path in plan.paths:
@@ -119,6 +129,52 @@ def render_topology_dot(plan: LabPlan) -> str:
         style = "solid" if path.active else "dashed"
         lines.append(f'  "{left.name}" -> {_node_id(left.name, path)} [arrowhead=none, color="{colour}", style="{style}"];')
         lines.append(f'  {_node_id(right.name, path)} -> "{right.name}" [arrowhead=none, color="{colour}", style="{style}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _network_id(path: PathPlan) -> str:
+    return f'"path{path.index}"'
+
+
+def _network_label(plan: LabPlan, path: PathPlan) -> str:
+    state = "active" if path.active else "inactive: built, not in the ECMP routes"
+    rows = [
+        f"<TR><TD><B>path {path.index}</B> · {_html(path.subnet)}</TD></TR>",
+        f'<TR><TD><FONT POINT-SIZE="9">ZeroTier {_html(path.network_name)}</FONT></TD></TR>',
+        f'<TR><TD><FONT POINT-SIZE="9"><I>{_html(state)}</I></FONT></TD></TR>',
+    ]
+    if plan.routing.hub is not None:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9">spokes meet only through {_html(plan.routing.hub)}</FONT></TD></TR>')
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1">{"".join(rows)}</TABLE>>'
+
+
+def _membership_edge(path: PathPlan, end: PathEnd, *, network_first: bool) -> str:
+    colour = ACTIVE_COLOUR if path.active else INACTIVE_COLOUR
+    style = "solid" if path.active else "dashed"
+    label = f'<FONT POINT-SIZE="9">{_html(end.address.ip)} · {_html(end.interface)} · UDP {end.port}</FONT>'
+    ends = f'{_network_id(path)} -> "{end.router}"' if network_first else f'"{end.router}" -> {_network_id(path)}'
+    return f'  {ends} [arrowhead=none, color="{colour}", fontcolor="{colour}", style="{style}", label=<{label}>];'
+
+
+def _shared_networks_dot(plan: LabPlan) -> str:
+    """Sites on both sides of the N path networks (every router is a member of every one), in list
+    order alternately left and right; inactive paths dashed."""
+    lines = _header(plan)
+    lines += [_router_node(plan, router) for router in plan.routers]
+    for path in plan.paths:
+        colour = ACTIVE_COLOUR if path.active else INACTIVE_COLOUR
+        style = "rounded" if path.active else "rounded,dashed"
+        lines.append(
+            f'  {_network_id(path)} [label={_network_label(plan, path)}, style="{style}", color="{colour}", '
+            f'fontcolor="{colour}", penwidth={1.6 if path.active else 1.0}];'
+        )
+    # One column, in path order: invisible edges within a rank keep their nodes in that order.
+    column = " -> ".join(_network_id(path) for path in plan.paths)
+    lines.append(f"  {{ rank=same; {column} [style=invis]; }}")
+    for position, router in enumerate(plan.routers):
+        for path in plan.paths:
+            lines.append(_membership_edge(path, path.end(router.name), network_first=position % 2 == 1))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -156,6 +156,13 @@ def _as_program_config(values: Mapping[str, Any]) -> dict[str, str]:
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
 
 
+def _fresh_root(project: str, stack: str) -> None:
+    """Forget the previous run's root stack resource: ``set_mocks`` creates one only when there is none
+    (pulumi/runtime/mocks.py), so without this a second stack in the same process would parent its
+    resources to the first stack's root."""
+    pulumi.runtime.reset_options(project=project, stack=stack)
+
+
 def run_offline(
     project: str,
     stack: str,
@@ -178,6 +185,7 @@ def run_offline(
     logger.propagate = False
     collector = _LogCollector(run)
     logger.addHandler(collector)
+    _fresh_root(project, stack)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=RecordingMonitor(mocks, run))
     pulumi.runtime.set_all_config(_as_program_config(values), sorted(secret_keys))
     try:
@@ -198,6 +206,7 @@ def register_offline(build: Callable[[], object], project: str = "zt-ecmp", stac
     def body() -> None:
         build()
 
+    _fresh_root(project, stack)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks, run))
     body()
     return run.resources

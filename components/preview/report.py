@@ -69,6 +69,23 @@ def _path_rows(plan: LabPlan) -> list[list[str]]:
     return rows
 
 
+def _sites_capacity_lines(plan: LabPlan) -> list[str]:
+    """How the estimate divides when a router's instances carry the flows to all of its peers."""
+    capacity = plan.capacity
+    lines = [
+        f"  one router sending, the others only receiving: {capacity.estimated_gbps:g} Gbit/s in total, "
+        f"to one peer or shared among its {capacity.peers}",
+        f"  every router sending to every other at once: about {capacity.all_busy_router_gbps:g} Gbit/s sent by each router, "
+        f"{capacity.pair_gbps(all_busy=True):g} per pair (each instance also decrypts what the peers send)",
+    ]
+    if capacity.through_hub:
+        lines.append(
+            f"  spoke to spoke through {plan.routing.hub}: {capacity.pair_gbps(all_busy=False, spokes=True):g} Gbit/s alone "
+            "(the hub decrypts and encrypts every frame again)"
+        )
+    return lines
+
+
 def _resource_tree(run: OfflineRun) -> list[str]:
     children: dict[str | None, list[Any]] = {}
     for resource in run.resources:
@@ -96,11 +113,16 @@ def render_plan_text(run: OfflineRun) -> str:
         "",
         "Routes",
     ]
+    sites = len(plan.routers) > 2
     for router in plan.routers:
         for route in router.routes:
             hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in route.next_hops)
+            # With more than two sites, name the peer each route leads to, and the hub it goes through.
+            peer = f"{route.peer} " if sites else ""
+            through = f" (through {route.via})" if route.via else ""
             out.append(
-                f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> {route.destination} via {hops}"
+                f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> "
+                f"{peer}{route.destination} via {hops}{through}"
             )
     out += [
         f"  path health: {path_health_line(plan)}",
@@ -108,6 +130,7 @@ def render_plan_text(run: OfflineRun) -> str:
         f"Capacity estimate: {capacity.estimated_gbps:g} Gbit/s "
         f"({capacity.active_paths} active x {capacity.threads_per_instance} thread(s) x {capacity.instance_gbps:g} Gbit/s, "
         f"link {capacity.link_gbps:g} Gbit/s with about {capacity.link_goodput_gbps:g} of goodput; limited by {capacity.limited_by})",
+        *(_sites_capacity_lines(plan) if sites else []),
         "",
         f"Resources pulumi up would create ({len(run.resources)})",
         *_resource_tree(run),

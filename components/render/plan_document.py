@@ -26,7 +26,7 @@ def path_document(path: PathPlan) -> dict[str, Any]:
 
 
 def route_document(route: RoutePlan) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "destination": str(route.destination),
         "peer": route.peer,
         "nextHops": [
@@ -34,6 +34,9 @@ def route_document(route: RoutePlan) -> dict[str, Any]:
             for hop in route.next_hops
         ],
     }
+    if route.via is not None:
+        document["via"] = route.via
+    return document
 
 
 def router_document(router: RouterPlan) -> dict[str, Any]:
@@ -57,7 +60,31 @@ def routing_document(plan: LabPlan) -> dict[str, Any]:
             "profile": bfd.profile,
         },
         "linuxRoutes": plan.routing.linux_routes,
+    } | _sites_only(plan, _topology_document(plan))
+
+
+def _sites_only(plan: LabPlan, document: dict[str, Any]) -> dict[str, Any]:
+    """What only a lab of more than two sites has to say: a two-router plan stays as it always was."""
+    return document if len(plan.routers) > 2 else {}
+
+
+def _topology_document(plan: LabPlan) -> dict[str, Any]:
+    topology: dict[str, Any] = {"topology": plan.routing.topology}
+    if plan.routing.hub is not None:
+        topology["hub"] = plan.routing.hub
+    return topology
+
+
+def _all_busy_document(plan: LabPlan) -> dict[str, Any]:
+    """Every router sending to every other at once: what each router sends in total, and each pair gets."""
+    capacity = plan.capacity
+    document: dict[str, Any] = {
+        "routerGbps": capacity.all_busy_router_gbps,
+        "pairGbps": capacity.pair_gbps(all_busy=True),
     }
+    if capacity.through_hub:
+        document["spokePairAloneGbps"] = capacity.pair_gbps(all_busy=False, spokes=True)
+    return {"allPairsBusy": document}
 
 
 def iperf3_commands(plan: LabPlan) -> dict[str, str]:
@@ -86,6 +113,7 @@ def plan_document(plan: LabPlan) -> dict[str, Any]:
             "linkGoodputGbps": capacity.link_goodput_gbps,
             "instanceGbps": capacity.instance_gbps,
             "activePaths": capacity.active_paths,
-        },
+        }
+        | _sites_only(plan, _all_busy_document(plan)),
         "iperf3": iperf3_commands(plan),
     }

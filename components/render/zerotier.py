@@ -7,11 +7,13 @@ relies on.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from components.model.plan import LabPlan, PathEnd
+from components.model.settings import FLOATING_NETWORK
 
 # Who may use the local API. It listens on every address whatever this says (0.0.0.0 and :: on the
 # primary port, in startHTTPControlPlane): this only decides who is answered with 401. Closing the
@@ -58,25 +60,40 @@ def render_local_conf(plan: LabPlan, router: str, path_index: int, peer_node_ids
     """local.conf for the instance of ``router`` on path ``path_index``, as deterministic JSON.
 
     With the node ids of the other routers' instances on the path (``peer_node_ids``, by router; known
-    where the lab manages identities), the instance is told where to find each of them on the
-    underlay, so they meet directly even when no root server can be reached.
+    where the lab manages identities), the instance is told where to find them on the underlay, so
+    they meet directly even when no root server can be reached.
+
+    With more than two routers, a router added at the end of the list must leave the others'
+    instances alone (a changed local.conf restarts an instance), so an instance is told only of the
+    routers before it: each newcomer calls on those already there, and they learn its address from
+    its HELLO. For the same reason the floating IPs are blacklisted as their default network, and
+    only a floating IP outside it by its own /32.
     """
     path = plan.path(path_index)
     end = path.end(router)
-    # The overlay must never become an underlay: blacklist the transit /30s and both floating IPs.
+    # The overlay must never become an underlay: blacklist the transit supernet and the floating IPs.
     # No MTU entry, ever: zerotier-one receives at most 1500 bytes per UDP datagram on Linux
     # (osdep/Phy.hpp, RECVMMSG_BUF_SIZE), so telling it that a jumbo underlay may carry bigger
     # datagrams makes the receiving instance cut and drop every one of them.
-    physical: dict[str, dict[str, Any]] = {str(plan.transit_supernet): {"blacklist": True}}
-    for each in plan.routers:
-        physical[str(each.floating_ip.network)] = {"blacklist": True}
+    physical: dict[str, dict[str, Any]] = {str(network): {"blacklist": True} for network in _never_underlay(plan)}
+    own_position = plan.router(router).position
     virtual: dict[str, dict[str, Any]] = {}
     for peer in path.peers(router):
-        if peer_node_ids and peer.router in peer_node_ids:
+        told = len(plan.routers) == 2 or plan.router(peer.router).position < own_position
+        if told and peer_node_ids and peer.router in peer_node_ids:
             peer_underlay = plan.router(peer.router).underlay_address.ip
             virtual[peer_node_ids[peer.router]] = {"try": [f"{peer_underlay}/{peer.port}"]}
     document = {"physical": physical, "virtual": virtual, "settings": local_conf_settings(plan, end)}
     return json.dumps(document, indent=2) + "\n"
+
+
+def _never_underlay(plan: LabPlan) -> tuple[ipaddress.IPv4Network, ...]:
+    """What no instance may send its UDP to or from: the transit supernet and the floating IPs."""
+    floating = [router.floating_ip.network for router in plan.routers]
+    if len(plan.routers) == 2:
+        return (plan.transit_supernet, *floating)
+    outside = [network for network in floating if not network.subnet_of(FLOATING_NETWORK)]
+    return (plan.transit_supernet, FLOATING_NETWORK, *outside)
 
 
 def render_devicemap(network_id: str, interface: str) -> str:

@@ -17,7 +17,7 @@ REQUIRED = {"diff": ["--before", "main"]}
 
 
 def test_every_verb_module_is_a_command_listed_in_the_help() -> None:
-    names = ["plan", "diff", "graph", "bench-netns", "bfd-failover", "sweep", "validate", "config-reference"]
+    names = ["plan", "diff", "graph", "bench-plan", "bench-netns", "bfd-failover", "sweep", "validate", "config-reference"]
     assert [verb.NAME for verb in VERBS] == names
     assert "{" + ",".join(names) + "}" in build_parser().format_usage()
 

@@ -66,7 +66,7 @@ def test_text_plan_shows_paths_routes_capacity_and_files(capsys: pytest.CaptureF
 
 def test_unknown_stack_exits_non_zero_listing_known_stacks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "--stack", "nope"]) == 2
-    assert "known stacks: gk41, ms01" in capsys.readouterr().err
+    assert "known stacks: gk41, gk41-sites, ms01" in capsys.readouterr().err
 
 
 def test_bad_configuration_exits_non_zero_with_the_setting(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +62,25 @@ def _remove(position: int, *keys: str) -> Callable[[Settings], None]:
         holder.pop(keys[-1])
 
     return change
+
+
+def _sites(count: int) -> Callable[[Settings], None]:
+    """Grow the lab to ``count`` routers, each new one like routers[1] with its own name, host and underlay address."""
+
+    def change(settings: Settings) -> None:
+        routers = settings["routers"]
+        for number in range(len(routers) + 1, count + 1):
+            router = copy.deepcopy(routers[1])
+            router["name"] = f"r{number}"
+            router["ssh"]["host"] = f"192.0.2.{40 + number}"
+            router["underlay"]["address"] = f"198.51.100.{number}/24"
+            routers.append(router)
+
+    return change
+
+
+def _routing(**values: Any) -> Callable[[Settings], None]:
+    return lambda s: s.update(routing=values)
 
 
 def _unpinned(settings: Settings) -> None:
@@ -126,7 +146,32 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
     ("VyOS containers on a Linux router", _router(0, flavor="linux", runtime="vyos"), "routers[0].runtime", "needs flavor 'vyos'"),
     ("malformed network id", _zerotier(networks=["abc", "def", "ghi", "jkl"]), "zerotier.networks", "16 lowercase hex"),
     ("malformed host key", _ssh(0, hostKey="not a key"), "routers[0].ssh.hostKey", "ssh-keyscan"),
-    ("one router only", lambda s: s["routers"].pop(), "routers", "exactly two routers"),
+    ("one router only", lambda s: s["routers"].pop(), "routers", "1 router(s) given; a lab joins 2 to 16 routers"),
+    ("seventeen routers", _sites(17), "routers", "17 router(s) given; a lab joins 2 to 16 routers"),
+    ("a hub that is not a router", _both(_sites(3), _routing(topology="hub-and-spoke", hub="r9")), "routing.hub", "not one of the routers"),
+    ("hub-and-spoke without a hub", _both(_sites(3), _routing(topology="hub-and-spoke")), "routing.hub", "required with routing.topology"),
+    ("a hub in a full mesh", _both(_sites(3), _routing(hub="r1")), "routing.hub", "only applies to routing.topology hub-and-spoke"),
+    ("hub-and-spoke with two routers", _routing(topology="hub-and-spoke", hub="r1"), "routing.topology", "needs at least 3 routers"),
+    (
+        "supernet too small for three routers and N paths",
+        _both(_sites(3), _supernet("10.14.0.0/28")),
+        "addressing.transitSupernet",
+        "10.14.0.0/28 holds 2 /29s but paths.count is 4 (each path's subnet is a /29 to hold 3 routers)",
+    ),
+    (
+        "supernet too small for seven routers",
+        _both(_sites(7), _supernet("10.14.0.0/27")),
+        "addressing.transitSupernet",
+        "10.14.0.0/27 holds 2 /28s but paths.count is 4 (each path's subnet is a /28 to hold 7 routers)",
+    ),
+    (
+        "duplicate floating IPs among three routers",
+        _both(_sites(3), _router(2, floatingIp="10.0.55.1/32")),
+        "routers[2].floatingIp",
+        "10.0.55.1 equals routers[0].floatingIp",
+    ),
+    ("duplicate names among three routers", _both(_sites(3), _router(2, name="r1")), "routers[2].name", "'r1' is also routers[0].name"),
+    ("duplicate hosts among three routers", _both(_sites(3), _ssh(2, host="192.0.2.42")), "routers[2].ssh.host", "is also routers[1]"),
     # An underlay interface the instances would never send over.
     (
         "underlay named like a bridge",
@@ -574,8 +619,36 @@ HINTS: list[tuple[str, Callable[[Settings], None], str, str, Callable[[Settings]
         "FRR on VyOS routers, as Linux",
         lambda s: s.update(routing={"linuxRoutes": "frr"}),
         "routing.linuxRoutes",
-        "give both routers flavor linux, or use iproute2",
+        "give every router flavor linux, or use iproute2",
         _both(_router(0, flavor="linux"), _router(1, flavor="linux")),
+    ),
+    (
+        "a misspelt hub",
+        _both(_sites(3), _routing(topology="hub-and-spoke", hub="r11")),
+        "routing.hub",
+        "did you mean 'r1'?",
+        _routing(topology="hub-and-spoke", hub="r1"),
+    ),
+    (
+        "hub-and-spoke with two routers",
+        _routing(topology="hub-and-spoke", hub="r1"),
+        "routing.topology",
+        "use full-mesh",
+        _routing(topology="full-mesh"),
+    ),
+    (
+        "a supernet too small for three routers",
+        _both(_sites(3), _supernet("10.14.0.0/28")),
+        "addressing.transitSupernet",
+        "use a /27 or larger that overlaps nothing else the lab uses, such as 10.14.0.0/27",
+        _supernet("10.14.0.0/27"),
+    ),
+    (
+        "a floating IP repeated by a third router",
+        _both(_sites(3), _router(2, floatingIp="10.0.55.1/32")),
+        "routers[2].floatingIp",
+        "use a free address such as 10.0.55.3/32",
+        _router(2, floatingIp="10.0.55.3/32"),
     ),
     (
         "FRR on VyOS routers, iproute2",
@@ -719,7 +792,7 @@ def test_bad_setting_is_refused_naming_it(change: Callable[[Settings], None], se
 
 
 def test_committed_stacks_are_valid() -> None:
-    for stack in ("gk41", "ms01"):
+    for stack in ("gk41", "ms01", "gk41-sites"):
         parse_lab_config(stack_settings(stack))
 
 

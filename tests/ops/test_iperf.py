@@ -11,7 +11,6 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,8 @@ from components.ops.iperf import (
     received_intervals,
     server_command,
 )
-from components.ops.shell import DEFAULT_TIMEOUT_SECONDS, CommandOutput
+from components.ops.shell import CommandOutput
+from tests.support.local_shell import LocalShell
 
 needs_iperf3 = pytest.mark.skipif(shutil.which("iperf3") is None or shutil.which("ss") is None, reason="needs iperf3 and ss on PATH")
 
@@ -110,22 +110,6 @@ def test_interval_reports_come_from_the_server_inside_the_clients_json() -> None
     assert client_command("10.0.55.2", "10.0.55.1", flows=53, seconds=14, interval_seconds=0.25) == (
         "iperf3 -c 10.0.55.2 -B 10.0.55.1 -p 5201 -P 53 -t 14 -J -i 0.25 --get-server-output"
     )
-
-
-@dataclass(frozen=True)
-class LocalShell:
-    """This machine as a router: enough to run both ends of a test on loopback."""
-
-    router: str
-    zerotier_absent: str | None = "local"
-    underlay_absent: str | None = "local"
-
-    def run(self, command: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CommandOutput:
-        done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=timeout, check=False)
-        return CommandOutput(done.returncode, done.stdout, done.stderr)
-
-    def start(self, command: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(["sh", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 @needs_iperf3

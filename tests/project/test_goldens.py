@@ -15,7 +15,7 @@ from tests.support.offline_runs import committed_run, docker_run
 from tests.support.vyos_plans import golden_variants
 
 
-@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+@pytest.mark.parametrize("stack", ["gk41", "ms01", "gk41-sites"])
 def test_the_reference_stack_registers_exactly_its_golden_resources(stack: str) -> None:
     assert_golden(f"registered/{stack}.json", registered_document(committed_run(stack)))
 

@@ -17,6 +17,10 @@ FAKE_CENTRAL_TOKEN = "FAKE-CENTRAL-TOKEN-9e107d9d372bb682"
 FAKE_PASSPHRASE = "FAKE-PASSPHRASE-e4d909c290d0fb1c"
 
 
+# Every committed stack file.
+REFERENCE_STACKS = ["gk41", "ms01", "gk41-sites"]
+
+
 def _audited_run(stack: str, monkeypatch: pytest.MonkeyPatch) -> OfflineRun:
     monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", FAKE_PASSPHRASE)
     project, values, secrets = load_stack_file(stack)
@@ -43,7 +47,7 @@ def _secrets(run: OfflineRun) -> list[str]:
     return [FAKE_SSH_KEY.splitlines()[1], FAKE_CENTRAL_TOKEN, FAKE_PASSPHRASE, *(secret.rsplit(":", 1)[1] for secret in identities)]
 
 
-@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+@pytest.mark.parametrize("stack", REFERENCE_STACKS)
 def test_no_secret_in_any_visible_resource_input(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     run = _audited_run(stack, monkeypatch)
     for resource in run.resources:
@@ -52,21 +56,21 @@ def test_no_secret_in_any_visible_resource_input(stack: str, monkeypatch: pytest
         assert leaked == [], f"{resource.type} {resource.name} shows a secret"
 
 
-@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+@pytest.mark.parametrize("stack", REFERENCE_STACKS)
 def test_no_secret_in_stack_outputs(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     run = _audited_run(stack, monkeypatch)
     outputs = json.dumps(plain(run.outputs), default=str)
     assert [secret for secret in _secrets(run) if secret in outputs] == []
 
 
-@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+@pytest.mark.parametrize("stack", REFERENCE_STACKS)
 def test_no_secret_in_the_plan_commands_text_or_json(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     run = _audited_run(stack, monkeypatch)
     shown = render_plan_text(run) + render_plan_json(run)
     assert [secret for secret in _secrets(run) if secret in shown] == []
 
 
-@pytest.mark.parametrize("stack", ["gk41", "ms01"])
+@pytest.mark.parametrize("stack", REFERENCE_STACKS)
 def test_no_secret_in_log_lines(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     run = _audited_run(stack, monkeypatch)
     logs = "\n".join(run.logs)

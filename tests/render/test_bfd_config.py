@@ -51,8 +51,8 @@ def test_frr_routes_need_both_routers_on_linux_because_they_speak_ospf() -> None
     with pytest.raises(ConfigError) as raised:
         lab_config("gk41", routing=FRR)
     assert raised.value.problems[0] == (
-        "routing.linuxRoutes: frr runs OSPF between the two routers, but routers[0] (r1) has flavor vyos; "
-        "give both routers flavor linux, or use iproute2"
+        "routing.linuxRoutes: frr runs OSPF between the routers, but routers[0] (r1) has flavor vyos; "
+        "give every router flavor linux, or use iproute2"
     )
 
 

@@ -143,4 +143,4 @@ def test_flow_rules_pass_only_ipv4_and_arp() -> None:
 
 
 def test_flow_rules_admit_only_the_paths_two_members() -> None:
-    assert "drop not ztsrc 1a2b3c4d5e and not ztsrc 0f9e8d7c6b;" in render_flow_rules(["1a2b3c4d5e", "0f9e8d7c6b"])
+    assert "drop not ztsrc 1a2b3c4d5e and not ztsrc 0f9e8d7c6b;" in render_flow_rules({"r1": "1a2b3c4d5e", "r2": "0f9e8d7c6b"})

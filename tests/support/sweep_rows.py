@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 
 from components.ops.iperf import IperfReport
+from components.ops.sweep.orchestration import Pair
+
+# What a two-router sweep measures unless told otherwise: the first router to the second.
+DEFAULT_PAIR: Pair = ("r1", "r2")
 
 
 def report_of(gbps: float, retransmits: int = 0) -> IperfReport:

@@ -46,6 +46,10 @@ def plan_variants() -> dict[str, LabPlan]:
             offload={"gro": False, "gso": False, "lro": False, "rps": False, "sg": False, "tso": False},
             socketBuffers={"maxBytes": 4096, "defaultBytes": 4096},
         ),
+        "gk41-sites": lab_plan("gk41-sites"),
+        "gk41-sites-hub-k2": lab_plan(
+            "gk41-sites", paths={"count": 4, "active": 2}, routing={"topology": "hub-and-spoke", "hub": "hq", "openFirewall": True}
+        ),
     }
 
 
@@ -80,6 +84,8 @@ def golden_variants() -> dict[str, LabPlan]:
         "gk41-linux": linux_plan("gk41"),
         "gk41-linux-frr": linux_plan("gk41", routing={"linuxRoutes": "frr"}),
         "ms01-linux-frr-bfd-off": linux_plan("ms01", routing={"linuxRoutes": "frr", "bfd": {"enabled": False}}),
+        "gk41-sites-linux": linux_plan("gk41-sites"),
+        "gk41-sites-linux-frr-hub": linux_plan("gk41-sites", routing={"linuxRoutes": "frr", "topology": "hub-and-spoke", "hub": "br1"}),
         "gk41-networks-of-your-own": lab_plan(
             "gk41", zerotier={"networks": ["8056c2e21c000001", "8056c2e21c000002", "8056c2e21c000003", "8056c2e21c000004"]}
         ),

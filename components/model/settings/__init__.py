@@ -4,12 +4,20 @@ Import from here: ``parse_lab_config`` is the way in, a ``LabConfig`` (or a ``Co
 every problem) the way out.
 """
 
-from components.model.settings.derived import cpus_per_instance, floating_ips, path_interface_prefix, path_interfaces, path_ports
+from components.model.settings.derived import (
+    cpus_per_instance,
+    floating_ips,
+    path_interface_prefix,
+    path_interfaces,
+    path_ports,
+    path_prefix_length,
+)
 from components.model.settings.parse import parse_lab_config
 from components.model.settings.problems import ConfigError, closest_name, nested_model
-from components.model.settings.schema import LINK_SPEED_GBPS, LabConfig, RouterConfig
+from components.model.settings.schema import FLOATING_NETWORK, LINK_SPEED_GBPS, LabConfig, RouterConfig
 
 __all__ = [
+    "FLOATING_NETWORK",
     "LINK_SPEED_GBPS",
     "ConfigError",
     "LabConfig",
@@ -22,4 +30,5 @@ __all__ = [
     "path_interface_prefix",
     "path_interfaces",
     "path_ports",
+    "path_prefix_length",
 ]

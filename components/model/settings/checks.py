@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 
 from components.model.flavors import flavor
 from components.model.settings.derived import (
     cpus_per_instance,
+    default_floating_ip,
     floating_ips,
     management_addresses,
     path_interface_prefix,
     path_interfaces,
     path_ports,
+    path_prefix_length,
     underlay_networks,
 )
+from components.model.settings.problems import closest_name
 from components.model.settings.schema import (
-    DEFAULT_FLOATING_IPS,
+    FLOATING_NETWORK,
     HALF_DUPLEX_MAX_GBPS,
     IFNAME,
     LINK_SPEED_GBPS,
     LINUX_IFNAME_MAX,
+    MIN_ROUTERS,
     MTU_RANGE,
     ZEROTIER_IGNORED_PREFIX,
     ZEROTIER_MIN_UNDERLAY_MTU,
@@ -90,6 +94,7 @@ def cross_check(config: LabConfig) -> list[str]:
         *checks._check_addressing(),
         *checks._check_ports_and_interfaces(),
         *checks._check_routers(),
+        *checks._check_topology(),
         *checks._check_scaling(),
         *checks._check_underlay(),
         *checks._check_underlay_is_usable(),
@@ -112,9 +117,14 @@ class _CrossChecks:
     def _check_addressing(self) -> list[str]:
         return [*self._check_supernet(), *self._check_floating_ips()]
 
+    @property
+    def _path_prefix(self) -> int:
+        """The prefix of every path's subnet: one host address per router."""
+        return path_prefix_length(len(self.config.routers))
+
     def _needed_supernet_prefix(self) -> int:
-        """The longest prefix whose network still holds one /30 per path."""
-        return 30 - (self.config.paths.count - 1).bit_length()
+        """The longest prefix whose network still holds one path subnet per path."""
+        return self._path_prefix - (self.config.paths.count - 1).bit_length()
 
     def _supernet_conflicts(self, supernet: ipaddress.IPv4Network, *, with_floating: bool = False) -> list[tuple[str, str]]:
         """(what the supernet collides with, why that breaks the lab) for everything it must stay clear of."""
@@ -137,7 +147,7 @@ class _CrossChecks:
         conflicts += [
             (
                 f"contains {setting} {address}",
-                "a path /30 would take the route to it, and the lab would lose its way in to the router",
+                f"a path /{self._path_prefix} would take the route to it, and the lab would lose its way in to the router",
             )
             for setting, address in management_addresses(self.config)
             if address in supernet
@@ -174,11 +184,15 @@ class _CrossChecks:
         needed = self._needed_supernet_prefix()
         problems: list[str] = []
         if supernet.prefixlen > needed:
+            subnet = self._path_prefix
             size = (
-                "is smaller than one /30"
-                if supernet.prefixlen > 30
-                else f"holds {2 ** (30 - supernet.prefixlen)} /30s but paths.count is {self.config.paths.count}"
+                f"is smaller than one /{subnet}"
+                if supernet.prefixlen > subnet
+                else f"holds {2 ** (subnet - supernet.prefixlen)} /{subnet}s but paths.count is {self.config.paths.count}"
             )
+            routers = len(self.config.routers)
+            if routers > MIN_ROUTERS:
+                size += f" (each path's subnet is a /{subnet} to hold {routers} routers)"
             problems.append(f"{setting}: {supernet} {size}; {self._supernet_hint(supernet.supernet(new_prefix=needed))}")
         for conflict, why in self._supernet_conflicts(supernet):
             problems.append(f"{setting}: {supernet} {conflict}; {why}; {self._supernet_hint()}")
@@ -191,7 +205,7 @@ class _CrossChecks:
         ][:1]
         supernet = self.config.addressing.transit_supernet
         if address in supernet:
-            conflicts.append((f"lies inside addressing.transitSupernet {supernet}", "the path /30s are carved from it"))
+            conflicts.append((f"lies inside addressing.transitSupernet {supernet}", f"the path /{self._path_prefix}s are carved from it"))
         underlays: dict[ipaddress.IPv4Network, list[str]] = {}
         for setting, network in underlay_networks(self.config):
             if address in network:
@@ -207,14 +221,14 @@ class _CrossChecks:
 
     def _free_floating_ip(self, position: int) -> ipaddress.IPv4Interface | None:
         """A floating /32 for this router that nothing refuses: its default if it fits, else the first free private address."""
-        other = floating_ips(self.config)[1 - position].ip
+        others = {address.ip for other, address in enumerate(floating_ips(self.config)) if other != position}
         candidates = itertools.chain(
-            [DEFAULT_FLOATING_IPS[position].ip],
-            DEFAULT_FLOATING_IPS[position].network.supernet(new_prefix=24).hosts(),
+            [default_floating_ip(position).ip],
+            FLOATING_NETWORK.hosts(),
             *(pool.hosts() for pool in PRIVATE_POOLS),
         )
         for candidate in itertools.islice(candidates, SUGGESTION_CANDIDATES):
-            if candidate != other and not self._floating_conflicts(candidate):
+            if candidate not in others and not self._floating_conflicts(candidate):
                 return ipaddress.IPv4Interface(f"{candidate}/32")
         return None
 
@@ -231,10 +245,10 @@ class _CrossChecks:
                 problems.append(f"{setting}: {address} is not a /32; a floating IP is a single host address: use {address.ip}/32")
             for conflict, why in self._floating_conflicts(address.ip):
                 problems.append(f"{setting}: {address.ip} {conflict}; {why}; {self._floating_hint(position)}")
-        if floating[0].ip == floating[1].ip:
+        for later, earlier in _repeats([address.ip for address in floating]):
             problems.append(
-                f"routers[1].floatingIp: {floating[1].ip} equals routers[0].floatingIp; each router needs its own floating IP; "
-                f"{self._floating_hint(1)}"
+                f"routers[{later}].floatingIp: {floating[later].ip} equals routers[{earlier}].floatingIp; each router needs its own "
+                f"floating IP; {self._floating_hint(later)}"
             )
         return problems
 
@@ -332,9 +346,9 @@ class _CrossChecks:
 
     def _check_routers(self) -> list[str]:
         problems: list[str] = []
-        first, second = self.config.routers
-        if first.name == second.name:
-            problems.append(f"routers[1].name: {second.name!r} is also routers[0].name; router names must differ")
+        routers = self.config.routers
+        for later, earlier in _repeats([router.name for router in routers]):
+            problems.append(f"routers[{later}].name: {routers[later].name!r} is also routers[{earlier}].name; router names must differ")
         for position, router in enumerate(self.config.routers):
             capabilities = flavor(router.flavor)
             if router.runtime == "vyos" and "vyos" not in capabilities.runtimes:
@@ -355,12 +369,15 @@ class _CrossChecks:
                     f"routers[{position}].dockerInstalled: only meaningful on flavor 'vyos' (Linux routers are expected to run Docker); "
                     "remove it"
                 )
-        if (first.ssh.host, first.ssh.port) == (second.ssh.host, second.ssh.port):
-            problems.append(f"routers[1].ssh.host: {second.ssh.host!r} is also routers[0].ssh.host; each router needs its own host")
-        if first.underlay.address.ip == second.underlay.address.ip:
+        for later, earlier in _repeats([(router.ssh.host, router.ssh.port) for router in routers]):
             problems.append(
-                f"routers[1].underlay.address: {second.underlay.address.ip} is also routers[0].underlay.address; the instances "
-                "of each router bind to their router's own underlay address, so each router needs its own"
+                f"routers[{later}].ssh.host: {routers[later].ssh.host!r} is also routers[{earlier}].ssh.host; "
+                "each router needs its own host"
+            )
+        for later, earlier in _repeats([router.underlay.address.ip for router in routers]):
+            problems.append(
+                f"routers[{later}].underlay.address: {routers[later].underlay.address.ip} is also routers[{earlier}].underlay.address; "
+                "the instances of each router bind to their router's own underlay address, so each router needs its own"
             )
         logical = self.config.hardware.logical_cpus
         needed = (
@@ -385,12 +402,32 @@ class _CrossChecks:
                 problems.append(f"{setting}: CPU {duplicate} is listed twice; list each CPU once")
         return problems
 
+    def _check_topology(self) -> list[str]:
+        routing, routers = self.config.routing, self.config.routers
+        names = [router.name for router in routers]
+        if routing.topology == "full-mesh":
+            if routing.hub is None:
+                return []
+            return [f"routing.hub: {routing.hub!r} only applies to routing.topology hub-and-spoke; remove it, or set that topology"]
+        if len(routers) == MIN_ROUTERS:
+            return [
+                f"routing.topology: hub-and-spoke needs at least {MIN_ROUTERS + 1} routers, and this lab has {len(routers)}; "
+                "between two routers every route is already direct: use full-mesh"
+            ]
+        if routing.hub is None:
+            return [f"routing.hub: required with routing.topology hub-and-spoke; name the router the spokes go through: {', '.join(names)}"]
+        if routing.hub not in names:
+            close = closest_name(routing.hub, names)
+            suggestion = f"did you mean {close!r}?" if close else f"use one of {', '.join(names)}"
+            return [f"routing.hub: {routing.hub!r} is not one of the routers ({', '.join(names)}); {suggestion}"]
+        return []
+
     def _check_linux_routes(self) -> list[str]:
         if self.config.routing.linux_routes != "frr":
             return []
         return [
-            f"routing.linuxRoutes: frr runs OSPF between the two routers, but routers[{position}] ({router.name}) has flavor "
-            f"{router.flavor}; give both routers flavor linux, or use iproute2"
+            f"routing.linuxRoutes: frr runs OSPF between the routers, but routers[{position}] ({router.name}) has flavor "
+            f"{router.flavor}; give every router flavor linux, or use iproute2"
             for position, router in enumerate(self.config.routers)
             if "frr" not in flavor(router.flavor).route_owners
         ]
@@ -482,6 +519,18 @@ class _CrossChecks:
                     f"would use it; remove {listed!r} from zerotier.blacklistPrefixes or name another underlay interface"
                 )
         return problems
+
+
+def _repeats(values: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """(later, earlier) for every value equal to one before it: the position repeating it and the first holding it."""
+    first_at: dict[Hashable, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for position, value in enumerate(values):
+        if value in first_at:
+            repeats.append((position, first_at[value]))
+        else:
+            first_at[value] = position
+    return repeats
 
 
 def _underlay_problems(config: LabConfig, position: int) -> list[str]:

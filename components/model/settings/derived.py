@@ -8,7 +8,10 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from components.model.settings.schema import DEFAULT_FLOATING_IPS, LabConfig
+from components.model.settings.schema import FLOATING_NETWORK, LabConfig
+
+# The longest prefix a path subnet may have: two routers on a point-to-point /30.
+LONGEST_PATH_PREFIX = 30
 
 
 def cpus_per_instance(config: LabConfig) -> int:
@@ -45,7 +48,20 @@ def path_interface_prefix(config: LabConfig) -> str:
 
 def floating_ips(config: LabConfig) -> tuple[ipaddress.IPv4Interface, ...]:
     """Each router's floating /32, in router order: its own setting, or its default."""
-    return tuple(router.floating_ip or DEFAULT_FLOATING_IPS[position] for position, router in enumerate(config.routers))
+    return tuple(router.floating_ip or default_floating_ip(position) for position, router in enumerate(config.routers))
+
+
+def default_floating_ip(position: int) -> ipaddress.IPv4Interface:
+    """Router ``position`` (0-based)'s default floating /32: the (position+1)-th address of FLOATING_NETWORK."""
+    return ipaddress.IPv4Interface(f"{FLOATING_NETWORK.network_address + position + 1}/32")
+
+
+def path_prefix_length(routers: int) -> int:
+    """Each path's subnet holds one host address per router: /30 for 2, /29 up to 6, /28 up to 14, /27 up to 30."""
+    prefix = LONGEST_PATH_PREFIX
+    while 2 ** (32 - prefix) - 2 < routers:
+        prefix -= 1
+    return prefix
 
 
 def underlay_networks(config: LabConfig) -> list[tuple[str, ipaddress.IPv4Network]]:

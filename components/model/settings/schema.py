@@ -56,7 +56,13 @@ ZEROTIER_NEVER_BINDS = ("lo", "zt", "tun", "tap")
 # container networks pod-<name>, libvirt's virbr0).
 DEFAULT_BLACKLIST_PREFIXES = ("dum", "wg", "vti", "vtun", "br", "veth", "docker", "podman", "cni", "pod-", "virbr")
 
-DEFAULT_FLOATING_IPS = (ipaddress.IPv4Interface("10.0.55.1/32"), ipaddress.IPv4Interface("10.0.55.2/32"))
+# Router k (1-based, in list order) defaults to the k-th address of this network as its floating /32.
+FLOATING_NETWORK = ipaddress.IPv4Network("10.0.55.0/24")
+# A lab joins 2 to 16 sites. Every router keeps a BFD session with every other over each path, so one
+# site more adds N sessions to each router; past 16 sites the per-path LAN (a /27) and the sessions
+# outgrow what the lab is meant to show, and a routing protocol between the sites is the better tool.
+MIN_ROUTERS = 2
+MAX_ROUTERS = 16
 
 # zerotier-one sends UDP datagrams with at most ZT_DEFAULT_PHYSMTU bytes of payload unless local.conf raises
 # it for a subnet (zerotier/ZeroTierOne, include/ZeroTierOne.h, pulled into node/Constants.hpp); the
@@ -282,7 +288,7 @@ class RouterConfig(_Model):
     )
     floating_ip: ipaddress.IPv4Interface | None = Field(
         default=None,
-        description="Floating /32 on the dummy interface; defaults to 10.0.55.1/32 for the first router and .2 for the second.",
+        description="Floating /32 on the dummy interface; defaults to the k-th address of 10.0.55.0/24 for router k (.1, .2, ...).",
     )
 
     @property
@@ -307,7 +313,9 @@ class PathsConfig(_Model):
 
 class AddressingConfig(_Model):
     transit_supernet: ipaddress.IPv4Network = Field(
-        default=ipaddress.IPv4Network("10.14.0.0/24"), description="Carved into /30s in order, one per path."
+        default=ipaddress.IPv4Network("10.14.0.0/24"),
+        description="Carved into one subnet per path, in order, sized for the routers: a /30 for two, a /29 up to six, "
+        "a /28 up to fourteen, a /27 up to sixteen.",
     )
     dummy_interface: str = Field(default="dum0", pattern=r"^dum[0-9]+$", description="Dummy interface holding the floating /32.")
     floating_on: Literal["dummy", "loopback"] = Field(
@@ -358,6 +366,12 @@ class RoutingConfig(_Model):
         default=False, description="Add firewall rules admitting the instances' UDP ports on the underlay interface."
     )
     bfd: BfdConfig = BfdConfig()
+    topology: Literal["full-mesh", "hub-and-spoke"] = Field(
+        default="full-mesh",
+        description="`full-mesh`: every router routes straight to every other; `hub-and-spoke`: the others (spokes) reach "
+        "each other through `hub`, and the path networks carry no frame from spoke to spoke.",
+    )
+    hub: str | None = Field(default=None, description="With topology hub-and-spoke: the name of the router the spokes go through.")
     linux_routes: Literal["iproute2", "frr"] = Field(
         default="iproute2",
         description="Who owns the route on routers with flavor linux: `iproute2` (one `ip route`, not self-healing) or "
@@ -437,9 +451,12 @@ class LabConfig(_Model):
 
     @field_validator("routers", mode="before")
     @classmethod
-    def _exactly_two_routers(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple) and len(value) != 2:
-            raise ValueError(f"{len(value)} router(s) given; a lab joins exactly two routers")
+    def _two_to_sixteen_routers(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and not MIN_ROUTERS <= len(value) <= MAX_ROUTERS:
+            raise ValueError(
+                f"{len(value)} router(s) given; a lab joins {MIN_ROUTERS} to {MAX_ROUTERS} routers: every router keeps a BFD "
+                "session with every other over each path, and beyond 16 sites a routing protocol between them serves better"
+            )
         return value
 
     @property

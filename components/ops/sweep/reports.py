@@ -2,18 +2,26 @@
 
 Each K's measurement stands next to the plan's capacity estimate at that K and, where the stack names
 its hardware's published figures (``hardware.publishedReference``), next to those.
+
+A sweep measures one pair of routers, or several at once (every router sending to every other). One
+pair is compared with the plan's estimate for a pair alone and with the published figures (they are
+one pair alone too); several pairs each with the estimate for a pair while all pairs are busy, and in
+total (the sum over the pairs) with the sum of those. The reports name the pairs, with a column
+``pair`` (``hq->br1``, and ``total`` for a K's sum over several pairs), except for the default run
+of a two-router lab, first router to second, which is written exactly as it always was.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from components.model.figures import PUBLISHED_MEASUREMENTS, PublishedMeasurements
 from components.model.plan import LabPlan
+from components.ops.iperf import IperfReport
 from components.ops.reports import (
     ScalingFigure,
     Series,
@@ -24,19 +32,36 @@ from components.ops.reports import (
     render_scaling_plot,
     scaling_figure,
 )
-from components.ops.sweep.orchestration import SweepRow
+from components.ops.sweep.orchestration import Pair, SweepRow, all_pairs, default_pairs
+
+TOTAL = "total"
 
 
 @dataclass(frozen=True)
 class SweepReport:
-    """A sweep with what it is compared against: the plan's estimate and the published figures."""
+    """A sweep with what it is compared against: the plan's estimate and the published figures.
+
+    ``estimates_gbps`` is per K for everything measured together (one pair, or the total of several);
+    ``pair_estimates_gbps`` the same per pair. ``names_pairs`` is False only for the default pair of a
+    two-router lab, whose reports keep the layout they had before labs had more routers."""
 
     title: str
     rows: tuple[SweepRow, ...]
     estimates_gbps: Mapping[int, float]
     reference: PublishedMeasurements | None
+    pairs: tuple[Pair, ...] = ()
+    pair_estimates_gbps: Mapping[Pair, Mapping[int, float]] = field(default_factory=dict)
+    names_pairs: bool = False
+
+    @property
+    def several(self) -> bool:
+        """Several pairs measured at once: each against the all-busy estimate, and a total."""
+        return len(self.pairs) > 1
 
     def published_gbps(self, active: int) -> float | None:
+        """The published figure at K = ``active``: one pair alone, so only beside one pair alone."""
+        if self.several:
+            return None
         return self.reference.ecmp_gbps.get(active) if self.reference else None
 
 
@@ -45,128 +70,250 @@ def estimated_gbps(plan: LabPlan, active: int) -> float:
     return plan.capacity.at(active)
 
 
-def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None) -> SweepReport:
+def pair_estimate_gbps(plan: LabPlan, pair: Pair, active: int, *, all_busy: bool) -> float:
+    """The plan's estimate for one pair at K = ``active``: alone, or while every pair is busy."""
+    sender, receiver = pair
+    return plan.capacity.pair_at(active, all_busy=all_busy, spokes=not plan.routing.direct(sender, receiver))
+
+
+def _router_names(plan: LabPlan) -> tuple[str, ...]:
+    return tuple(router.name for router in plan.routers)
+
+
+def _pairs_title(plan: LabPlan, pairs: Sequence[Pair]) -> str:
+    if len(pairs) == 1:
+        sender, receiver = pairs[0]
+        return f"{sender} -> {receiver}"
+    if tuple(pairs) == all_pairs(_router_names(plan)):
+        return f"all {len(pairs)} pairs at once"
+    return f"{len(pairs)} pairs at once"
+
+
+def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None, pairs: Sequence[Pair] | None = None) -> SweepReport:
+    """``pairs``: what was measured (by default what the rows hold, or the lab's default pair)."""
     reference = PUBLISHED_MEASUREMENTS.get(plan.published_reference) if plan.published_reference else None
+    chosen = tuple(pairs if pairs is not None else rows[0].pairs if rows else default_pairs(_router_names(plan)) or ())
+    names_pairs = chosen != default_pairs(_router_names(plan))
+    ks = range(1, plan.path_count + 1)
+    all_busy = len(chosen) > 1
+    per_pair = {pair: {k: pair_estimate_gbps(plan, pair, k, all_busy=all_busy) for k in ks} for pair in chosen}
+    if chosen and names_pairs:
+        estimates = {k: round(sum(estimate[k] for estimate in per_pair.values()), 3) for k in ks}
+    else:
+        # The default pair of a two-router lab: the estimate as it always was (one router sending).
+        estimates = {k: estimated_gbps(plan, k) for k in ks}
+    base = title or f"{plan.hardware_model}, stack {plan.stack}"
     return SweepReport(
-        title=title or f"{plan.hardware_model}, stack {plan.stack}",
+        title=f"{base}, {_pairs_title(plan, chosen)}" if names_pairs and chosen else base,
         rows=tuple(rows),
-        estimates_gbps={active: estimated_gbps(plan, active) for active in range(1, plan.path_count + 1)},
+        estimates_gbps=estimates,
         reference=reference,
+        pairs=chosen,
+        pair_estimates_gbps=per_pair,
+        names_pairs=names_pairs,
     )
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line of a table: one pair at one K, or (``pair`` None) the total of several."""
+
+    row: SweepRow
+    pair: Pair | None
+    received_gbps: float
+    sent_gbps: float
+    retransmits: int | None
+    estimated_gbps: float
+    published_gbps: float | None
+
+    @property
+    def label(self) -> str:
+        return TOTAL if self.pair is None else "->".join(self.pair)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.received_gbps / self.published_gbps if self.published_gbps else None
+
+
+def _lines(report: SweepReport) -> list[_Line]:
+    """Per K: each pair, then (several pairs) their total."""
+    lines = []
+    for row in report.rows:
+        k = row.active_paths
+        published = report.published_gbps(k)
+        for pair, measured in row.reports.items():
+            estimate = report.pair_estimates_gbps[pair][k] if report.names_pairs else report.estimates_gbps[k]
+            lines.append(_Line(row, pair, measured.received_gbps, measured.sent_gbps, measured.retransmits, estimate, published))
+        if len(row.reports) > 1:
+            lines.append(_Line(row, None, row.received_gbps, row.sent_gbps, row.retransmits, report.estimates_gbps[k], None))
+    return lines
 
 
 def _optional(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def _ratio(report: SweepReport, row: SweepRow) -> float | None:
-    published = report.published_gbps(row.active_paths)
-    return row.report.received_gbps / published if published else None
+def _blank(value: float | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)
 
 
-CSV_COLUMNS = (
-    "active_paths",
-    "flows",
-    "seconds",
-    "received_gbps",
-    "sent_gbps",
-    "retransmits",
-    "estimated_gbps",
-    "published_gbps",
-    "received_over_published",
-)
+def csv_columns(report: SweepReport) -> tuple[str, ...]:
+    published = () if report.several else ("published_gbps", "received_over_published")
+    pair = ("pair",) if report.names_pairs else ()
+    return (
+        "active_paths",
+        *pair,
+        "flows",
+        "seconds",
+        "received_gbps",
+        "sent_gbps",
+        "retransmits",
+        "estimated_gbps",
+        *published,
+    )
 
 
 def render_sweep_csv(report: SweepReport) -> str:
-    return csv_text(
-        CSV_COLUMNS,
-        (
-            (
-                row.active_paths,
-                row.flows,
-                row.seconds,
-                f"{row.report.received_gbps:.3f}",
-                f"{row.report.sent_gbps:.3f}",
-                "" if row.report.retransmits is None else row.report.retransmits,
-                f"{report.estimates_gbps[row.active_paths]:g}",
-                _optional(report.published_gbps(row.active_paths), "g").replace("-", ""),
-                _optional(_ratio(report, row), ".3f").replace("-", ""),
-            )
-            for row in report.rows
-        ),
-    )
+    def cells(line: _Line) -> tuple[object, ...]:
+        published = () if report.several else (_blank(line.published_gbps, "g"), _blank(line.ratio, ".3f"))
+        return (
+            line.row.active_paths,
+            *((line.label,) if report.names_pairs else ()),
+            line.row.flows,
+            line.row.seconds,
+            f"{line.received_gbps:.3f}",
+            f"{line.sent_gbps:.3f}",
+            "" if line.retransmits is None else line.retransmits,
+            f"{line.estimated_gbps:g}",
+            *published,
+        )
+
+    return csv_text(csv_columns(report), (cells(line) for line in _lines(report)))
 
 
 def render_sweep_markdown(report: SweepReport) -> str:
     published = f"published, {published_label(report.reference).removesuffix(' (published)')}" if report.reference else "published"
-    header = ("K", "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", f"{published} Gbit/s", "ours / published")
-    table = markdown_table(
-        header,
-        "rrrrrrrr",
-        (
-            (
-                row.active_paths,
-                row.flows,
-                f"{row.report.received_gbps:.3f}",
-                f"{row.report.sent_gbps:.3f}",
-                _optional(row.report.retransmits, "d"),
-                f"{report.estimates_gbps[row.active_paths]:g}",
-                _optional(report.published_gbps(row.active_paths), "g"),
-                _optional(_ratio(report, row), ".2f"),
-            )
-            for row in report.rows
-        ),
-    )
+    pair_header = ("pair",) if report.names_pairs else ()
+    published_header = () if report.several else (f"{published} Gbit/s", "ours / published")
+    header = ("K", *pair_header, "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", *published_header)
+
+    def cells(line: _Line) -> tuple[object, ...]:
+        published_cells = () if report.several else (_optional(line.published_gbps, "g"), _optional(line.ratio, ".2f"))
+        return (
+            line.row.active_paths,
+            *((line.label.replace("->", " -> "),) if report.names_pairs else ()),
+            line.row.flows,
+            f"{line.received_gbps:.3f}",
+            f"{line.sent_gbps:.3f}",
+            _optional(line.retransmits, "d"),
+            f"{line.estimated_gbps:g}",
+            *published_cells,
+        )
+
+    alignments = "r" + ("l" if report.names_pairs else "") + "r" * (len(header) - 1 - report.names_pairs)
+    table = markdown_table(header, alignments, (cells(line) for line in _lines(report)))
     return f"### {report.title}\n\n{table}"
 
 
-def render_sweep_json(report: SweepReport) -> str:
-    document: dict[str, Any] = {
-        "title": report.title,
-        "publishedReference": report.reference.profile if report.reference else None,
-        "runs": [
-            {
-                "activePaths": row.active_paths,
-                "flows": row.flows,
-                "seconds": row.seconds,
-                "receivedGbps": round(row.report.received_gbps, 4),
-                "sentGbps": round(row.report.sent_gbps, 4),
-                "retransmits": row.report.retransmits,
-                "streamReceivedGbps": [round(rate / 1e9, 4) for rate in row.report.stream_received_bits_per_second],
-                "estimatedGbps": report.estimates_gbps[row.active_paths],
-                "publishedGbps": report.published_gbps(row.active_paths),
-            }
-            for row in report.rows
-        ],
+def _streams(measured: IperfReport) -> list[float]:
+    return [round(rate / 1e9, 4) for rate in measured.stream_received_bits_per_second]
+
+
+def _json_run(report: SweepReport, row: SweepRow) -> dict[str, Any]:
+    k = row.active_paths
+    if not report.names_pairs:
+        return {
+            "activePaths": k,
+            "flows": row.flows,
+            "seconds": row.seconds,
+            "receivedGbps": round(row.report.received_gbps, 4),
+            "sentGbps": round(row.report.sent_gbps, 4),
+            "retransmits": row.report.retransmits,
+            "streamReceivedGbps": _streams(row.report),
+            "estimatedGbps": report.estimates_gbps[k],
+            "publishedGbps": report.published_gbps(k),
+        }
+    run: dict[str, Any] = {
+        "activePaths": k,
+        "flows": row.flows,
+        "seconds": row.seconds,
+        "receivedGbps": round(row.received_gbps, 4),
+        "sentGbps": round(row.sent_gbps, 4),
+        "retransmits": row.retransmits,
+        "estimatedGbps": report.estimates_gbps[k],
     }
+    if not report.several:
+        run["publishedGbps"] = report.published_gbps(k)
+    run["pairs"] = [
+        {
+            "sender": sender,
+            "receiver": receiver,
+            "receivedGbps": round(measured.received_gbps, 4),
+            "sentGbps": round(measured.sent_gbps, 4),
+            "retransmits": measured.retransmits,
+            "streamReceivedGbps": _streams(measured),
+            "estimatedGbps": report.pair_estimates_gbps[(sender, receiver)][k],
+        }
+        for (sender, receiver), measured in row.reports.items()
+    ]
+    return run
+
+
+def render_sweep_json(report: SweepReport) -> str:
+    document: dict[str, Any] = {"title": report.title, "publishedReference": report.reference.profile if report.reference else None}
+    if report.names_pairs:
+        document["pairs"] = [{"sender": sender, "receiver": receiver} for sender, receiver in report.pairs]
+        document["allBusy"] = report.several
+    document["runs"] = [_json_run(report, row) for row in report.rows]
     return json.dumps(document, indent=2) + "\n"
 
 
 def sweep_figure(report: SweepReport, *, label: str = "this lab") -> ScalingFigure:
-    """Our aggregate beside the estimate, and the published sweep of the same hardware on both panels."""
+    """Our aggregate beside the estimate, and the published sweep of the same hardware on both panels.
+    Several pairs: their total beside the total estimate, and each pair's own line (on the shape panel
+    too: a pair that scales worse than the others shows there)."""
     flows = sorted({row.flows for row in report.rows})
-    measured = [
-        Series.of(
-            f"{label}, {count} flows",
-            "measured",
-            ((row.active_paths, row.report.received_gbps) for row in report.rows if row.flows == count),
-        )
-        for count in flows
-    ]
+    measured: list[Series] = []
+    for count in flows:
+        rows = [row for row in report.rows if row.flows == count]
+        if not report.several:
+            named = f", {' -> '.join(report.pairs[0])}" if report.names_pairs and report.pairs else ""
+            measured.append(
+                Series.of(f"{label}{named}, {count} flows", "measured", ((row.active_paths, row.received_gbps) for row in rows))
+            )
+            continue
+        total = f"{label}, {len(report.pairs)} pairs in total, {count} flows each"
+        measured.append(Series.of(total, "measured", ((row.active_paths, row.received_gbps) for row in rows)))
+        measured += [
+            Series.of(
+                f"{sender} -> {receiver}, {count} flows",
+                "measured",
+                ((row.active_paths, row.reports[(sender, receiver)].received_gbps) for row in rows),
+            )
+            for sender, receiver in report.pairs
+        ]
     ks = sorted({row.active_paths for row in report.rows})
-    # The lab's own hardware is comparable figure for figure; other hardware only in shape.
+    # The lab's own hardware is comparable figure for figure; other hardware only in shape. The
+    # published figures are one pair alone: beside several pairs' total, only their shape compares.
     shown = [report.reference] if report.reference else list(PUBLISHED_MEASUREMENTS.values())
     return scaling_figure(
         unit="Gbit/s",
         measured=measured,
-        ideal=Series.of("estimate (plan)", "ideal", ((k, report.estimates_gbps[k]) for k in ks)),
+        ideal=Series.of(
+            "estimate (plan), total" if report.several else "estimate (plan)", "ideal", ((k, report.estimates_gbps[k]) for k in ks)
+        ),
         references=[published_series(reference) for reference in shown],
-        references_on_absolute=report.reference is not None,
+        references_on_absolute=report.reference is not None and not report.several,
     )
 
 
+def _raw_name(report: SweepReport, row: SweepRow, pair: Pair) -> str:
+    base = f"k{row.active_paths}-p{row.flows}"
+    return f"{base}-{pair[0]}-to-{pair[1]}.json" if report.names_pairs else f"{base}.json"
+
+
 def write_sweep_reports(report: SweepReport, out_dir: Path, name: str) -> list[Path]:
-    """CSV, JSON, Markdown and PNG (and each run's raw iperf3 JSON); returns the files written."""
+    """CSV, JSON, Markdown and PNG (and each run's raw iperf3 JSON, per pair); returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix, text in (("csv", render_sweep_csv(report)), ("json", render_sweep_json(report)), ("md", render_sweep_markdown(report))):
@@ -180,7 +327,8 @@ def write_sweep_reports(report: SweepReport, out_dir: Path, name: str) -> list[P
     raw = out_dir / f"{name}-iperf3"
     raw.mkdir(exist_ok=True)
     for row in report.rows:
-        path = raw / f"k{row.active_paths}-p{row.flows}.json"
-        path.write_text(row.report.raw)
-        written.append(path)
+        for pair, measured in row.reports.items():
+            path = raw / _raw_name(report, row, pair)
+            path.write_text(measured.raw)
+            written.append(path)
     return written

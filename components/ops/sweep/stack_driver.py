@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from components.model.plan import LabPlan
-from components.ops.iperf import IPERF_PORT, IperfReport, measure_iperf3
+from components.ops.iperf import IPERF_PORT, IperfReport
 from components.ops.shell import RouterShell
+from components.ops.sweep.floating import measure_floating_ips
+from components.ops.sweep.orchestration import Pair
 from components.stack.automation import StackPaths
 
 
 @dataclass
 class StackLabDriver:
-    """The reference test on the floating IPs: the server on the plan's second router, the client on its first."""
+    """The reference test on the floating IPs, between the routers of each pair: the server on the
+    receiver, the client on the sender."""
 
     paths: StackPaths
     plan: LabPlan
     shells: Mapping[str, RouterShell]
     port: int = IPERF_PORT
+
+    def routers(self) -> tuple[str, ...]:
+        return tuple(router.name for router in self.plan.routers)
 
     def path_count(self) -> int:
         return self.paths.count
@@ -29,14 +35,5 @@ class StackLabDriver:
     def set_active_paths(self, active: int) -> None:
         self.paths.set_active(active)
 
-    def measure(self, flows: int, seconds: int) -> IperfReport:
-        client, server = self.plan.routers
-        return measure_iperf3(
-            self.shells[server.name],
-            self.shells[client.name],
-            server_ip=str(server.floating_ip.ip),
-            client_ip=str(client.floating_ip.ip),
-            flows=flows,
-            seconds=seconds,
-            port=self.port,
-        )
+    def measure(self, pairs: Sequence[Pair], flows: int, seconds: int) -> Mapping[Pair, IperfReport]:
+        return measure_floating_ips(self.plan, self.shells, pairs, flows=flows, seconds=seconds, port=self.port)

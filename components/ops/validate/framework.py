@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from components.model.flavors import runtime
 from components.model.naming import instance_name
-from components.model.plan import LabPlan, PathPlan, RouterPlan
+from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
 from components.ops.shell import CommandOutput
 
 Status = Literal["pass", "fail", "n/a"]
@@ -43,6 +43,18 @@ class RouterScope:
 
     def active_paths(self) -> tuple[PathPlan, ...]:
         return tuple(path for path in self.plan.paths if path.active)
+
+    def neighbours(self, path: PathPlan) -> tuple[PathEnd, ...]:
+        """The ends this router exchanges frames with on ``path``: every other router's, or a spoke's hub's alone."""
+        return self.plan.neighbours(path, self.router.name)
+
+    def about_peer(self, subject: str, peer: str, via: str | None = None) -> str:
+        """A subject that concerns one peer, naming it (and the hub it is reached through) where the
+        router has several: ``10.0.55.3/32 (br2 via hq)``. With two routers the peer is the other
+        one, so the subject stays as it always read."""
+        if len(self.plan.routers) == 2:
+            return subject
+        return f"{subject} ({peer}{f' via {via}' if via else ''})"
 
     def container(self, index: int) -> str:
         """Path ``index``'s instance container: the same name on every runtime."""

@@ -4,15 +4,16 @@ A route installed once with ``ip route`` is lost for good when one path interfac
 kernel drops the whole multipath route), and keeps a dead path's next-hop for as long as that
 interface stays up. Here FRR owns the route instead, so both failures repair themselves:
 
-- every active path is a point-to-point OSPF adjacency between its two /30 addresses, and each
-  router announces only its floating /32; FRR installs the peer's /32 with one next-hop per path
-  whose adjacency is up, and adds a next-hop back as soon as its interface (re)appears;
+- every active path is an OSPF adjacency with each neighbour on it (point-to-point between two
+  routers, point-to-multipoint between more: see ``ospf_network_type``), and each router announces
+  only its floating /32; FRR installs every peer's /32 with one next-hop per path whose adjacency is
+  up, and adds a next-hop back as soon as its interface (re)appears;
 - BFD tracks each adjacency with the stack's profile, so a path that silently stops carrying
   packets leaves the route within ``intervalMs x multiplier``.
 
 Why OSPF and not static routes with BFD (as on VyOS): staticd only tracks next-hops with BFD from
 FRR 9.0 on, and Debian 12 ships FRR 8.4. OSPF with BFD has been in FRR since long before, so this
-works with every FRR a Debian or Ubuntu router is likely to have. Both routers must use it.
+works with every FRR a Debian or Ubuntu router is likely to have. Every router must use it.
 
 BFD peers are configured for every built path, active or not, so ``vtysh -c 'show bfd peers'`` shows
 the health of a path before it is enabled; only active paths join OSPF and so the route.
@@ -27,7 +28,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from components.model.naming import frr_block_markers
+from components.model.naming import frr_block_markers, frr_path_host_filter
 from components.model.plan import LabPlan, RouterPlan
 from components.render.linux import PROGRAMS
 from components.render.linux.routing import destinations_text, floating_interface, require_safe_paths
@@ -84,6 +85,49 @@ def _router(plan: LabPlan, router: str) -> RouterPlan:
     return found
 
 
+def ospf_network_type(plan: LabPlan) -> str:
+    """How OSPF sees a path: a point-to-point link between two routers; with more, point-to-multipoint.
+
+    Not ``broadcast``, although a path with more than two routers is a LAN: on a broadcast network the
+    designated router describes the LAN as one whole, so two sites that lose each other on one path
+    (while both still reach the designated router) would keep routing over it. Point-to-multipoint
+    gives every neighbour its own adjacency and link: BFD takes down exactly the pair that failed, and
+    a spoke that hears only its hub routes to the other spokes through it.
+    """
+    return "point-to-point" if len(plan.routers) == 2 else "point-to-multipoint"
+
+
+def _path_host_filter(plan: LabPlan) -> list[str]:
+    """Between more than two routers: keep the /32s of path addresses that OSPF learns out of zebra.
+
+    On a point-to-multipoint interface OSPF announces the router's own address as a host route
+    (RFC 2328, 12.4.1.4), so every router learns a /32 for every other router's address on every
+    path. zebra then resolves the floating routes' next hops (those very addresses) through the OSPF
+    host routes instead of the connected path subnet, and where a spoke learns the other spokes'
+    addresses through the hub it marks next hops inactive: a four-router hub-and-spoke lab in network
+    namespaces never converged (FRR 8.4). The connected subnet reaches every neighbour already, so
+    zebra is told to take no OSPF route inside the transit supernet (``ip protocol ospf route-map``,
+    zebra's filter of what it installs: FRRouting/frr zebra/zebra_routemap.c). The floating /32s lie
+    outside it and are untouched. This takes zebra's one OSPF filter: a router whose ``frr.conf`` has
+    an ``ip protocol ospf`` line of its own gets this one instead while the lab is up.
+    """
+    if ospf_network_type(plan) != "point-to-multipoint":
+        return []
+    hosts, routes = frr_path_host_filter(plan.stack)
+    return [
+        f"ip prefix-list {hosts} seq 5 permit {plan.transit_supernet} ge 32",
+        f"route-map {routes} deny 10",
+        f" match ip address prefix-list {hosts}",
+        "exit",
+        "!",
+        f"route-map {routes} permit 20",
+        "exit",
+        "!",
+        f"ip protocol ospf route-map {routes}",
+        "!",
+    ]
+
+
 def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
     bfd = plan.routing.bfd
     lines = [
@@ -97,7 +141,7 @@ def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
     ]
     for path in plan.paths:
         end = path.end(router.name)
-        for peer in path.peers(router.name):
+        for peer in plan.neighbours(path, router.name):
             lines += [
                 f" peer {peer.address.ip} local-address {end.address.ip} interface {end.interface}",
                 f"  profile {bfd.profile}",
@@ -124,13 +168,14 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
         lines += [
             f"interface {path.end(own.name).interface}",
             f" ip ospf area {OSPF_AREA}",
-            " ip ospf network point-to-point",
+            f" ip ospf network {ospf_network_type(plan)}",
             f" ip ospf hello-interval {OSPF_HELLO_SECONDS}",
             f" ip ospf dead-interval {OSPF_DEAD_SECONDS}",
         ]
         if bfd.enabled:
             lines += [" ip ospf bfd", f" ip ospf bfd profile {bfd.profile}"]
         lines += ["exit", "!"]
+    lines += _path_host_filter(plan)
     lines += ["router ospf", f" ospf router-id {floating}", *(f" {timer}" for timer in OSPF_TIMERS), "exit", end]
     return "\n".join(lines) + "\n"
 

@@ -158,8 +158,14 @@ def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
         # Written through /proc/sys so that only iproute2 is needed; the drop-in persists it.
         f"  echo {LAYER4_HASH_POLICY} > {proc_sys(HASH_POLICY_SYSCTL)}",
         *(f"  {command}" for command in route_owner_commands(plan, router.name)),
-        "}",
     ]
+    if router.forwards:
+        # conf.all is switched off with the other kernel settings (tune_underlay); each path interface's
+        # own switch too, for those that exist yet. They go with the interfaces, so nothing to undo.
+        for path in plan.paths:
+            conf = f"/proc/sys/net/ipv4/conf/{path.end(router.name).interface}"
+            lines.append(f"  [ ! -d {conf} ] || echo 0 > {conf}/send_redirects")
+    lines.append("}")
     return "\n".join(lines)
 
 

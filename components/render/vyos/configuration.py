@@ -25,6 +25,13 @@ IMAGE_ENTRYPOINT = "/entrypoint.sh"
 # VyOS's `container` has no CPU-set option: a pinned instance starts through this script in its home,
 # which runs the image's entrypoint under taskset (util-linux, in the Debian-based official image).
 PINNED_START = "zt-ecmp-start"
+# The hub forwards spoke-to-spoke traffic out of the path it came in on, where the kernel would tell the
+# sender (ICMP redirect) to reach the other spoke directly, which the path networks do not allow. VyOS
+# sends redirects unless told not to (vyos/vyos-1x interface-definitions/include/firewall/
+# global-options.xml.i: send-redirects defaults to enable), and this leaf sets
+# /proc/sys/net/ipv4/conf/*/send_redirects, every interface's (smoketest/scripts/cli/test_firewall.py).
+# VyOS forwards IPv4 unless `system ip disable-forwarding` is set, so nothing else is needed.
+NO_REDIRECTS = Leaf(("firewall", "global-options", "send-redirects"), "disable")
 # The firewall rule closing an instance's local API (TCP, same number as its UDP port) to all but lo.
 API_RULE_OFFSET = 100000
 
@@ -61,7 +68,7 @@ def _static_routes(router: RouterPlan) -> list[Leaf]:
 
 
 def bfd_leaves(plan: LabPlan, router: RouterPlan) -> list[Leaf]:
-    """BFD on every path: the shared profile, one peer per built path, and tracking on every next-hop.
+    """BFD on every path: the shared profile, one peer per built path and neighbour, and tracking on every next-hop.
 
     Peers exist for inactive paths too, so their health shows in ``show bfd peers`` before they are
     enabled; their next-hops stay ``disable``d whatever BFD says. A next-hop whose session is down
@@ -76,7 +83,8 @@ def bfd_leaves(plan: LabPlan, router: RouterPlan) -> list[Leaf]:
     ]
     for path in plan.paths:
         end = path.end(router.name)
-        for other in path.peers(router.name):
+        # A spoke's sessions go to the hub alone: frames to another spoke never arrive.
+        for other in plan.neighbours(path, router.name):
             peer = ("protocols", "bfd", "peer", str(other.address.ip))
             leaves += [Leaf((*peer, "profile"), bfd.profile), Leaf((*peer, "source", "address"), str(end.address.ip))]
     for route in router.routes:
@@ -175,12 +183,16 @@ def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, st
         anchors += container_anchors
     tuning = underlay_tuning_config(router)
     leaves += tuning.leaves
+    replaceable = tuning.replaceable
+    if router.forwards:
+        leaves.append(NO_REDIRECTS)
+        replaceable += (NO_REDIRECTS.path,)
     return TreeConfig(
         stack=plan.stack,
         router=router.name,
         leaves=tuple(leaves),
         anchors=tuple(anchors),
-        replaceable=tuning.replaceable,
+        replaceable=replaceable,
         absent=tuning.absent,
     )
 

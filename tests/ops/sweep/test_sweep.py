@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pytest
 
 from components.ops.iperf import IperfError, IperfReport
-from components.ops.sweep.orchestration import SweepRow, run_sweep
+from components.ops.sweep.orchestration import Pair, SweepRow, run_sweep
 from tests.support.sweep_rows import report_of
 
 
@@ -19,6 +20,9 @@ class RecordingLab:
     active: int
     calls: list[str] = field(default_factory=list)
     failures: dict[str, BaseException] = field(default_factory=dict)
+
+    def routers(self) -> tuple[str, ...]:
+        return ("r1", "r2")
 
     def path_count(self) -> int:
         return self.count
@@ -32,11 +36,11 @@ class RecordingLab:
             raise failure
         self.active = active
 
-    def measure(self, flows: int, seconds: int) -> IperfReport:
+    def measure(self, pairs: Sequence[Pair], flows: int, seconds: int) -> Mapping[Pair, IperfReport]:
         self.calls.append(f"measure K={self.active} P={flows} t={seconds}")
         if failure := self.failures.get(f"measure K={self.active}"):
             raise failure
-        return report_of(0.45 * self.active)
+        return {pair: report_of(0.45 * self.active) for pair in pairs}
 
 
 def quiet(message: str) -> None:

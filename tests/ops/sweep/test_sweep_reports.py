@@ -20,14 +20,14 @@ from components.ops.sweep.reports import (
     write_sweep_reports,
 )
 from tests.support.stacks import lab_plan
-from tests.support.sweep_rows import report_of
+from tests.support.sweep_rows import DEFAULT_PAIR, report_of
 
 # The GK41's published sweep, as if this lab had measured it.
 GK41_AS_MEASURED = {1: 0.441, 2: 1.02, 3: 1.45, 4: 1.93}
 
 
 def gk41_rows() -> list[SweepRow]:
-    return [SweepRow(k, 16, 10, report_of(gbps, retransmits=k)) for k, gbps in GK41_AS_MEASURED.items()]
+    return [SweepRow(k, 16, 10, {DEFAULT_PAIR: report_of(gbps, retransmits=k)}) for k, gbps in GK41_AS_MEASURED.items()]
 
 
 def test_estimate_is_k_instances_capped_by_the_link() -> None:
@@ -47,14 +47,14 @@ def test_markdown_puts_the_published_gk41_figures_beside_ours() -> None:
 
 
 def test_markdown_shows_a_dash_where_nothing_was_published() -> None:
-    rows = [SweepRow(7, 16, 10, report_of(20.0))]
+    rows = [SweepRow(7, 16, 10, {DEFAULT_PAIR: report_of(20.0)})]
     assert render_sweep_markdown(sweep_report(lab_plan("ms01"), rows)).splitlines()[-1] == (
         "| 7 | 16 | 20.000 | 20.200 | 0 | 23.5 | - | - |"
     )
 
 
 def test_csv_has_one_line_per_run_and_empty_cells_for_missing_figures() -> None:
-    rows = [SweepRow(2, 16, 10, report_of(8.0)), SweepRow(7, 16, 10, report_of(20.0))]
+    rows = [SweepRow(2, 16, 10, {DEFAULT_PAIR: report_of(8.0)}), SweepRow(7, 16, 10, {DEFAULT_PAIR: report_of(20.0)})]
     lines = render_sweep_csv(sweep_report(lab_plan("ms01"), rows)).splitlines()
     assert lines[0] == (
         "active_paths,flows,seconds,received_gbps,sent_gbps,retransmits,estimated_gbps,published_gbps,received_over_published"

@@ -9,21 +9,28 @@ from components.ops.shell import CommandOutput
 from components.ops.validate.framework import RouterScope
 from components.ops.validate.runner import commands_for
 from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
+from tests.ops.validate import gk41_sites
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
 from tests.support.goldens import slug
 from tests.support.stacks import jumbo_routers, lab_plan
 
-# The routers the recordings were made on, as their plans describe them.
-RECORDED_ROUTERS: dict[str, LabPlan] = {"gk41": VYOS, "gk41-docker": DOCKER, "ms01": lab_plan("ms01", routers=jumbo_routers("ms01"))}
+# The routers the recordings were made on, as their plans describe them: r1 of the two-router labs,
+# and each of the three sites, in a full mesh and hub and spoke.
+RECORDED_ROUTERS: list[tuple[LabPlan, str]] = [
+    (VYOS, "r1"),
+    (DOCKER, "r1"),
+    (lab_plan("ms01", routers=jumbo_routers("ms01")), "r1"),
+    *((plan, router) for plan in (gk41_sites.FULL_MESH, gk41_sites.HUB_AND_SPOKE) for router in gk41_sites.ROUTERS),
+]
 
 
 def asked() -> set[str]:
-    return {command for plan in RECORDED_ROUTERS.values() for command in commands_for(RouterScope(plan, plan.router("r1")))}
+    return {command for plan, router in RECORDED_ROUTERS for command in commands_for(RouterScope(plan, plan.router(router)))}
 
 
 def test_no_two_commands_validate_asks_share_a_recording_file() -> None:
-    for plan in RECORDED_ROUTERS.values():
-        commands = commands_for(RouterScope(plan, plan.router("r1")))
+    for plan, router in RECORDED_ROUTERS:
+        commands = commands_for(RouterScope(plan, plan.router(router)))
         assert len({slug(command) for command in commands}) == len(commands)
 
 
@@ -38,6 +45,16 @@ def test_the_healthy_router_answers_every_command_it_is_asked() -> None:
     for command in commands_for(RouterScope(VYOS, VYOS.router("r1"))):
         assert recording_file("gk41-r1-vyos", command).exists()
         assert answers[command].ok
+
+
+@pytest.mark.parametrize("router", gk41_sites.ROUTERS)
+def test_each_healthy_site_answers_every_command_it_is_asked(router: str) -> None:
+    full_mesh, hub_and_spoke = gk41_sites.healthy(router), gk41_sites.hub_and_spoke(router)
+    for command in commands_for(gk41_sites.scope(router)):
+        assert recording_file(f"gk41-sites-{router}-vyos", command).exists()
+        assert full_mesh[command].ok
+    for command in commands_for(gk41_sites.scope(router, gk41_sites.HUB_AND_SPOKE)):
+        assert hub_and_spoke[command].ok
 
 
 def test_a_later_case_replaces_the_answers_it_holds_and_a_test_can_replace_one_more() -> None:

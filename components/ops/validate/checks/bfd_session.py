@@ -1,8 +1,17 @@
-"""Bfd session: where BFD tracks the router's next hops, every active path's session is up."""
+"""Bfd session: where BFD tracks the router's next hops, the session with every neighbour on every active path is up.
+
+One session per (path, neighbour): VyOS configures a BFD peer per neighbour address and FRR one per
+neighbour (components/render). A neighbour is every other router in a full mesh and, for a spoke, the
+hub alone: a spoke expects no session with another spoke, whose next hops it never uses.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from components.model.flavors import flavor
+from components.model.plan import PathPlan
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, Status, parsed_json
 
 NAME = "bfd session"
@@ -37,8 +46,8 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     results = []
     for path in scope.plan.paths:
         end = path.end(scope.router.name)
-        for other in path.peers(scope.router.name):
-            subject = f"path {path.index} {other.address.ip}"
+        for other in scope.neighbours(path):
+            subject = scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
             peer = peers.get(str(other.address.ip))
             status = str(peer.get("status", "unknown")) if peer else None
             if not path.active and (peer is None or status != "up"):
@@ -52,6 +61,23 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
             else:
                 why = f"session {status}, diagnostic {peer.get('diagnostic', '?')}: the next-hop is withdrawn"
                 results.append(scope.result(NAME, subject, "fail", why))
+        results += _unplanned(scope, path, peers)
+    return results
+
+
+def _unplanned(scope: RouterScope, path: PathPlan, peers: Mapping[str, Mapping[str, Any]]) -> list[CheckResult]:
+    """A spoke's sessions with the other spokes' addresses on ``path``: the plan has none (their frames
+    never arrive, so such a session can never come up); finding one means the router's configuration
+    is not the plan's. Sessions with addresses outside the lab are not this check's business."""
+    neighbours = scope.neighbours(path)
+    results = []
+    for other in path.peers(scope.router.name):
+        peer = peers.get(str(other.address.ip))
+        if other in neighbours or peer is None:
+            continue
+        subject = scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
+        why = f"unplanned session ({peer.get('status', 'unknown')}): spokes reach each other only through {scope.plan.routing.hub}"
+        results.append(scope.result(NAME, subject, "fail", why))
     return results
 
 

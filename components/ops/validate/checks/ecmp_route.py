@@ -1,4 +1,8 @@
-"""Ecmp route: one route to each other router's floating IP, with exactly the K active next hops, none dead."""
+"""Ecmp route: one route to each other router's floating IP, with exactly the K active next hops, none dead.
+
+One result per route, so per peer: a route that goes through the hub (a spoke's route to another
+spoke) has the hub's addresses as next hops, as the plan's ``RoutePlan.next_hops`` already says.
+"""
 
 from __future__ import annotations
 
@@ -29,15 +33,16 @@ def _next_hops(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _one_route(scope: RouterScope, route: RoutePlan, observed: Observed) -> CheckResult:
-    subject = str(route.destination)
+    destination = str(route.destination)
+    subject = scope.about_peer(destination, route.peer, route.via)
     output = observed[_command(route)]
     routes = parsed_json(output)
     if not output.ok or not isinstance(routes, list):
         return scope.result(NAME, subject, "fail", f"ip route: {output.why()}")
     if not routes:
-        return scope.result(NAME, subject, "fail", f"no route to {subject}")
+        return scope.result(NAME, subject, "fail", f"no route to {destination}")
     if len(routes) > 1:
-        return scope.result(NAME, subject, "fail", f"{len(routes)} routes to {subject}, expected one multipath route")
+        return scope.result(NAME, subject, "fail", f"{len(routes)} routes to {destination}, expected one multipath route")
     planned = [(str(hop.address), hop.interface) for hop in route.next_hops]
     wanted = [(str(hop.address), hop.interface) for hop in route.active_next_hops]
     hops = _next_hops(routes)
@@ -46,8 +51,9 @@ def _one_route(scope: RouterScope, route: RoutePlan, observed: Observed) -> Chec
     if missing := [hop for hop in wanted if hop not in found]:
         problems.append("missing " + ", ".join(f"{gateway} dev {dev}" for gateway, dev in missing))
     if extra := [hop for hop in found if hop not in wanted]:
-        # Planned paths first, in path order; anything else after them.
-        extra.sort(key=lambda hop: (planned.index(hop) if hop in planned else len(planned), hop))
+        # Planned paths first, in path order; anything else after them, in the order ip route listed
+        # them (the sort is stable), so the detail reads like the router's own output.
+        extra.sort(key=lambda hop: planned.index(hop) if hop in planned else len(planned))
         problems.append("unplanned " + ", ".join(f"{gateway} dev {dev}" for gateway, dev in extra))
     for hop in hops:
         flags = [flag for flag in hop.get("flags", []) if flag in ("dead", "linkdown")]

@@ -1,4 +1,7 @@
-"""Floating peer answers: each other router's floating IP replies to ping sent from this router's own, over the ECMP route."""
+"""Floating peer answers: each other router's floating IP replies to ping sent from this router's own, over the ECMP route.
+
+Every peer, spokes included: a spoke's ping to another spoke goes through the hub, and must pass too.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     results = []
     for route in scope.router.routes:
         output = observed[_command(scope, route)]
-        subject = f"{scope.router.floating_ip.ip} -> {route.destination.network_address}"
+        subject = scope.about_peer(f"{scope.router.floating_ip.ip} -> {route.destination.network_address}", route.peer, route.via)
         results.append(scope.result(NAME, subject, "pass" if output.ok else "fail", ping_summary(output)))
     return results
 

@@ -1,0 +1,30 @@
+"""``python -m components bench-plan``: how long `plan` takes for M sites x N paths, offline."""
+
+from __future__ import annotations
+
+import argparse
+
+from components.cli.stack_arguments import add_project_dir_argument
+from components.preview.plan_timing import SIZES, render_timings, time_plans
+
+NAME = "bench-plan"
+HELP = "time the offline plan for growing labs (M sites x N paths, up to 16 x 8); prints a table"
+
+
+def _size(text: str) -> tuple[int, int]:
+    routers, _, paths = text.partition("x")
+    try:
+        return int(routers), int(paths)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--size {text!r}: write M x N as e.g. 16x8") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_project_dir_argument(parser)
+    parser.add_argument("--size", type=_size, action="append", help="MxN to time, e.g. 16x8 (repeatable; default: 2x8 to 16x8)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size; the fastest counts (default 3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    print(render_timings(time_plans(args.size or SIZES, args.repeats, args.project_dir)), end="")
+    return 0

@@ -1,0 +1,98 @@
+"""Validate on the three-site full mesh (gk41-sites): every router checks its route, pings and BFD sessions to each peer.
+
+Subjects name the peer a line is about, since a router has two of them here.
+"""
+
+from __future__ import annotations
+
+from components.ops.validate.runner import commands_for, validate_lab
+from tests.ops.recorded_router import RecordedShell
+from tests.ops.validate.gk41_sites import (
+    FULL_MESH,
+    ROUTERS,
+    cli,
+    failures,
+    healthy,
+    ping,
+    process_cpus_command,
+    route,
+    scope,
+    verdicts,
+)
+
+PINGED = "2 packets transmitted, 2 received, 0% packet loss, time 201ms"
+
+
+def test_hq_is_asked_its_route_to_each_branch_and_pings_each_over_every_path_then_floating_ip_to_floating_ip() -> None:
+    assert commands_for(scope("hq")) == [
+        "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
+        *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks")),
+        *(process_cpus_command(path) for path in range(1, 5)),
+        "ip -j link show",
+        route("10.0.55.2/32"),
+        route("10.0.55.3/32"),
+        "sysctl -n net.ipv4.fib_multipath_hash_policy",
+        ping("10.14.0.2"),
+        ping("10.14.0.3"),
+        ping("10.14.0.10"),
+        ping("10.14.0.11"),
+        ping("10.14.0.18"),
+        ping("10.14.0.19"),
+        ping("10.14.0.26"),
+        ping("10.14.0.27"),
+        ping("10.0.55.2", "10.0.55.1"),
+        ping("10.0.55.3", "10.0.55.1"),
+        "vtysh -c 'show bfd peers json'",
+        "ethtool eth2",
+        "ip -j link show dev eth2",
+    ]
+
+
+def test_every_site_passes_every_check_and_reports_each_of_its_two_peers() -> None:
+    shells = {router: RecordedShell(router, healthy(router)) for router in ROUTERS}
+    results = validate_lab(FULL_MESH, shells)
+    assert {result.status for result in results} == {"pass"}
+    assert [(result.router, result.subject) for result in results if result.check == "ecmp route"] == [
+        ("hq", "10.0.55.2/32 (br1)"),
+        ("hq", "10.0.55.3/32 (br2)"),
+        ("br1", "10.0.55.1/32 (hq)"),
+        ("br1", "10.0.55.3/32 (br2)"),
+        ("br2", "10.0.55.1/32 (hq)"),
+        ("br2", "10.0.55.2/32 (br1)"),
+    ]
+    # Per router: containers, zerotier, pins, links (4 each), 2 routes, hashing, 4 paths x 2 peers
+    # pinged, 2 floating pings, 4 paths x 2 peers in BFD, 5 underlay properties.
+    assert len(results) == 3 * (4 + 4 + 4 + 4 + 2 + 1 + 8 + 2 + 8 + 5)
+
+
+def test_hq_validates_its_routes_to_both_branches_each_over_that_branchs_four_addresses() -> None:
+    assert verdicts("ecmp route", "hq", healthy("hq")) == [
+        ("10.0.55.2/32 (br1)", "pass", "4 next hops: 10.14.0.2, 10.14.0.10, 10.14.0.18, 10.14.0.26"),
+        ("10.0.55.3/32 (br2)", "pass", "4 next hops: 10.14.0.3, 10.14.0.11, 10.14.0.19, 10.14.0.27"),
+    ]
+
+
+def test_a_route_to_one_peer_missing_a_next_hop_fails_naming_that_peer_alone() -> None:
+    assert failures("br1", healthy("br1", "gk41-sites-br1-route-br2-path3-missing")) == [
+        ("ecmp route", "10.0.55.3/32 (br2)", "3 next hops, K=4 planned: missing 10.14.0.19 dev ztecmp3"),
+    ]
+
+
+def test_a_missing_bfd_session_with_one_neighbour_fails_naming_it() -> None:
+    assert failures("hq", healthy("hq", "gk41-sites-hq-bfd-br2-path2-missing")) == [
+        ("bfd session", "path 2 10.14.0.11 (br2)", "no BFD session with the path's peer"),
+    ]
+
+
+def test_path_pings_name_the_peer_whose_address_answered() -> None:
+    assert verdicts("path peer answers", "br2", healthy("br2"))[:2] == [
+        ("path 1: 10.14.0.1 (hq)", "pass", PINGED),
+        ("path 1: 10.14.0.2 (br1)", "pass", PINGED),
+    ]
+
+
+def test_each_floating_ping_names_its_peer() -> None:
+    assert [subject for subject, _, _ in verdicts("floating peer answers", "br1", healthy("br1"))] == [
+        "10.0.55.2 -> 10.0.55.1 (hq)",
+        "10.0.55.2 -> 10.0.55.3 (br2)",
+    ]

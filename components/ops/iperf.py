@@ -15,7 +15,8 @@ import json
 import shlex
 import subprocess
 import time
-from collections.abc import Hashable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -224,9 +225,16 @@ class IperfEnds:
 Key = TypeVar("Key", bound=Hashable)
 
 
-def concurrent_ports(count: int, port: int = IPERF_PORT) -> tuple[int, ...]:
-    """The server ports of ``count`` tests run at once: ``port``, ``port`` + 1, and so on."""
-    return tuple(port + offset for offset in range(count))
+def concurrent_ports(receivers: Sequence[str], port: int = IPERF_PORT) -> tuple[int, ...]:
+    """The server ports of tests run at once, given each test's receiving router: a receiver's first
+    test on ``port``, its second on ``port`` + 1, and so on. Routers run their servers apart, so every
+    receiver counts from ``port``: with every router sending to every other, M - 1 ports in all."""
+    taken: Counter[str] = Counter()
+    ports = []
+    for receiver in receivers:
+        ports.append(port + taken[receiver])
+        taken[receiver] += 1
+    return tuple(ports)
 
 
 def measure_iperf3_concurrently(
@@ -236,15 +244,15 @@ def measure_iperf3_concurrently(
 
     An iperf3 server runs one test at a time: a second client is turned away with IEACCESSDENIED,
     "the server is busy running a test" (esnet/iperf, src/iperf_error.c), and a ``-1`` server exits
-    after its one client (iperf3(1), --one-off). So each test has a server of its own, on ``port``
-    plus the test's position (``concurrent_ports``), also where one router receives several tests.
+    after its one client (iperf3(1), --one-off). So each test has a server of its own: on ``port`` on
+    its receiver, or ``port`` + 1, + 2, ... where one router receives several tests (``concurrent_ports``).
     Every server listens before any client starts; the clients then start together, a thread each;
     every server is stopped afterwards, whatever happened. One failed test fails the run, once every
     client has ended, with each failed test's reason.
     """
     if not tests:
         return {}
-    ports = dict(zip(tests, concurrent_ports(len(tests), port), strict=True))
+    ports = dict(zip(tests, concurrent_ports([test.server.router for test in tests.values()], port), strict=True))
     runs: dict[Key, concurrent.futures.Future[IperfReport]] = {}
     clients = concurrent.futures.ThreadPoolExecutor(max_workers=len(tests), thread_name_prefix="iperf3-client")
     try:

@@ -7,6 +7,7 @@ in it times 100 Mbit/s. The default BFD profile (300 ms x 3) declares a silent p
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -53,10 +54,25 @@ def frr() -> Iterator[FrrLab]:
         yield running
 
 
+# How long the lab must stay converged to count as settled: a path healed a moment ago may still
+# flap once while BFD moves its session from the slow down-state rate back to the profile's timers.
+SETTLED_SECONDS = 3.0
+
+
+def settled(frr: FrrLab) -> bool:
+    """Converged now and for ``SETTLED_SECONDS`` on end."""
+    until = time.monotonic() + SETTLED_SECONDS
+    while time.monotonic() < until:
+        if not converged(frr):
+            return False
+        time.sleep(0.1)
+    return True
+
+
 @pytest.fixture
 def healthy(frr: FrrLab) -> FrrLab:
-    """The shared lab with every path in both routes and every BFD session up."""
-    wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    """The shared lab with every path in both routes and every BFD session up, and staying so."""
+    wait_until(lambda: converged(frr) and settled(frr), CONVERGE_TIMEOUT_SECONDS + 2 * SETTLED_SECONDS, poll_seconds=0.05)
     return frr
 
 

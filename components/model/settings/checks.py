@@ -29,6 +29,7 @@ from components.model.settings.schema import (
     IFNAME,
     LINK_SPEED_GBPS,
     LINUX_IFNAME_MAX,
+    MAX_ROUTERS,
     MIN_ROUTERS,
     MTU_RANGE,
     ZEROTIER_IGNORED_PREFIX,
@@ -79,8 +80,9 @@ RESERVED_PORTS: Mapping[int, str] = {
     4500: "IKE behind NAT (IPsec)",
     4784: "multi-hop BFD",
     4789: "VXLAN",
-    # components/ops/iperf.py IPERF_PORT: the sweep measures the paths with iperf3 on the routers.
-    5201: "iperf3, which this lab's sweep runs on the routers",
+    # components/ops/iperf.py IPERF_PORT and concurrent_ports: the sweep runs iperf3 servers on the
+    # routers, one per sending router, from 5201 up (15 ports for the largest lab).
+    **{5201 + offset: "iperf3, which this lab's sweep runs on the routers" for offset in range(MAX_ROUTERS - 1)},
     9993: "a system zerotier-one (its default port)",
     51820: "WireGuard (its usual port)",
 }

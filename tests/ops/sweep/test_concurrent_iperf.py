@@ -49,12 +49,12 @@ class Timeline:
 @dataclass
 class FakeRouter:
     """A RouterShell whose iperf3 server is a real ``sleep`` (so stopping it is real) and whose client
-    answers with ``answers[port]``. With a ``barrier``, each client waits there for all the others: clients
+    answers with ``answers[(server address, port)]``. With a ``barrier``, each client waits there for all the others: clients
     run one after the other would never all arrive, and the barrier would break."""
 
     router: str
     timeline: Timeline
-    answers: dict[int, CommandOutput] = field(default_factory=dict)
+    answers: dict[tuple[str, int], CommandOutput] = field(default_factory=dict)
     barrier: threading.Barrier | None = None
     occupied: frozenset[int] = frozenset()
     server_program: tuple[str, ...] = ("sleep", "30")
@@ -71,11 +71,11 @@ class FakeRouter:
                 self.timeline.add(f"listening {self.router}:{port}")
                 return CommandOutput(0, f"LISTEN 0 5 0.0.0.0:{port} 0.0.0.0:*\n")
             return CommandOutput(0, "")
-        port = int(re.findall(r" -p (\d+)", command)[0])
+        server, port = re.findall(r"-c (\S+) ", command)[0], int(re.findall(r" -p (\d+)", command)[0])
         self.timeline.add(f"client {self.router}:{port}")
         if self.barrier is not None:
             self.barrier.wait(timeout=5)
-        return self.answers[port]
+        return self.answers[(server, port)]
 
     def start(self, command: str) -> subprocess.Popen[str]:
         port = int(re.findall(r" -p (\d+)", command)[0])
@@ -88,8 +88,11 @@ class FakeRouter:
 
 
 def two_way_test(timeline: Timeline, *, second_answer: str | None = None, barrier: threading.Barrier | None = None) -> dict[str, IperfEnds]:
-    """r1 -> r2 on port 5201 and r2 -> r1 on 5202, at once."""
-    answers = {5201: CommandOutput(0, client_json(90)), 5202: CommandOutput(0, second_answer or client_json(80))}
+    """r1 -> r2 and r2 -> r1 at once, each server on port 5201 of its own router."""
+    answers = {
+        ("10.0.55.2", 5201): CommandOutput(0, client_json(90)),
+        ("10.0.55.1", 5201): CommandOutput(0, second_answer or client_json(80)),
+    }
     r1 = FakeRouter("r1", timeline, answers, barrier)
     r2 = FakeRouter("r2", timeline, answers, barrier)
     return {
@@ -98,23 +101,23 @@ def two_way_test(timeline: Timeline, *, second_answer: str | None = None, barrie
     }
 
 
-def test_one_port_per_test_from_the_given_one() -> None:
-    assert concurrent_ports(3) == (5201, 5202, 5203)
-    assert concurrent_ports(2, 6000) == (6000, 6001)
+def test_each_receiver_numbers_its_own_servers_from_the_given_port() -> None:
+    assert concurrent_ports(["br1", "br2", "hq", "br2", "hq", "br1"]) == (5201, 5201, 5201, 5202, 5202, 5202)
+    assert concurrent_ports(["r2", "r1"], 6000) == (6000, 6000)
 
 
 def test_every_server_listens_before_any_client_starts_and_the_clients_run_together() -> None:
     timeline = Timeline()
     reports = measure_iperf3_concurrently(two_way_test(timeline, barrier=threading.Barrier(2)), flows=4, seconds=10)
-    assert timeline.events[:4] == ["server r2:5201", "server r1:5202", "listening r2:5201", "listening r1:5202"]
-    assert sorted(timeline.events[4:]) == ["client r1:5201", "client r2:5202"]
+    assert timeline.events[:4] == ["server r2:5201", "server r1:5201", "listening r2:5201", "listening r1:5201"]
+    assert sorted(timeline.events[4:]) == ["client r1:5201", "client r2:5201"]
     assert {key: report.received_bits_per_second for key, report in reports.items()} == {"r1->r2": 90e6, "r2->r1": 80e6}
 
 
 def test_every_server_is_stopped_after_the_run() -> None:
     timeline = Timeline()
     measure_iperf3_concurrently(two_way_test(timeline), flows=4, seconds=10)
-    assert {key: process.poll() is not None for key, process in timeline.servers.items()} == {("r2", 5201): True, ("r1", 5202): True}
+    assert {key: process.poll() is not None for key, process in timeline.servers.items()} == {("r2", 5201): True, ("r1", 5201): True}
 
 
 def test_a_failed_client_fails_the_run_naming_its_test_and_every_server_is_stopped() -> None:
@@ -124,31 +127,31 @@ def test_a_failed_client_fails_the_run_naming_its_test_and_every_server_is_stopp
     with pytest.raises(IperfError) as failure:
         measure_iperf3_concurrently(tests, flows=4, seconds=10)
     assert str(failure.value) == (
-        "1 of 2 iperf3 tests run at once failed: r2 (10.0.55.2) to r1 (10.0.55.1) on port 5202: "
+        "1 of 2 iperf3 tests run at once failed: r2 (10.0.55.2) to r1 (10.0.55.1) on port 5201: "
         "iperf3: unable to connect to server: Connection refused"
     )
     # The other client ran to its end too (the barrier held for both).
-    assert sorted(event for event in timeline.events if event.startswith("client")) == ["client r1:5201", "client r2:5202"]
+    assert sorted(event for event in timeline.events if event.startswith("client")) == ["client r1:5201", "client r2:5201"]
     assert all(process.poll() is not None for process in timeline.servers.values())
 
 
 def test_one_test_alone_fails_with_iperf3s_own_reason() -> None:
     timeline = Timeline()
     refused = CommandOutput(0, json.dumps({"error": "unable to connect to server: Connection refused"}))
-    router = FakeRouter("r2", timeline, {5201: refused})
+    router = FakeRouter("r2", timeline, {("10.0.55.2", 5201): refused})
     with pytest.raises(IperfError, match=r"^iperf3: unable to connect to server: Connection refused$"):
         measure_iperf3_concurrently({"one": IperfEnds(router, router, "10.0.55.2", "10.0.55.1")}, flows=1, seconds=1)
 
 
 def test_a_port_in_use_stops_the_servers_already_started_and_no_client_runs() -> None:
     timeline = Timeline()
-    r1 = FakeRouter("r1", timeline, occupied=frozenset({5202}))
+    r1 = FakeRouter("r1", timeline, occupied=frozenset({5201}))
     r2 = FakeRouter("r2", timeline)
     tests = {
         "r1->r2": IperfEnds(server=r2, client=r1, server_ip="10.0.55.2", client_ip="10.0.55.1"),
         "r2->r1": IperfEnds(server=r1, client=r2, server_ip="10.0.55.1", client_ip="10.0.55.2"),
     }
-    with pytest.raises(IperfError, match=r"^port 5202 on r1 is already in use: LISTEN 0 5 0.0.0.0:5202"):
+    with pytest.raises(IperfError, match=r"^port 5201 on r1 is already in use: LISTEN 0 5 0.0.0.0:5201"):
         measure_iperf3_concurrently(tests, flows=4, seconds=10)
     assert [process.poll() is not None for process in timeline.servers.values()] == [True]
     assert not [event for event in timeline.events if event.startswith("client")]
@@ -171,9 +174,16 @@ def test_a_server_that_exits_before_listening_stops_the_others_and_no_client_run
 def test_all_pairs_of_three_sites_each_have_a_server_on_the_receiver_bound_to_its_floating_ip() -> None:
     timeline = Timeline()
     plan = lab_plan("gk41-sites")
-    answers = {port: CommandOutput(0, client_json(port - 5100)) for port in concurrent_ports(6)}
-    shells = {name: FakeRouter(name, timeline, answers) for name in SITES}
+    shells = {name: FakeRouter(name, timeline) for name in SITES}
     tests = floating_ip_tests(plan, shells, all_pairs(SITES))
+    ports = concurrent_ports([test.server.router for test in tests.values()])
+    # Each pair's client answers with its own figure: 101 Mbit/s for the first pair, 102 for the next, ...
+    answers = {
+        (test.server_ip, port): CommandOutput(0, client_json(101 + number))
+        for number, (test, port) in enumerate(zip(tests.values(), ports, strict=True))
+    }
+    for shell in shells.values():
+        shell.answers.update(answers)
     assert [(test.client.router, test.client_ip, test.server.router, test.server_ip) for test in tests.values()] == [
         ("hq", "10.0.55.1", "br1", "10.0.55.2"),
         ("hq", "10.0.55.1", "br2", "10.0.55.3"),
@@ -183,14 +193,14 @@ def test_all_pairs_of_three_sites_each_have_a_server_on_the_receiver_bound_to_it
         ("br2", "10.0.55.3", "br1", "10.0.55.2"),
     ]
     reports = measure_iperf3_concurrently(tests, flows=4, seconds=10)
-    # Each receiver serves two tests at once, on two ports.
+    # Each receiver serves two tests at once, on 5201 and 5202.
     assert [event for event in timeline.events if event.startswith("server")] == [
         "server br1:5201",
+        "server br2:5201",
+        "server hq:5201",
         "server br2:5202",
-        "server hq:5203",
-        "server br2:5204",
-        "server hq:5205",
-        "server br1:5206",
+        "server hq:5202",
+        "server br1:5202",
     ]
     assert {pair: report.received_bits_per_second / 1e6 for pair, report in reports.items()} == {
         ("hq", "br1"): 101,

@@ -37,7 +37,7 @@ HELP = "measure a lab at K = 1..N active paths with iperf3 (one pair of routers,
 PAIRS_HELP = (
     "Which routers are measured: one pair, --from NAME --to NAME (the client runs on the first, the server on "
     "the second, between their floating IPs), or --all-pairs, every router sending to every other at the same "
-    "time (one iperf3 server per pair, on --port, --port + 1, ...), reported per pair and in total. A two-router "
+    "time (one iperf3 server per pair on its receiver: --port, then --port + 1, ...), reported per pair and in total. A two-router "
     "lab measures its first router to its second by default; a lab of more routers has no default: name a pair "
     "or give --all-pairs."
 )
@@ -55,7 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder for the reports (default: their name, as sweep-gk41, sweep-gk41-sites-hq-to-br1, sweep-gk41-sites-all-pairs)",
     )
     parser.add_argument(
-        "--port", type=int, default=IPERF_PORT, help="iperf3 port (default 5201); with several pairs, the first of one port per pair"
+        "--port",
+        type=int,
+        default=IPERF_PORT,
+        help="iperf3 port (default 5201); a router receiving several pairs at once serves them on this port and the next ones",
     )
     parser.add_argument("--no-validate", action="store_true", help="skip the validation after the sweep")
     pairs = parser.add_argument_group("pairs", PAIRS_HELP)
@@ -173,7 +176,7 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     stack = select_lab_stack(args.stack, args.project_dir)
     project = project_name(args.project_dir)
     plan = stack_plan(stack, project)
-    pairs = chosen_pairs(args, [router.name for router in plan.routers], f"stack {args.stack}")
+    pairs = chosen_pairs(args, plan.router_names, f"stack {args.stack}")
     with ssh_shells(plan, private_keys(stack, plan)) as shells:
         driver = StackLabDriver(StackPaths(stack), plan, shells, args.port)
         _sweep(args, rows, driver, lambda: plan, pairs, name=f"sweep-{args.stack}")
@@ -184,7 +187,7 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
 
 def _sweep_netns(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     plan = netns_sweep_plan(args.paths, None, args.rate_mbit)
-    pairs = chosen_pairs(args, [router.name for router in plan.routers], "the network-namespace lab")
+    pairs = chosen_pairs(args, plan.router_names, "the network-namespace lab")
     if refused_here(missing_requirements()):
         return 2
     with netns_lab(plan, rate_mbit=args.rate_mbit) as lab:

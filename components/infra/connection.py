@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_command import remote
 
-from components.model.plan import LabPlan, SshTarget
+from components.model.plan import SshTarget
 
 
 @dataclass(frozen=True)
@@ -16,10 +16,6 @@ class RouterConnection:
     ssh: SshTarget
     # None: the operator's ssh-agent (SSH_AUTH_SOCK).
     private_key: pulumi.Output[str] | None
-
-    @classmethod
-    def from_plan(cls, plan: LabPlan, router: str, private_key: pulumi.Output[str] | None) -> RouterConnection:
-        return cls(plan.router(router).ssh, private_key)
 
     @property
     def address(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_zerotier as zerotier
 
-from components.model.naming import member_name
+from components.model.naming import member_name, path_member_resource
 from components.model.plan import PathPlan
 from components.render.zerotier_network import render_flow_rules
 
@@ -53,7 +53,7 @@ class ZeroTierPath(pulumi.ComponentResource):
 
         ends = list(path.ends.values())
         for end in ends:
-            identity = zerotier.Identity(f"{name}-{end.router}", opts=child)
+            identity = zerotier.Identity(path_member_resource(path.index, end.router), opts=child)
             self.identities[end.router] = InstanceIdentity(
                 node_id=identity.id,
                 public=identity.public_key,
@@ -83,7 +83,7 @@ class ZeroTierPath(pulumi.ComponentResource):
         self.network_id = network.id
         for end in ends:
             self.members[end.router] = zerotier.Member(
-                f"{name}-{end.router}",
+                path_member_resource(path.index, end.router),
                 zerotier.MemberArgs(
                     network_id=network.id,
                     member_id=self.identities[end.router].node_id,

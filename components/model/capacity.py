@@ -49,8 +49,6 @@ class CapacityEstimate:
     def pair_gbps(self, *, all_busy: bool, spokes: bool = False) -> float:
         """One ordered pair: alone, or while every router sends to every other. ``spokes``: both ends are
         spokes, so the flow goes through the hub."""
-        if not all_busy and not spokes:
-            return self.estimated_gbps
         return self.pair_at(self.active_paths, all_busy=all_busy, spokes=spokes)
 
     def pair_at(self, active_paths: int, *, all_busy: bool, spokes: bool = False) -> float:
@@ -83,7 +81,7 @@ def estimate_capacity(config: LabConfig) -> CapacityEstimate:
     limited_by: Literal["instances", "link"] = "link" if uncapped > goodput else "instances"
     return CapacityEstimate(
         routers=len(config.routers),
-        through_hub=config.routing.topology == "hub-and-spoke",
+        through_hub=config.routing.active_hub is not None,
         instance_gbps=config.hardware.instance_gbps,
         threads_per_instance=threads,
         active_paths=instances,

@@ -15,3 +15,4 @@ LAYER4_HASH_POLICY = 1
 FORWARDING_SYSCTL = "net.ipv4.ip_forward"
 SEND_REDIRECTS_ALL_SYSCTL = "net.ipv4.conf.all.send_redirects"
 HUB_SYSCTLS: tuple[tuple[str, int], ...] = ((FORWARDING_SYSCTL, 1), (SEND_REDIRECTS_ALL_SYSCTL, 0))
+HUB_SYSCTL_KEYS = frozenset(key for key, _ in HUB_SYSCTLS)

@@ -51,10 +51,6 @@ def vyos_ledger(stack: str, router: str) -> str:
     return f"{VYOS_STATE_DIR}/{vyos_ledger_file(stack, router)}"
 
 
-def vyos_saved_apply(stack: str, router: str) -> str:
-    return f"{VYOS_STATE_DIR}/{vyos_saved_apply_file(stack, router)}"
-
-
 # --- on a Linux router --------------------------------------------------------------------------
 
 

@@ -215,6 +215,11 @@ class LabPlan:
     def mode_note(self) -> str:
         return SCALING_MODE_NOTES[self.zerotier.mode]
 
+    @property
+    def router_names(self) -> tuple[str, ...]:
+        """The routers' names, in list order."""
+        return tuple(router.name for router in self.routers)
+
     def router(self, name: str) -> RouterPlan:
         for router in self.routers:
             if router.name == name:
@@ -309,7 +314,7 @@ def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tu
     address on it, or the hub's where the two are spokes."""
     router = config.routers[position]
     floating = floating_ips(config)
-    hub = config.routing.hub if config.routing.topology == "hub-and-spoke" else None
+    hub = config.routing.active_hub
     routes = []
     for number, peer in enumerate(config.routers):
         if number == position:
@@ -355,7 +360,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         routes=_routes(config, position, paths),
         route_owner=_route_owner(config, router),
         underlay_tuning=underlay_tuning(config, position),
-        forwards=config.routing.topology == "hub-and-spoke" and config.routing.hub == router.name,
+        forwards=config.routing.active_hub == router.name,
     )
 
 
@@ -391,7 +396,7 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             ),
             linux_routes=config.routing.linux_routes,
             topology=config.routing.topology,
-            hub=config.routing.hub if config.routing.topology == "hub-and-spoke" else None,
+            hub=config.routing.active_hub,
         ),
         paths=paths,
         routers=tuple(_router_plan(config, position, paths) for position in range(len(config.routers))),

@@ -62,10 +62,6 @@ class UnderlayTuning:
     # flavor does not forward by itself.
     sysctls: tuple[tuple[str, int], ...] = ()
 
-    @property
-    def touches_anything(self) -> bool:
-        return any((self.link, self.mtu, self.rx_ring, self.tx_ring, self.offloads, self.sysctls))
-
     def offload(self, name: str) -> bool | None:
         return dict(self.offloads).get(name)
 
@@ -112,7 +108,7 @@ def underlay_tuning(config: LabConfig, position: int) -> UnderlayTuning:
         )
         sysctls = tuple(zip(SOCKET_BUFFER_SYSCTLS, (biggest, biggest, default, default), strict=True))
     router = config.routers[position]
-    is_hub = config.routing.topology == "hub-and-spoke" and config.routing.hub == router.name
+    is_hub = config.routing.active_hub == router.name
     if is_hub and not flavor(router.flavor).forwards_by_default:
         sysctls += HUB_SYSCTLS
     return UnderlayTuning(

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from components.model.plan import LabPlan, build_plan
+from components.model.plan import LabPlan
 from components.netns.frr import FrrLab, all_route_next_hops, frr_lab, missing_frr_requirements, route_next_hops
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_command, client_report, iperf3_server, received_intervals
 from components.ops.shell import CommandOutput, stop_background
 
@@ -48,7 +48,7 @@ TCP_RECOVERY_SECONDS = 2.0
 def failover_plan(paths: int = 4, interval_ms: int = 300, multiplier: int = 3, routers: int = 2) -> LabPlan:
     """``routers`` Linux routers whose routes are owned by FRR, with BFD at the given timers."""
     settings = {"routing": {"linuxRoutes": "frr", "bfd": {"enabled": True, "intervalMs": interval_ms, "multiplier": multiplier}}}
-    return build_plan(netns_lab_config(paths, stack_settings=settings, routers=routers), "zt-ecmp", "bfd")
+    return netns_lab_plan(paths, stack="bfd", routers=routers, stack_settings=settings)
 
 
 def missing_failover_requirements() -> list[str]:
@@ -74,6 +74,11 @@ def all_next_hops(lab: NetnsLab, router: str, peer: str | None = None) -> tuple[
 def planned_next_hops(lab: NetnsLab) -> dict[tuple[str, str], tuple[str, ...]]:
     """Every ordered pair's planned gateways, as ``all_route_next_hops`` reads the kernel's."""
     return {(sender.name, receiver.name): all_next_hops(lab, sender.name, receiver.name) for sender, receiver in lab.plan.pairs()}
+
+
+def await_converged(frr: FrrLab, poll_seconds: float = 0.05) -> float:
+    """Seconds until ``converged(frr)`` held; TimeoutError after CONVERGE_TIMEOUT_SECONDS."""
+    return wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=poll_seconds)
 
 
 def bfd_up(frr: FrrLab, router: str) -> bool:
@@ -102,35 +107,27 @@ def first_pair(lab: NetnsLab) -> tuple[str, str]:
     return first.name, second.name
 
 
-# -- failures ---------------------------------------------------------------------------------------
+def both_ways(pair: tuple[str, str]) -> dict[str, str]:
+    """Each router of the pair to the other."""
+    first, second = pair
+    return {first: second, second: first}
 
 
-def delete_path_link(lab: NetnsLab, path_index: int, router: str = "r1") -> None:
-    """What stopping ``router``'s instance does to its interface (between two routers, deleting one end
-    of the veth pair removes both)."""
-    lab.remove_path_link(router, path_index)
-
-
-def recreate_path_link(lab: NetnsLab, path_index: int, router: str = "r1") -> None:
-    """What starting the instance again does: the same interface names and addresses, up, rate-capped."""
-    lab.restore_path_link(router, path_index)
-
-
-def silence_path(lab: NetnsLab, router: str, path_index: int) -> None:
-    """``router`` stops sending anything on the path; its interface stays up and keeps its address."""
-    interface = lab.plan.path(path_index).end(router).interface
-    lab.exec(router, ["tc", "qdisc", "replace", "dev", interface, "root", "pfifo", "limit", "0"])
-
-
-def heal_path(lab: NetnsLab, router: str, path_index: int) -> None:
-    interface = lab.plan.path(path_index).end(router).interface
-    if lab.rate_mbit is not None:
-        lab._limit(lab.namespace(router), interface, lab.rate_mbit)
-    else:
-        lab.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
+def hops_over(lab: NetnsLab, path_index: int, pair: tuple[str, str]) -> dict[str, str]:
+    """Each router of the pair's next hop over the path towards the other."""
+    return {router: next_hop_of(lab, router, path_index, peer) for router, peer in both_ways(pair).items()}
 
 
 # -- measurements -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def converged_frr_lab(plan: LabPlan, rate_mbit: float) -> Iterator[FrrLab]:
+    """The namespace lab of ``plan`` with FRR running, the rendered scripts applied and every route converged."""
+    with netns_lab(plan, rate_mbit=rate_mbit) as lab, frr_lab(lab) as frr:
+        frr.apply()
+        await_converged(frr)
+        yield frr
 
 
 @dataclass(frozen=True)
@@ -148,13 +145,13 @@ def measure_instance_restart(
     its route to the second (r2) is watched."""
     lab = frr.lab
     router, peer = pair or first_pair(lab)
-    delete_path_link(lab, path_index, router)
+    lab.remove_path_link(router, path_index)
     gone = next_hop_of(lab, router, path_index, peer)
     wait_until(lambda: gone not in route_next_hops(lab, router, peer), 5)
     time.sleep(down_seconds)
     hops_while_down = route_next_hops(lab, router, peer)
-    recreate_path_link(lab, path_index, router)
-    took = wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    lab.restore_path_link(router, path_index)
+    took = await_converged(frr)
     return RestartResult(path=path_index, hops_while_down=hops_while_down, seconds_to_full_route=took)
 
 
@@ -182,11 +179,11 @@ def fail_and_heal(
     default) drop it, heals it at ``heal_at`` (monotonic clock; default as soon as both dropped it) and
     waits for it to return."""
     lab = frr.lab
-    first, second = pair or first_pair(lab)
-    peer_of = {first: second, second: first}
-    hop = {router: next_hop_of(lab, router, path_index, peer_of[router]) for router in (first, second)}
+    pair = pair or first_pair(lab)
+    peer_of = both_ways(pair)
+    hop = hops_over(lab, path_index, pair)
     for router in silent:
-        silence_path(lab, router, path_index)
+        lab.silence(router, path_index)
     silenced = time.monotonic()
     withdrawn: dict[str, float] = {}
     while len(withdrawn) < len(hop):
@@ -200,7 +197,7 @@ def fail_and_heal(
     if heal_at is not None:
         time.sleep(max(0.0, heal_at - time.monotonic()))
     for router in silent:
-        heal_path(lab, router, path_index)
+        lab.heal(router, path_index)
     healed = time.monotonic()
     returned = wait_until(
         lambda: all(address in route_next_hops(lab, router, peer_of[router]) for router, address in hop.items()), CONVERGE_TIMEOUT_SECONDS
@@ -247,8 +244,8 @@ class PairCut:
 
 def without_path(lab: NetnsLab, routes: Routes, path_index: int, pair: tuple[str, str]) -> Routes:
     """``routes`` with the pair's two routes lacking their next hop over the path."""
-    first, second = pair
-    gone = {(first, second): next_hop_of(lab, first, path_index, second), (second, first): next_hop_of(lab, second, path_index, first)}
+    peer_of = both_ways(pair)
+    gone = {(router, peer_of[router]): address for router, address in hops_over(lab, path_index, pair).items()}
     return {key: tuple(hop for hop in hops if hop != gone.get(key)) for key, hops in routes.items()}
 
 
@@ -259,8 +256,8 @@ def cut_and_mend(frr: FrrLab, path_index: int, pair: tuple[str, str], hold_secon
     first, second = pair
     planned = planned_next_hops(lab)
     cut = without_path(lab, planned, path_index, pair)
-    hop = {first: next_hop_of(lab, first, path_index, second), second: next_hop_of(lab, second, path_index, first)}
-    peer_of = {first: second, second: first}
+    hop = hops_over(lab, path_index, pair)
+    peer_of = both_ways(pair)
     strays: list[tuple[float, str, str, tuple[str, ...]]] = []
     withdrawn: dict[str, float] = {}
     # The clock starts before the cut and each reading is timed once it is complete: the times are upper bounds.
@@ -283,7 +280,7 @@ def cut_and_mend(frr: FrrLab, path_index: int, pair: tuple[str, str], hold_secon
         time.sleep(0.005)
     during = all_route_next_hops(lab)
     lab.mend(path_index, first, second)
-    returned = wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.02)
+    returned = await_converged(frr, poll_seconds=0.02)
     return PairCut(path_index, pair, withdrawn, planned, during, tuple(strays), returned)
 
 
@@ -436,15 +433,13 @@ def run_failover_benchmark(
     """An instance restart on path 1, a remote death on path 2 under load, then a one-way failure on path 3,
     all between r1 and r2; with three or more routers, then path 2 cut between r1 and r2 alone."""
     plan = failover_plan(paths, interval_ms, multiplier, routers)
-    with netns_lab(plan, rate_mbit=rate_mbit) as lab, frr_lab(lab) as frr:
-        frr.apply()
-        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    with converged_frr_lab(plan, rate_mbit) as frr:
         restart = measure_instance_restart(frr, path_index=1)
         remote_death = measure_remote_death(frr, path_index=2, flows=flows)
-        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        await_converged(frr)
         one_way = fail_and_heal(frr, path_index=3, silent=("r2",))
         pair_cut = None
         if routers > 2:
-            wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+            await_converged(frr)
             pair_cut = cut_and_mend(frr, 2, ("r1", "r2"), hold_seconds=plan.routing.bfd.detection_ms / 1000)
     return FailoverReport(restart, remote_death, one_way, pair_cut)

@@ -343,6 +343,20 @@ class NetnsLab:
         """What starting the instance again does: the same interface name and address, up, rate-capped."""
         self._add_path_links(path_index, [router])
 
+    def silence(self, router: str, path_index: int) -> None:
+        """``router`` stops sending anything on the path (its qdisc there a zero-length FIFO); its
+        interface stays up and keeps its address."""
+        interface = self.plan.path(path_index).end(router).interface
+        self.exec(router, ["tc", "qdisc", "replace", "dev", interface, "root", "pfifo", "limit", "0"])
+
+    def heal(self, router: str, path_index: int) -> None:
+        """Undoes ``silence``: the rate cap back, or no qdisc of the lab's at all."""
+        interface = self.plan.path(path_index).end(router).interface
+        if self.rate_mbit is not None:
+            self._limit(self.namespace(router), interface, self.rate_mbit)
+        else:
+            self.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
+
     def _apply_isolation(self, path_index: int) -> None:
         isolated = isolated_routers(self.plan, path_index, self._cuts, segmented=self.segmented)
         for router in self.plan.routers:
@@ -357,8 +371,7 @@ class NetnsLab:
         FIFO); between more, the two bridge ports are isolated from each other."""
         if not self.bridged:
             for router in (first, second):
-                interface = self.plan.path(path_index).end(router).interface
-                self.exec(router, ["tc", "qdisc", "replace", "dev", interface, "root", "pfifo", "limit", "0"])
+                self.silence(router, path_index)
             return
         low, high = sorted((first, second))
         cuts = {*self._cuts, (path_index, low, high)}
@@ -370,11 +383,7 @@ class NetnsLab:
         """Undoes ``cut``."""
         if not self.bridged:
             for router in (first, second):
-                interface = self.plan.path(path_index).end(router).interface
-                if self.rate_mbit is not None:
-                    self._limit(self.namespace(router), interface, self.rate_mbit)
-                else:
-                    self.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
+                self.heal(router, path_index)
             return
         low, high = sorted((first, second))
         self._cuts.discard((path_index, low, high))
@@ -433,9 +442,6 @@ class NetnsLab:
             if moved < QUIET_BYTES or time.monotonic() > deadline:
                 return now
             previous = now
-
-    def tx_bytes(self, router: str) -> dict[str, int]:
-        return {name: counters.tx for name, counters in self.counters(router).items()}
 
     def peer(self, sender: str, receiver: str | None = None) -> RouterPlan:
         """``receiver``, or where none is named the one other router of a two-router lab."""

@@ -16,9 +16,7 @@ figure, measured in a two-router lab at the same K and flow count.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,9 +24,9 @@ from pathlib import Path
 
 from components.model.figures import PUBLISHED_MEASUREMENTS, PUBLISHED_STREAMS
 from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
-from components.ops.iperf import CLIENT_GRACE_SECONDS, IPERF_PORT, client_command, client_report, iperf3_server
+from components.ops.iperf import measure_iperf3_concurrently
 from components.ops.reports import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
-from components.ops.shell import CommandOutput, stop_background
+from components.ops.sweep.floating import floating_ip_tests
 
 COVERAGE_TARGET = 0.99
 EFFICIENCY_TARGET = 0.9
@@ -405,35 +403,10 @@ def sites_figure(rows: Sequence[SitesRow]) -> ScalingFigure:
 
 def all_pairs_at_once(lab: NetnsLab, flows: int, seconds: float) -> tuple[PairThroughput, ...]:
     """Every router sends ``flows`` TCP streams to every other at the same time, one iperf3 per ordered
-    pair; each receiver listens once per sender, on IPERF_PORT plus the sender's position."""
-    pairs = lab.plan.pairs()
-    with contextlib.ExitStack() as servers:
-        for sender, receiver in pairs:
-            servers.enter_context(
-                iperf3_server(lab.shell(receiver.name), str(receiver.floating_ip.ip), seconds=seconds, port=IPERF_PORT + sender.position)
-            )
-        clients: list[subprocess.Popen[str]] = []
-        try:
-            for sender, receiver in pairs:
-                command = client_command(
-                    str(receiver.floating_ip.ip),
-                    str(sender.floating_ip.ip),
-                    flows=flows,
-                    seconds=seconds,
-                    port=IPERF_PORT + sender.position,
-                )
-                clients.append(lab.shell(sender.name).start(command))
-            outputs = []
-            for client in clients:
-                stdout, stderr = client.communicate(timeout=seconds + CLIENT_GRACE_SECONDS)
-                outputs.append(CommandOutput(client.returncode, stdout, stderr))
-        finally:
-            for client in clients:
-                stop_background(client)
-    return tuple(
-        PairThroughput(sender.name, receiver.name, client_report(lab.shell(sender.name), output).received_bits_per_second / 1e6)
-        for (sender, receiver), output in zip(pairs, outputs, strict=True)
-    )
+    pair (``measure_iperf3_concurrently``: each receiver a server per sender, on ports from IPERF_PORT)."""
+    pairs = [(sender.name, receiver.name) for sender, receiver in lab.plan.pairs()]
+    reports = measure_iperf3_concurrently(floating_ip_tests(lab.plan, lab.shells(), pairs), flows=flows, seconds=seconds)
+    return tuple(PairThroughput(sender, receiver, reports[(sender, receiver)].received_bits_per_second / 1e6) for sender, receiver in pairs)
 
 
 def run_sites_benchmark(

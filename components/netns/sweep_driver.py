@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from components.model.plan import LabPlan, build_plan
-from components.netns.lab import NetnsLab, netns_lab_config
+from components.model.plan import LabPlan
+from components.netns.lab import NetnsLab, netns_lab_config, netns_lab_plan
 from components.ops.iperf import IPERF_PORT, IperfReport
 from components.ops.sweep.floating import measure_floating_ips
 from components.ops.sweep.orchestration import Pair
@@ -20,7 +20,7 @@ def netns_sweep_plan(paths: int, active: int | None, rate_mbit: float) -> LabPla
     """The namespace lab's plan, its per-instance rate set to the links' cap so the estimate is K x R."""
     base = netns_lab_config(paths, active)
     hardware = base.hardware.model_dump(by_alias=True, exclude_none=True) | {"instanceGbps": rate_mbit / 1000}
-    return build_plan(netns_lab_config(paths, active, {"hardware": hardware}), "zt-ecmp", "netns")
+    return netns_lab_plan(paths, active, stack_settings={"hardware": hardware})
 
 
 @dataclass
@@ -32,7 +32,7 @@ class NetnsLabDriver:
     port: int = IPERF_PORT
 
     def routers(self) -> tuple[str, ...]:
-        return tuple(router.name for router in self.lab.plan.routers)
+        return self.lab.plan.router_names
 
     def path_count(self) -> int:
         return self.lab.plan.path_count

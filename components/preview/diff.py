@@ -26,9 +26,9 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from components.preview.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
+from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_stack_offline
 
 Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
 
@@ -54,19 +54,9 @@ class ResourceChange:
     because: tuple[str, ...] = ()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, SecretValue):
-        return _plain(value.value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _changed_inputs(old: RegisteredResource, new: RegisteredResource) -> set[str]:
     keys = set(old.inputs) | set(new.inputs)
-    return {key for key in keys if _plain(old.inputs.get(key)) != _plain(new.inputs.get(key))}
+    return {key for key in keys if revealed(old.inputs.get(key)) != revealed(new.inputs.get(key))}
 
 
 def _replace_on_changes(resource: RegisteredResource, changed: set[str]) -> set[str]:

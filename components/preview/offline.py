@@ -35,6 +35,17 @@ class SecretValue:
         return "[secret]"
 
 
+def revealed(value: Any) -> Any:
+    """``value`` with every secret in it replaced by what it holds: for comparing two runs' inputs."""
+    if isinstance(value, SecretValue):
+        return revealed(value.value)
+    if isinstance(value, dict):
+        return {key: revealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [revealed(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class RegisteredResource:
     urn: str

@@ -50,7 +50,7 @@ def _joined(values: list[str]) -> str:
 
 
 def _path_rows(plan: LabPlan) -> list[list[str]]:
-    names = [router.name for router in plan.routers]
+    names = plan.router_names
     rows = [["path", "subnet", *(f"{name} address" for name in names), "port", "interface", "pins", "active"]]
     for path in plan.paths:
         ends = [path.end(name) for name in names]

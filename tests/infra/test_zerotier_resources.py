@@ -12,7 +12,7 @@ from pulumi.runtime import MockResourceArgs
 
 from components.infra.docker_runtime import check_docker_environment
 from components.model.settings import ConfigError
-from components.preview.offline import LabMocks, SecretValue
+from components.preview.offline import LabMocks, SecretValue, revealed
 from tests.support.offline_runs import (
     CONTAINER,
     DOCKER_PROVIDER,
@@ -24,7 +24,6 @@ from tests.support.offline_runs import (
     committed_run,
     diff_runs,
     docker_run,
-    plain,
     upload,
 )
 
@@ -206,7 +205,7 @@ def test_bring_your_own_networks_creates_no_zerotier_resource() -> None:
     assert not [resource for resource in run.resources if resource.type.startswith("zerotier:")]
     container = run.named(CONTAINER, "r1-path2")
     assert container.inputs["command"] == ["8056c2e21c000002"]
-    assert "identity.secret" not in json.dumps(plain(container.inputs["uploads"]))
+    assert "identity.secret" not in json.dumps(revealed(container.inputs["uploads"]))
 
 
 def test_the_stand_in_sdk_refuses_a_real_deployment_naming_pulumi_install() -> None:

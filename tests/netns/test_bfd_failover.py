@@ -14,21 +14,20 @@ import pytest
 
 from components.netns.bfd_failover import (
     CONVERGE_TIMEOUT_SECONDS,
+    await_converged,
     converged,
+    converged_frr_lab,
     fail_and_heal,
     failover_plan,
     measure_instance_restart,
     measure_remote_death,
-    missing_failover_requirements,
     wait_until,
 )
 from components.netns.frr import FrrLab, frr_lab, route_next_hops
 from components.netns.lab import netns_lab
+from tests.support.netns import FRR_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_failover_requirements()), reason="FRR lab: " + "; ".join(missing_failover_requirements())),
-]
+pytestmark = FRR_LAB
 
 RATE_MBIT = 100
 # Proves BFD withdrew the next-hop: without it OSPF would wait for its 4 s dead interval. The
@@ -48,9 +47,7 @@ CAPACITY_TOLERANCE = 0.85
 
 @pytest.fixture(scope="module")
 def frr() -> Iterator[FrrLab]:
-    with netns_lab(failover_plan(paths=4), rate_mbit=RATE_MBIT) as lab, frr_lab(lab) as running:
-        running.apply()
-        wait_until(lambda: converged(running), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    with converged_frr_lab(failover_plan(paths=4), RATE_MBIT) as running:
         yield running
 
 
@@ -126,7 +123,7 @@ def test_undo_removes_the_route_and_the_frr_block_and_keeps_the_rest_of_frr_conf
         conf = frr.router_dir("r1") / "etc" / "frr.conf"
         original = conf.read_text()
         frr.apply()
-        wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+        await_converged(frr)
         assert "! zt-ecmp bfd begin" in conf.read_text()
         frr.undo()
         assert conf.read_text() == original

@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
 from components.netns.sweep_driver import NetnsLabDriver
 from components.ops.sweep.orchestration import run_sweep
 from components.ops.validate.framework import CheckResult
 from components.ops.validate.runner import exit_status, validate_lab
+from tests.support.netns import NETNS_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements())),
-]
+pytestmark = NETNS_LAB
 
 PATHS = 4
 

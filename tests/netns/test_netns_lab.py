@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
-from components.netns.scaling_bench import USED_LINK_BYTES, coverage_probability
+from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.scaling_bench import USED_LINK_BYTES, coverage_probability, recommended_flows
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply
+from tests.support.netns import NETNS_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements())),
-]
+pytestmark = NETNS_LAB
 
 PATHS = 4
 RATE_MBIT = 100
@@ -30,10 +28,7 @@ MISS_CHANCE = 1e-6
 
 def flows_for(active: int) -> int:
     """Fewest flows that leave no active path idle except with probability below MISS_CHANCE."""
-    flows = active
-    while 1 - coverage_probability(active, flows) >= MISS_CHANCE:
-        flows += 1
-    return flows
+    return recommended_flows(active, 1 - MISS_CHANCE)
 
 
 @pytest.fixture

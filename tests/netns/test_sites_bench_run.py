@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
-from components.netns.lab import missing_requirements
+from tests.support.netns import NETNS_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements())),
-]
+pytestmark = NETNS_LAB
 
 
 @pytest.fixture

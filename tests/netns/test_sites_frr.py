@@ -16,21 +16,17 @@ import pytest
 from components.netns.bfd_failover import (
     CONVERGE_TIMEOUT_SECONDS,
     PairCut,
-    converged,
+    await_converged,
+    converged_frr_lab,
     cut_and_mend,
     failover_plan,
-    missing_failover_requirements,
     planned_next_hops,
-    wait_until,
     without_path,
 )
-from components.netns.frr import FrrLab, all_route_next_hops, frr_lab
-from components.netns.lab import netns_lab
+from components.netns.frr import FrrLab, all_route_next_hops
+from tests.support.netns import FRR_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_failover_requirements()), reason="FRR lab: " + "; ".join(missing_failover_requirements())),
-]
+pytestmark = FRR_LAB
 
 PATHS = 3
 RATE_MBIT = 100
@@ -45,16 +41,14 @@ MARGIN_SECONDS = 1.0
 @pytest.fixture(scope="module", params=[3, 4], ids=["3-routers", "4-routers"])
 def frr(request: pytest.FixtureRequest) -> Iterator[FrrLab]:
     routers: int = request.param
-    with netns_lab(failover_plan(paths=PATHS, routers=routers), rate_mbit=RATE_MBIT) as lab, frr_lab(lab) as running:
-        running.apply()
-        wait_until(lambda: converged(running), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    with converged_frr_lab(failover_plan(paths=PATHS, routers=routers), RATE_MBIT) as running:
         yield running
 
 
 @pytest.fixture
 def healthy(frr: FrrLab) -> FrrLab:
     """The shared lab with every path in every route and every BFD session up."""
-    wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    await_converged(frr)
     return frr
 
 
@@ -71,7 +65,7 @@ def test_frr_routes_every_pair_over_every_path_with_a_bfd_session_per_neighbour(
 def cut(frr: FrrLab) -> PairCut:
     """Path 2 cut between r1 and r2, watched for a detection time after both dropped it, then mended:
     once per lab, for the tests below to read."""
-    wait_until(lambda: converged(frr), CONVERGE_TIMEOUT_SECONDS, poll_seconds=0.05)
+    await_converged(frr)
     detection = frr.lab.plan.routing.bfd.detection_ms / 1000
     result = cut_and_mend(frr, 2, ("r1", "r2"), hold_seconds=detection)
     print("\n" + result.summary())

@@ -13,14 +13,12 @@ from collections.abc import Iterator
 import pytest
 
 from components.model.plan import LabPlan
-from components.netns.lab import NetnsLab, RunOverPaths, missing_requirements, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, RunOverPaths, netns_lab, netns_lab_plan
 from components.netns.scaling_bench import USED_LINK_BYTES
 from components.ops.validate.runner import validate_lab
+from tests.support.netns import NETNS_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements())),
-]
+pytestmark = NETNS_LAB
 
 PATHS = 3
 ACTIVE = 2
@@ -170,10 +168,7 @@ def test_the_bridges_namespace_is_gone_with_the_lab() -> None:
 def test_validate_passes_every_pair_of_a_full_mesh(full_mesh: NetnsLab) -> None:
     results = validate_lab(full_mesh.plan, full_mesh.shells())
     routes = [(result.router, result.subject) for result in results if result.check == "ecmp route"]
-    assert ([result for result in results if result.status == "fail"], len(routes)) == (
-        [],
-        routers_of(full_mesh) * (routers_of(full_mesh) - 1),
-    )
+    assert ([result for result in results if result.status == "fail"], len(routes)) == ([], len(full_mesh.plan.pairs()))
 
 
 def test_validate_passes_a_hub_and_spoke_lab_whose_spokes_cannot_see_each_other() -> None:
@@ -185,7 +180,3 @@ def test_validate_passes_a_hub_and_spoke_lab_whose_spokes_cannot_see_each_other(
         "10.0.55.1/32 (r1)",
         "10.0.55.3/32 (r3 via r1)",
     ]
-
-
-def routers_of(lab: NetnsLab) -> int:
-    return len(lab.plan.routers)

@@ -16,16 +16,14 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab
+from components.netns.lab import NetnsLab, netns_lab
 from components.netns.scaling_bench import coverage_probability
 from components.netns.sweep_driver import NetnsLabDriver, netns_sweep_plan
 from components.ops.iperf import IPERF_PORT
 from components.ops.sweep.orchestration import run_sweep
+from tests.support.netns import NETNS_LAB
 
-pytestmark = [
-    pytest.mark.netns,
-    pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements())),
-]
+pytestmark = NETNS_LAB
 
 PATHS = 2
 RATE_MBIT = 100

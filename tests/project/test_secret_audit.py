@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from components.preview.offline import OfflineRun, SecretValue, run_offline
+from components.preview.offline import OfflineRun, SecretValue, revealed, run_offline
 from components.preview.report import render_plan_json, render_plan_text
 from components.stack.files import load_stack_file
-from tests.support.offline_runs import CONTAINER, plain, upload
+from tests.support.offline_runs import CONTAINER, upload
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-d41d8cd98f00b204\n-----END OPENSSH PRIVATE KEY-----\n"
 FAKE_CENTRAL_TOKEN = "FAKE-CENTRAL-TOKEN-9e107d9d372bb682"
@@ -59,7 +59,7 @@ def test_no_secret_in_any_visible_resource_input(stack: str, monkeypatch: pytest
 @pytest.mark.parametrize("stack", REFERENCE_STACKS)
 def test_no_secret_in_stack_outputs(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     run = _audited_run(stack, monkeypatch)
-    outputs = json.dumps(plain(run.outputs), default=str)
+    outputs = json.dumps(revealed(run.outputs), default=str)
     assert [secret for secret in _secrets(run) if secret in outputs] == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from components.preview.offline import OfflineRun, RegisteredResource, SecretValue, run_stack_offline
+from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_stack_offline
 from tests.support.stacks import docker_routers
 
 CONTAINER = "docker:index/container:Container"
@@ -35,17 +35,6 @@ def changed_docker_run(stack: str, **overrides: Any) -> OfflineRun:
     return run_stack_offline(stack, overrides={"routers": docker_routers(stack), **overrides})
 
 
-def plain(value: Any) -> Any:
-    """Inputs with secrets revealed, for comparing two runs."""
-    if isinstance(value, SecretValue):
-        return plain(value.value)
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
-
-
 def by_urn(run: OfflineRun) -> dict[str, RegisteredResource]:
     return {resource.urn: resource for resource in run.resources}
 
@@ -60,12 +49,12 @@ def diff_runs(before: OfflineRun, after: OfflineRun) -> tuple[set[str], set[str]
 
     created = {label(urn) for urn in new.keys() - old.keys()}
     deleted = {label(urn) for urn in old.keys() - new.keys()}
-    changed = {label(urn) for urn in new.keys() & old.keys() if plain(new[urn].inputs) != plain(old[urn].inputs)}
+    changed = {label(urn) for urn in new.keys() & old.keys() if revealed(new[urn].inputs) != revealed(old[urn].inputs)}
     return created, deleted, changed
 
 
 def upload(container: RegisteredResource, file: str) -> Any:
-    uploads = plain(container.inputs["uploads"])
+    uploads = revealed(container.inputs["uploads"])
     matches = [item for item in uploads if item["file"] == f"/var/lib/zerotier-one/{file}"]
     assert len(matches) == 1, f"{file} uploaded {len(matches)} times"
     return matches[0]

@@ -378,6 +378,11 @@ class RoutingConfig(_Model):
         "`frr` (FRR's OSPF over the active paths with BFD: a dead or restarted path leaves and rejoins the route by itself).",
     )
 
+    @property
+    def active_hub(self) -> str | None:
+        """The router the spokes go through: ``hub`` with topology hub-and-spoke, None in a full mesh."""
+        return self.hub if self.topology == "hub-and-spoke" else None
+
 
 class ZeroTierConfig(_Model):
     image: str = Field(default="zerotier/zerotier:1.14.2", description="Container image with a pinned tag (or digest).")

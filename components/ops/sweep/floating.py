@@ -26,5 +26,6 @@ def floating_ip_tests(plan: LabPlan, shells: Mapping[str, RouterShell], pairs: S
 def measure_floating_ips(
     plan: LabPlan, shells: Mapping[str, RouterShell], pairs: Sequence[Pair], *, flows: int, seconds: int, port: int = IPERF_PORT
 ) -> dict[Pair, IperfReport]:
-    """Every pair at the same time, ``flows`` streams each; the servers on ``port``, ``port`` + 1, ... in pair order."""
+    """Every pair at the same time, ``flows`` streams each; each receiver's servers on ``port``, ``port`` + 1, ...
+    (``concurrent_ports``)."""
     return measure_iperf3_concurrently(floating_ip_tests(plan, shells, pairs), flows=flows, seconds=seconds, port=port)

@@ -76,15 +76,11 @@ def pair_estimate_gbps(plan: LabPlan, pair: Pair, active: int, *, all_busy: bool
     return plan.capacity.pair_at(active, all_busy=all_busy, spokes=not plan.routing.direct(sender, receiver))
 
 
-def _router_names(plan: LabPlan) -> tuple[str, ...]:
-    return tuple(router.name for router in plan.routers)
-
-
 def _pairs_title(plan: LabPlan, pairs: Sequence[Pair]) -> str:
     if len(pairs) == 1:
         sender, receiver = pairs[0]
         return f"{sender} -> {receiver}"
-    if tuple(pairs) == all_pairs(_router_names(plan)):
+    if tuple(pairs) == all_pairs(plan.router_names):
         return f"all {len(pairs)} pairs at once"
     return f"{len(pairs)} pairs at once"
 
@@ -92,8 +88,9 @@ def _pairs_title(plan: LabPlan, pairs: Sequence[Pair]) -> str:
 def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None, pairs: Sequence[Pair] | None = None) -> SweepReport:
     """``pairs``: what was measured (by default what the rows hold, or the lab's default pair)."""
     reference = PUBLISHED_MEASUREMENTS.get(plan.published_reference) if plan.published_reference else None
-    chosen = tuple(pairs if pairs is not None else rows[0].pairs if rows else default_pairs(_router_names(plan)) or ())
-    names_pairs = chosen != default_pairs(_router_names(plan))
+    default = default_pairs(plan.router_names)
+    chosen = tuple(pairs if pairs is not None else rows[0].pairs if rows else default or ())
+    names_pairs = chosen != default
     ks = range(1, plan.path_count + 1)
     all_busy = len(chosen) > 1
     per_pair = {pair: {k: pair_estimate_gbps(plan, pair, k, all_busy=all_busy) for k in ks} for pair in chosen}
@@ -149,12 +146,8 @@ def _lines(report: SweepReport) -> list[_Line]:
     return lines
 
 
-def _optional(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def _blank(value: float | None, spec: str) -> str:
-    return "" if value is None else format(value, spec)
+def _formatted(value: float | None, spec: str, missing: str) -> str:
+    return missing if value is None else format(value, spec)
 
 
 def csv_columns(report: SweepReport) -> tuple[str, ...]:
@@ -175,7 +168,7 @@ def csv_columns(report: SweepReport) -> tuple[str, ...]:
 
 def render_sweep_csv(report: SweepReport) -> str:
     def cells(line: _Line) -> tuple[object, ...]:
-        published = () if report.several else (_blank(line.published_gbps, "g"), _blank(line.ratio, ".3f"))
+        published = () if report.several else (_formatted(line.published_gbps, "g", ""), _formatted(line.ratio, ".3f", ""))
         return (
             line.row.active_paths,
             *((line.label,) if report.names_pairs else ()),
@@ -198,14 +191,14 @@ def render_sweep_markdown(report: SweepReport) -> str:
     header = ("K", *pair_header, "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", *published_header)
 
     def cells(line: _Line) -> tuple[object, ...]:
-        published_cells = () if report.several else (_optional(line.published_gbps, "g"), _optional(line.ratio, ".2f"))
+        published_cells = () if report.several else (_formatted(line.published_gbps, "g", "-"), _formatted(line.ratio, ".2f", "-"))
         return (
             line.row.active_paths,
             *((line.label.replace("->", " -> "),) if report.names_pairs else ()),
             line.row.flows,
             f"{line.received_gbps:.3f}",
             f"{line.sent_gbps:.3f}",
-            _optional(line.retransmits, "d"),
+            _formatted(line.retransmits, "d", "-"),
             f"{line.estimated_gbps:g}",
             *published_cells,
         )
@@ -221,18 +214,7 @@ def _streams(measured: IperfReport) -> list[float]:
 
 def _json_run(report: SweepReport, row: SweepRow) -> dict[str, Any]:
     k = row.active_paths
-    if not report.names_pairs:
-        return {
-            "activePaths": k,
-            "flows": row.flows,
-            "seconds": row.seconds,
-            "receivedGbps": round(row.report.received_gbps, 4),
-            "sentGbps": round(row.report.sent_gbps, 4),
-            "retransmits": row.report.retransmits,
-            "streamReceivedGbps": _streams(row.report),
-            "estimatedGbps": report.estimates_gbps[k],
-            "publishedGbps": report.published_gbps(k),
-        }
+    # One pair's totals are that pair's own figures.
     run: dict[str, Any] = {
         "activePaths": k,
         "flows": row.flows,
@@ -240,8 +222,14 @@ def _json_run(report: SweepReport, row: SweepRow) -> dict[str, Any]:
         "receivedGbps": round(row.received_gbps, 4),
         "sentGbps": round(row.sent_gbps, 4),
         "retransmits": row.retransmits,
-        "estimatedGbps": report.estimates_gbps[k],
     }
+    if not report.names_pairs:
+        return run | {
+            "streamReceivedGbps": _streams(row.report),
+            "estimatedGbps": report.estimates_gbps[k],
+            "publishedGbps": report.published_gbps(k),
+        }
+    run["estimatedGbps"] = report.estimates_gbps[k]
     if not report.several:
         run["publishedGbps"] = report.published_gbps(k)
     run["pairs"] = [

@@ -24,7 +24,7 @@ class StackLabDriver:
     port: int = IPERF_PORT
 
     def routers(self) -> tuple[str, ...]:
-        return tuple(router.name for router in self.plan.routers)
+        return self.plan.router_names
 
     def path_count(self) -> int:
         return self.paths.count

@@ -23,7 +23,7 @@ Without `ethtool` on the router those settings are skipped with a warning too.
 
 from __future__ import annotations
 
-from components.model.kernel import HUB_SYSCTLS
+from components.model.kernel import HUB_SYSCTL_KEYS
 from components.model.plan import LabPlan, RouterPlan
 from components.model.underlay import UnderlayTuning
 from components.render.linux import PROGRAMS
@@ -153,11 +153,10 @@ def _tune_function(tuning: UnderlayTuning) -> str:
             f'    echo {mask} > "$queue"',
             "  done",
         ]
-    hub_keys = {key for key, _ in HUB_SYSCTLS}
     for key, value in tuning.sysctls:
         target = proc_sys(key)
         # What asked for the value: the hub's forwarding, or the socket limits.
-        remedy = ": the hub of a hub-and-spoke lab needs it" if key in hub_keys else ", or remove underlay.socketBuffers"
+        remedy = ": the hub of a hub-and-spoke lab needs it" if key in HUB_SYSCTL_KEYS else ", or remove underlay.socketBuffers"
         lines += [
             f'  if [ "$(cat {target})" != {value} ] && ! echo {value} 2>/dev/null > {target}; then',
             f"    echo \"zt-ecmp: cannot set {key} to {value} here (a network namespace or container sees the host's value "
@@ -196,10 +195,9 @@ def render_underlay_sysctl_conf(plan: LabPlan, router: str) -> str:
     tuning = plan.router(router).underlay_tuning
     if not tuning.sysctls:
         return ""
-    hub_keys = {key for key, _ in HUB_SYSCTLS}
     why = []
-    if any(key not in hub_keys for key, _ in tuning.sysctls):
+    if any(key not in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
         why.append(f"# zt-ecmp {plan.stack}: UDP socket limits sized for the underlay link; every instance moves its traffic over UDP.")
-    if any(key in hub_keys for key, _ in tuning.sysctls):
+    if any(key in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
         why.append(f"# zt-ecmp {plan.stack}: {router} is the hub: it forwards between the spokes and sends them no ICMP redirects.")
     return "\n".join([*why, *(f"{key} = {value}" for key, value in tuning.sysctls)]) + "\n"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
 from components.ops.iperf import IperfError, IperfReport
 from components.ops.sweep.orchestration import Pair, SweepRow, all_pairs, default_pairs, pair_problems, run_sweep
+from tests.ops.sweep.fake_lab import FakeLab, quiet
 
 SITES = ("hq", "br1", "br2")
 EVERY_PAIR = (("hq", "br1"), ("hq", "br2"), ("br1", "hq"), ("br1", "br2"), ("br2", "hq"), ("br2", "br1"))
@@ -20,37 +21,21 @@ def report_of(mbit: float, retransmits: int | None = 0) -> IperfReport:
 
 
 @dataclass
-class SitesLab:
-    """A LabDriver of three sites that records every call; each pair receives K x 100 Mbit/s plus its position."""
+class SitesLab(FakeLab):
+    """Three sites; each pair receives K x 100 Mbit/s plus its position."""
 
-    active: int = 2
     count: int = 3
-    calls: list[str] = field(default_factory=list)
-    failures: dict[str, BaseException] = field(default_factory=dict)
+    active: int = 2
     retransmits: int | None = 1
 
     def routers(self) -> tuple[str, ...]:
         return SITES
 
-    def path_count(self) -> int:
-        return self.count
+    def measure_call(self, pairs: Sequence[Pair], flows: int, seconds: int) -> str:
+        return f"measure K={self.active}: " + ", ".join(f"{sender}->{receiver}" for sender, receiver in pairs)
 
-    def active_paths(self) -> int:
-        return self.active
-
-    def set_active_paths(self, active: int) -> None:
-        self.calls.append(f"set K={active}")
-        self.active = active
-
-    def measure(self, pairs: Sequence[Pair], flows: int, seconds: int) -> Mapping[Pair, IperfReport]:
-        self.calls.append(f"measure K={self.active}: " + ", ".join(f"{sender}->{receiver}" for sender, receiver in pairs))
-        if failure := self.failures.get(f"measure K={self.active}"):
-            raise failure
+    def reports(self, pairs: Sequence[Pair]) -> dict[Pair, IperfReport]:
         return {pair: report_of(100 * self.active + position, self.retransmits) for position, pair in enumerate(pairs)}
-
-
-def quiet(message: str) -> None:
-    del message
 
 
 def test_all_pairs_are_every_ordered_pair_in_router_order() -> None:

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pytest
 
 from components.ops.iperf import IperfError, IperfReport
 from components.ops.sweep.orchestration import Pair, SweepRow, run_sweep
+from tests.ops.sweep.fake_lab import FakeLab, quiet
 from tests.support.sweep_rows import report_of
 
 
 @dataclass
-class RecordingLab:
-    """A LabDriver that records every call and measures K x 0.45 Gbit/s."""
-
-    count: int
-    active: int
-    calls: list[str] = field(default_factory=list)
-    failures: dict[str, BaseException] = field(default_factory=dict)
+class RecordingLab(FakeLab):
+    """Two routers, measured at K x 0.45 Gbit/s."""
 
     def routers(self) -> tuple[str, ...]:
         return ("r1", "r2")
 
-    def path_count(self) -> int:
-        return self.count
+    def measure_call(self, pairs: Sequence[Pair], flows: int, seconds: int) -> str:
+        return f"measure K={self.active} P={flows} t={seconds}"
 
-    def active_paths(self) -> int:
-        return self.active
-
-    def set_active_paths(self, active: int) -> None:
-        self.calls.append(f"set K={active}")
-        if failure := self.failures.pop(f"set K={active}", None):
-            raise failure
-        self.active = active
-
-    def measure(self, pairs: Sequence[Pair], flows: int, seconds: int) -> Mapping[Pair, IperfReport]:
-        self.calls.append(f"measure K={self.active} P={flows} t={seconds}")
-        if failure := self.failures.get(f"measure K={self.active}"):
-            raise failure
+    def reports(self, pairs: Sequence[Pair]) -> dict[Pair, IperfReport]:
         return {pair: report_of(0.45 * self.active) for pair in pairs}
-
-
-def quiet(message: str) -> None:
-    del message
 
 
 def test_sweep_sets_and_measures_each_k_in_order_then_restores_the_original() -> None:

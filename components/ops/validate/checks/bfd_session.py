@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components.model.flavors import flavor
-from components.model.plan import PathPlan
+from components.model.plan import PathEnd, PathPlan
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, Status, parsed_json
 
 NAME = "bfd session"
@@ -26,6 +26,11 @@ def _untracked(scope: RouterScope) -> str | None:
         # Only a flavor with several route owners can have an untracked one, and routing.linuxRoutes chooses it.
         return f"{scope.router.route_owner} routes are not tracked (routing.linuxRoutes)"
     return None
+
+
+def _subject(scope: RouterScope, path: PathPlan, other: PathEnd) -> str:
+    """One session's line: the path and the peer's address on it."""
+    return scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
 
 
 def commands(scope: RouterScope) -> list[str]:
@@ -47,7 +52,7 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     for path in scope.plan.paths:
         end = path.end(scope.router.name)
         for other in scope.neighbours(path):
-            subject = scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
+            subject = _subject(scope, path, other)
             peer = peers.get(str(other.address.ip))
             status = str(peer.get("status", "unknown")) if peer else None
             if not path.active and (peer is None or status != "up"):
@@ -75,7 +80,7 @@ def _unplanned(scope: RouterScope, path: PathPlan, peers: Mapping[str, Mapping[s
         peer = peers.get(str(other.address.ip))
         if other in neighbours or peer is None:
             continue
-        subject = scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
+        subject = _subject(scope, path, other)
         why = f"unplanned session ({peer.get('status', 'unknown')}): spokes reach each other only through {scope.plan.routing.hub}"
         results.append(scope.result(NAME, subject, "fail", why))
     return results

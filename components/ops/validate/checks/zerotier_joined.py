@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from components.model.naming import ZEROTIER_HOME
-from components.model.plan import PathEnd
+from components.model.plan import PathEnd, PathPlan
 from components.ops.shell import CommandOutput
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, Status, parsed_json
 
 NAME = "zerotier joined"
 
 
-def _cli(scope: RouterScope, end: PathEnd, index: int, *words: str) -> str:
-    return scope.in_container(index, "zerotier-cli", f"-p{end.port}", f"-D{ZEROTIER_HOME}", "-j", *words)
+def _cli(scope: RouterScope, path: PathPlan, *words: str) -> str:
+    end = path.end(scope.router.name)
+    return scope.in_container(path.index, "zerotier-cli", f"-p{end.port}", f"-D{ZEROTIER_HOME}", "-j", *words)
 
 
 def commands(scope: RouterScope) -> list[str]:
     if scope.zerotier_absent:
         return []
-    lines = []
-    for path in scope.plan.paths:
-        end = path.end(scope.router.name)
-        lines += [_cli(scope, end, path.index, "info"), _cli(scope, end, path.index, "listnetworks")]
-    return lines
+    return [_cli(scope, path, word) for path in scope.plan.paths for word in ("info", "listnetworks")]
 
 
 def _verdict(end: PathEnd, info: CommandOutput, networks: CommandOutput) -> tuple[Status, str]:
@@ -56,9 +53,8 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
         return scope.every_path_not_applicable(NAME, scope.zerotier_absent)
     results = []
     for path in scope.plan.paths:
-        end = path.end(scope.router.name)
-        info, networks = observed[_cli(scope, end, path.index, "info")], observed[_cli(scope, end, path.index, "listnetworks")]
-        results.append(scope.result(NAME, f"path {path.index}", *_verdict(end, info, networks)))
+        info, networks = observed[_cli(scope, path, "info")], observed[_cli(scope, path, "listnetworks")]
+        results.append(scope.result(NAME, f"path {path.index}", *_verdict(path.end(scope.router.name), info, networks)))
     return results
 
 

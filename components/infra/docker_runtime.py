@@ -15,7 +15,7 @@ from components.model.naming import ZEROTIER_HOME, host_resource, instance_name,
 from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
 from components.render.ssh import openssh_pinning_options
-from components.render.zerotier import render_devicemap, render_local_conf
+from components.render.zerotier import introduced_routers, render_devicemap, render_local_conf
 
 # All that zerotier-one needs to create its tap (with /dev/net/tun): it ran with `--cap-drop ALL
 # --cap-add NET_ADMIN`. Written as Docker reports it back: the Docker client (v28) rewrites NET_ADMIN
@@ -185,7 +185,7 @@ def docker_instances(plan: LabPlan, router: RouterPlan, paths: Mapping[int, Zero
                 container_name=instance_name(plan.project, plan.stack, path.index),
                 host=host,
                 network_id=zerotier.network_id,
-                local_conf=_local_conf(plan, router.name, path.index, zerotier.peer_node_ids(router.name)),
+                local_conf=_local_conf(plan, router.name, path.index, zerotier.node_ids(introduced_routers(plan, router.name))),
                 devicemap=pulumi.Output.from_input(zerotier.network_id).apply(functools.partial(render_devicemap, interface=end.interface)),
                 identity=zerotier.identities.get(router.name),
                 cpus=end.cpus,

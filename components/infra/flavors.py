@@ -16,6 +16,7 @@ from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router
 from components.infra.zerotier_path import ZeroTierPath
 from components.model.naming import router_resource
 from components.model.plan import LabPlan, RouterPlan
+from components.render.zerotier import introduced_routers
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def vyos_router(context: RouterContext) -> pulumi.ComponentResource:
             router,
             network_ids or {},
             {index: path.identities[router.name] for index, path in context.paths.items() if router.name in path.identities},
-            {index: path.peer_node_ids(router.name) for index, path in context.paths.items() if path.identities},
+            {index: path.node_ids(introduced_routers(plan, router.name)) for index, path in context.paths.items() if path.identities},
         )
         if runs_instances
         else []

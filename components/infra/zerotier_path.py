@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_zerotier as zerotier
 
 from components.model.naming import member_name, path_member_resource
-from components.model.plan import PathPlan
+from components.model.plan import PathPlan, RouterPlan
 from components.render.zerotier_network import render_flow_rules
 
 
@@ -103,6 +104,9 @@ class ZeroTierPath(pulumi.ComponentResource):
             )
         self.register_outputs({"networkId": self.network_id})
 
-    def peer_node_ids(self, router: str) -> dict[str, pulumi.Output[str]]:
-        """The node ids of the other routers' instances on this path, by router (none with networks of your own)."""
-        return {name: identity.node_id for name, identity in self.identities.items() if name != router}
+    def node_ids(self, routers: Iterable[RouterPlan]) -> dict[str, pulumi.Output[str]]:
+        """The node ids of ``routers``' instances on this path, by router (none with networks of your own).
+
+        An instance's local.conf is built from the ids of the routers it is told of and no others: an
+        id of a router being added is unknown in a preview, and would make the whole file unknown."""
+        return {router.name: self.identities[router.name].node_id for router in routers if router.name in self.identities}

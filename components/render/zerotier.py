@@ -7,13 +7,11 @@ relies on.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from components.model.plan import LabPlan, PathEnd
-from components.model.settings import FLOATING_NETWORK
+from components.model.plan import LabPlan, PathEnd, RouterPlan
 
 # Who may use the local API. It listens on every address whatever this says (0.0.0.0 and :: on the
 # primary port, in startHTTPControlPlane): this only decides who is answered with 401. Closing the
@@ -56,44 +54,47 @@ def local_conf_settings(plan: LabPlan, end: PathEnd) -> dict[str, Any]:
     return settings
 
 
+def introduced_routers(plan: LabPlan, router: str) -> tuple[RouterPlan, ...]:
+    """The routers an instance of ``router`` is told of in its local.conf: those listed before it.
+
+    One rule for every number of routers, because a changed local.conf restarts an instance: what an
+    instance is told must not depend on routers added after its own, so that adding a site at the end
+    of the list (or removing the last one) leaves every other site's instances running.
+    - ``virtual``: each newcomer calls on the routers already there (its ``try`` hints); they learn the
+      newcomer's address from its HELLO and answer on it, so every pair still meets directly without a
+      root server.
+    - ``physical``: every pair of instances has one end that blacklists both floating IPs, the later
+      router's. zerotier-one checks that list against the remote address of every path and the local
+      address of every socket (service/OneService.cpp: ``_globalV4Blacklist`` in nodePathCheckFunction
+      and shouldBindInterface); a path over a floating IP would need the later end to bind its own
+      floating IP or to accept a path to the earlier one's, which its list forbids.
+    """
+    return plan.routers[: plan.router(router).position]
+
+
 def render_local_conf(plan: LabPlan, router: str, path_index: int, peer_node_ids: Mapping[str, str] | None = None) -> str:
     """local.conf for the instance of ``router`` on path ``path_index``, as deterministic JSON.
 
     With the node ids of the other routers' instances on the path (``peer_node_ids``, by router; known
-    where the lab manages identities), the instance is told where to find them on the underlay, so
-    they meet directly even when no root server can be reached.
-
-    With more than two routers, a router added at the end of the list must leave the others'
-    instances alone (a changed local.conf restarts an instance), so an instance is told only of the
-    routers before it: each newcomer calls on those already there, and they learn its address from
-    its HELLO. For the same reason the floating IPs are blacklisted as their default network, and
-    only a floating IP outside it by its own /32.
+    where the lab manages identities), the instance is told where to find those of ``introduced_routers``
+    on the underlay, so they meet directly even when no root server can be reached. Ids of any other
+    router are ignored.
     """
     path = plan.path(path_index)
     end = path.end(router)
+    introduced = introduced_routers(plan, router)
     # The overlay must never become an underlay: blacklist the transit supernet and the floating IPs.
     # No MTU entry, ever: zerotier-one receives at most 1500 bytes per UDP datagram on Linux
     # (osdep/Phy.hpp, RECVMMSG_BUF_SIZE), so telling it that a jumbo underlay may carry bigger
     # datagrams makes the receiving instance cut and drop every one of them.
-    physical: dict[str, dict[str, Any]] = {str(network): {"blacklist": True} for network in _never_underlay(plan)}
-    own_position = plan.router(router).position
+    never_underlay = (plan.transit_supernet, *(other.floating_ip.network for other in (*introduced, plan.router(router))))
+    physical: dict[str, dict[str, Any]] = {str(network): {"blacklist": True} for network in never_underlay}
     virtual: dict[str, dict[str, Any]] = {}
-    for peer in path.peers(router):
-        told = len(plan.routers) == 2 or plan.router(peer.router).position < own_position
-        if told and peer_node_ids and peer.router in peer_node_ids:
-            peer_underlay = plan.router(peer.router).underlay_address.ip
-            virtual[peer_node_ids[peer.router]] = {"try": [f"{peer_underlay}/{peer.port}"]}
+    for peer in introduced:
+        if peer_node_ids and peer.name in peer_node_ids:
+            virtual[peer_node_ids[peer.name]] = {"try": [f"{peer.underlay_address.ip}/{path.end(peer.name).port}"]}
     document = {"physical": physical, "virtual": virtual, "settings": local_conf_settings(plan, end)}
     return json.dumps(document, indent=2) + "\n"
-
-
-def _never_underlay(plan: LabPlan) -> tuple[ipaddress.IPv4Network, ...]:
-    """What no instance may send its UDP to or from: the transit supernet and the floating IPs."""
-    floating = [router.floating_ip.network for router in plan.routers]
-    if len(plan.routers) == 2:
-        return (plan.transit_supernet, *floating)
-    outside = [network for network in floating if not network.subnet_of(FLOATING_NETWORK)]
-    return (plan.transit_supernet, FLOATING_NETWORK, *outside)
 
 
 def render_devicemap(network_id: str, interface: str) -> str:

@@ -252,10 +252,10 @@ def test_a_new_identity_makes_a_new_member_so_the_old_node_is_revoked() -> None:
     assert all(member.replace_on_changes == ("memberId",) for member in docker_run("gk41").of_type(MEMBER))
 
 
-def test_each_instance_is_told_its_peers_node_id_and_underlay_address() -> None:
-    container = docker_run("gk41").named(CONTAINER, "r1-path2")
+def test_the_second_routers_instance_is_told_the_first_ones_node_id_and_underlay_address() -> None:
+    container = docker_run("gk41").named(CONTAINER, "r2-path2")
     virtual = json.loads(upload(container, "local.conf")["content"])["virtual"]
-    assert virtual == {_node_id("path2-r2"): {"try": ["198.51.100.2/9995"]}}
+    assert virtual == {_node_id("path2-r1"): {"try": ["198.51.100.1/9995"]}}
 
 
 def test_the_reference_stacks_run_their_instances_in_vyos_containers() -> None:

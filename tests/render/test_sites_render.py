@@ -10,7 +10,7 @@ from components.render.linux.underlay import render_underlay_sysctl_conf
 from components.render.vyos.configuration import desired_set_lines
 from components.render.zerotier import render_local_conf
 from components.render.zerotier_network import render_flow_rules
-from tests.support.stacks import lab_plan
+from tests.support.stacks import lab_plan, stack_settings
 from tests.support.vyos_plans import linux_plan
 
 HUB = {"topology": "hub-and-spoke", "hub": "hq"}
@@ -64,9 +64,20 @@ def test_the_first_site_is_told_of_no_one_so_a_new_site_leaves_it_alone() -> Non
     assert json.loads(render_local_conf(lab_plan("gk41-sites"), "hq", 2, NODE_IDS))["virtual"] == {}
 
 
-def test_three_sites_blacklist_the_transit_supernet_and_the_floating_network() -> None:
+def test_a_site_blacklists_the_transit_supernet_and_the_floating_ips_of_itself_and_the_earlier_sites() -> None:
     conf = json.loads(render_local_conf(lab_plan("gk41-sites"), "br1", 1, NODE_IDS))
-    assert conf["physical"] == {"10.14.0.0/24": {"blacklist": True}, "10.0.55.0/24": {"blacklist": True}}
+    assert conf["physical"] == {
+        "10.14.0.0/24": {"blacklist": True},
+        "10.0.55.1/32": {"blacklist": True},
+        "10.0.55.2/32": {"blacklist": True},
+    }
+
+
+def test_a_floating_ip_outside_the_default_network_is_blacklisted_like_any_other() -> None:
+    routers = stack_settings("gk41-sites")["routers"]
+    routers[0]["floatingIp"] = "172.31.255.1/32"
+    conf = json.loads(render_local_conf(lab_plan("gk41-sites", routers=routers), "br2", 1, NODE_IDS))
+    assert list(conf["physical"]) == ["10.14.0.0/24", "172.31.255.1/32", "10.0.55.2/32", "10.0.55.3/32"]
 
 
 def test_frr_sees_a_shared_path_as_point_to_multipoint() -> None:

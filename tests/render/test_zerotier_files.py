@@ -44,10 +44,15 @@ def test_an_instance_binds_the_routers_underlay_address_and_nothing_else() -> No
     assert _settings("ms01", router="r2", path=3)["bind"] == ["198.51.100.2"]
 
 
-def test_an_instance_is_told_where_its_peer_listens_on_the_underlay() -> None:
-    # Path 2 of r1 meets r2's instance at r2's underlay address and path 2's port, roots or not.
-    virtual = json.loads(render_local_conf(lab_plan(), "r1", 2, peer_node_ids={"r2": "0f9e8d7c6b"}))["virtual"]
-    assert virtual == {"0f9e8d7c6b": {"try": ["198.51.100.2/9995"]}}
+def test_an_instance_is_told_where_its_earlier_peer_listens_on_the_underlay() -> None:
+    # Path 2 of r2 meets r1's instance at r1's underlay address and path 2's port, roots or not.
+    virtual = json.loads(render_local_conf(lab_plan(), "r2", 2, peer_node_ids={"r1": "0f9e8d7c6b"}))["virtual"]
+    assert virtual == {"0f9e8d7c6b": {"try": ["198.51.100.1/9995"]}}
+
+
+def test_the_first_of_two_routers_is_told_of_no_peer_so_a_third_leaves_it_alone() -> None:
+    # r1 learns r2's address from r2's HELLO; what r1 is told cannot depend on the routers after it.
+    assert json.loads(render_local_conf(lab_plan(), "r1", 2, peer_node_ids={"r2": "0f9e8d7c6b"}))["virtual"] == {}
 
 
 def test_without_the_peers_node_id_no_peer_is_named() -> None:
@@ -80,6 +85,12 @@ def test_overlay_and_floating_ips_are_never_an_underlay() -> None:
     physical = json.loads(render_local_conf(lab_plan(), "r2", 1))["physical"]
     blacklisted = {network for network, settings in physical.items() if settings.get("blacklist")}
     assert blacklisted == {"10.14.0.0/24", "10.0.55.1/32", "10.0.55.2/32"}
+
+
+def test_the_first_router_blacklists_the_overlay_and_its_own_floating_ip() -> None:
+    # Every pair has one end that blacklists both floating IPs: the later router's (r2, above).
+    physical = json.loads(render_local_conf(lab_plan(), "r1", 1))["physical"]
+    assert physical == {"10.14.0.0/24": {"blacklist": True}, "10.0.55.1/32": {"blacklist": True}}
 
 
 def test_a_jumbo_underlay_never_raises_zerotiers_datagram_size() -> None:

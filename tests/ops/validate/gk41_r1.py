@@ -55,9 +55,15 @@ def cli(path: int, command: str, engine: str = "sudo podman") -> str:
     return f"{engine} exec zt-ecmp-gk41-path{path} zerotier-cli -p{9993 + path} -D/var/lib/zerotier-one -j {command}"
 
 
+# zerotier-one's PID first, then that process's own status.
+PROCESS_CPUS_SCRIPT = (
+    """for process in /proc/[0-9]*; do read -r name 2>/dev/null <"$process/comm" && [ "$name" = zerotier-one ] && """
+    """exec grep -e '^Name:' -e '^Pid:' -e '^Cpus_allowed_list:' "$process/status"; done; exit 1"""
+)
+
+
 def process_cpus_command(path: int, engine: str = "sudo podman") -> str:
-    grep = "grep -H -e '^Name:' -e '^Cpus_allowed_list:' /proc/[0-9]*/status 2>/dev/null"
-    return shlex.join([*engine.split(), "exec", f"zt-ecmp-gk41-path{path}", "sh", "-c", grep])
+    return shlex.join([*engine.split(), "exec", f"zt-ecmp-gk41-path{path}", "sh", "-c", PROCESS_CPUS_SCRIPT])
 
 
 def ping(address: str, source: str | None = None) -> str:

@@ -7,6 +7,7 @@ its k-th address (path 2: hq 10.14.0.9, br1 10.14.0.10, br2 10.14.0.11); the flo
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from components.ops.validate.framework import CheckResult, RouterScope
 from components.ops.validate.registry import CHECKS
 from components.ops.validate.runner import evaluate
 from tests.ops.recorded_router import Recording, recorded
+from tests.ops.validate.gk41_r1 import PROCESS_CPUS_SCRIPT
 from tests.support.stacks import lab_plan, stack_settings
 
 STACK = "gk41-sites"
@@ -76,7 +78,4 @@ def cli(path: int, command: str) -> str:
 
 
 def process_cpus_command(path: int) -> str:
-    return (
-        f"sudo podman exec zt-ecmp-gk41-sites-path{path} sh -c "
-        "'grep -H -e '\"'\"'^Name:'\"'\"' -e '\"'\"'^Cpus_allowed_list:'\"'\"' /proc/[0-9]*/status 2>/dev/null'"
-    )
+    return shlex.join(["sudo", "podman", "exec", f"zt-ecmp-gk41-sites-path{path}", "sh", "-c", PROCESS_CPUS_SCRIPT])

@@ -5,9 +5,16 @@ from __future__ import annotations
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
 
 NAME = "cpu pin"
-# Inside the container: every process's name and the CPUs it may run on (zerotier-one is not PID 1:
-# the official entrypoint starts it in the background).
-PROCESS_CPUS = "grep -H -e '^Name:' -e '^Cpus_allowed_list:' /proc/[0-9]*/status 2>/dev/null"
+# Inside the container: find zerotier-one's PID first (it is not PID 1: the official entrypoint
+# starts it in the background), then read that process's own status. Other processes come and go
+# (the entrypoint starts a `sleep 1` every second), so a name that cannot be read is skipped, and
+# no other process's status is ever read. No zerotier-one: exit status 1 and nothing printed.
+PROCESS_CPUS = (
+    "for process in /proc/[0-9]*; do "
+    'read -r name 2>/dev/null <"$process/comm" && [ "$name" = zerotier-one ] && '
+    "exec grep -e '^Name:' -e '^Pid:' -e '^Cpus_allowed_list:' \"$process/status\"; "
+    "done; exit 1"
+)
 
 
 def _command(scope: RouterScope, index: int) -> str:
@@ -29,17 +36,13 @@ def parse_cpu_list(text: str) -> frozenset[int]:
     return frozenset(cpus)
 
 
-def zerotier_allowed_cpus(grep_output: str) -> frozenset[int] | None:
-    """The CPUs the zerotier-one process may run on, from PROCESS_CPUS' output (None: no such process)."""
-    fields: dict[str, dict[str, str]] = {}
-    for line in grep_output.splitlines():
-        path, _, rest = line.partition(":")
-        key, _, value = rest.partition(":")
-        fields.setdefault(path, {})[key] = value.strip()
-    for status in fields.values():
-        if status.get("Name") == "zerotier-one" and "Cpus_allowed_list" in status:
-            return parse_cpu_list(status["Cpus_allowed_list"])
-    return None
+def zerotier_allowed_cpus(status_lines: str) -> frozenset[int] | None:
+    """The CPUs the zerotier-one process may run on, from the lines PROCESS_CPUS read of its status
+    (None: no zerotier-one status was read)."""
+    status = {key: value.strip() for key, _, value in (line.partition(":") for line in status_lines.splitlines())}
+    if status.get("Name") != "zerotier-one" or "Cpus_allowed_list" not in status:
+        return None
+    return parse_cpu_list(status["Cpus_allowed_list"])
 
 
 def _cpus(cpus: frozenset[int] | tuple[int, ...]) -> str:
@@ -55,12 +58,13 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     for path in scope.plan.paths:
         end = path.end(scope.router.name)
         output = observed[_command(scope, path.index)]
-        # Judged by what was read, whatever the exit status: another process of the container ending
-        # while it is read fails the command, and says nothing about zerotier-one.
+        # Judged by what was read, whatever the exit status: the status lines say everything, and an
+        # exit status says nothing about zerotier-one once they were read.
         allowed = zerotier_allowed_cpus(output.stdout)
         subject = f"path {path.index}"
         if allowed is None:
-            why = output.why() if not output.ok else "no zerotier-one process in the container"
+            # The runtime's complaint (no such container, ...) if any; else the script found no zerotier-one.
+            why = output.why() if output.stderr.strip() else "no zerotier-one process in the container"
             results.append(scope.result(NAME, subject, "fail", f"cannot read the CPUs zerotier-one may use: {why}"))
         elif not end.cpus:
             results.append(scope.result(NAME, subject, "pass", f"not pinned: may run on CPUs {_cpus(allowed)}"))

@@ -30,9 +30,15 @@ from components.render.linux.frr import FRR_RELOAD, FrrHostPaths, render_frr_app
 FRR_BIN_DIR = Path("/usr/lib/frr")
 FRR_USER = "frr"
 LAB_DAEMONS = ("zebra", "ospfd", "bfdd")
-# What a freshly installed FRR's running configuration shows in a namespace, so that reloading a file
-# that starts with it changes nothing the lab did not ask for (forwarding stays as the kernel has it).
-BASE_CONFIG = "frr defaults traditional\nhostname {router}\nno ip forwarding\nno ipv6 forwarding\nservice integrated-vtysh-config\n!\n"
+# The operator's frr.conf as a router has it before the lab: like the one Debian's frr package ships
+# (/etc/frr/frr.conf, `log syslog informational` alone), it says nothing about forwarding. zebra
+# still shows `no ip forwarding` and `no ipv6 forwarding` in its running configuration while the
+# kernel forwards nothing (zebra/zebra_vty.c, config_write_forwarding), which is what frr-reload.py
+# compares the file with.
+BASE_CONFIG = "frr defaults traditional\nhostname {router}\nservice integrated-vtysh-config\n!\n"
+# Every forwarding switch of a namespace: IPv4's global one (ip_forward, the same value as
+# conf/all/forwarding), and per family the all, default and per-interface ones.
+FORWARDING_SYSCTLS = "grep -H . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv6/conf/*/forwarding"
 
 
 def missing_frr_requirements() -> list[str]:
@@ -141,6 +147,11 @@ class FrrLab:
 
     def running_config(self, router: str) -> str:
         return self.vtysh(router, "show running-config")
+
+    def forwarding(self, router: str) -> dict[str, str]:
+        """Every forwarding sysctl of ``router``'s namespace, by its file under /proc/sys/net."""
+        shown = self.lab.exec(router, ["sh", "-c", FORWARDING_SYSCTLS]).stdout
+        return {path.removeprefix("/proc/sys/net/"): value for path, _, value in (line.partition(":") for line in shown.splitlines())}
 
 
 def _alive(pid: int) -> bool:

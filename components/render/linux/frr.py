@@ -21,6 +21,19 @@ the health of a path before it is enabled; only active paths join OSPF and so th
 The configuration is one marked block in ``frr.conf``, rewritten by each apply and removed by undo;
 FRR's own ``frr-reload.py`` brings the daemons to the file (what ``systemctl reload frr`` does), so
 changes made in vtysh and never written to ``frr.conf`` do not survive an apply.
+
+Forwarding is the kernel's, and the lab changes none of it (a hub's IPv4 forwarding is the Linux
+apply's, which puts it back itself). ``frr-reload.py --reload`` would: zebra's running configuration
+says ``no ip forwarding`` and ``no ipv6 forwarding`` while the kernel forwards nothing
+(zebra/zebra_vty.c, config_write_forwarding), and a running line the file lacks is deleted, a
+``no ...`` line by running it without its ``no`` (FRRouting/frr tools/frr-reload.py,
+compare_context_objects and lines_to_config). That sets ``net.ipv4.ip_forward`` or
+``net.ipv6.conf.all.forwarding`` (zebra/ipforward_proc.c), and the kernel then sets every interface's
+switch of that family and ``default`` as well. So the apply writes, after the block's first line,
+what forwarding the lab wants: the kernel's switches as they are (``ip forwarding`` on a hub), and
+its reload changes nothing. The undo and a failed apply's rollback reload a file without the block:
+each takes a snapshot of every forwarding switch first (IPv4 and IPv6: ``all``, ``default`` and every
+interface's) and puts each back after the reload.
 """
 
 from __future__ import annotations
@@ -223,9 +236,11 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
                 'write_conf "$run_dir/frr.conf.before"',
                 '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
                 "reload_frr",
+                'forwarding_restore "$run_dir/forwarding.before"',
             ],
         ),
         ENABLE_DAEMONS=_enable_daemons(plan, paths),
+        IPV4_FORWARDING_WORD=shlex.quote("ip forwarding" if own.forwards else ""),
         BLOCK=render_frr_block(plan, router),
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),

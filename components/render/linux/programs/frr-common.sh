@@ -25,3 +25,37 @@ reload_frr() {
 write_conf() {
   cat "$1" > "$conf"
 }
+# Forwarding. zebra's running configuration says `no ip forwarding` and `no ipv6 forwarding` while
+# the kernel forwards nothing, and frr-reload.py --reload (what `systemctl reload frr` runs) deletes
+# what the file does not say: deleting a `no ...` line runs it without its `no` (tools/frr-reload.py,
+# compare_context_objects and lines_to_config), which turns forwarding on, every interface's too.
+# The apply's block says what the kernel does now, so its reload changes nothing; a reload that drops
+# the block (undo, rollback) is followed by putting every switch back from a snapshot taken before.
+# Every forwarding switch, in the order they are put back: per family, `all` first (IPv4's is
+# ip_forward), which sets every other switch of its family when it changes, then `default`, then
+# each interface's.
+forwarding_switches() {
+  for family in ipv4 ipv6; do
+    echo "/proc/sys/net/$family/conf/all/forwarding"
+    echo "/proc/sys/net/$family/conf/default/forwarding"
+    for switch in /proc/sys/net/"$family"/conf/*/forwarding; do
+      case "${switch%/forwarding}" in */all|*/default) ;; *) echo "$switch" ;; esac
+    done
+  done
+}
+# "<switch> <value>" lines; a switch that cannot be read (no IPv6, an interface just gone) is left out.
+forwarding_snapshot() {
+  forwarding_switches | while read -r switch; do
+    if value=$(cat "$switch" 2>/dev/null); then echo "$switch $value"; fi
+  done
+}
+# Writes only the switches that differ: writing IPv6's `all` sets every interface's, even unchanged.
+forwarding_restore() {
+  while read -r switch value; do
+    [ -e "$switch" ] || continue
+    [ "$(cat "$switch")" = "$value" ] || echo "$value" > "$switch" || {
+      echo "zt-ecmp: cannot put $switch back to $value" >&2
+      return 1
+    }
+  done < "$1"
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pwd
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from components.infra.zerotier_path import InstanceIdentity, ZeroTierPath
 from components.model.naming import ZEROTIER_HOME, host_resource, instance_name, instance_resource
 from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
-from components.render.ssh import openssh_pinning_options
+from components.render.ssh import CONTROL_SOCKET_EXTRA_BYTES, SOCKET_PATH_MAX_BYTES, docker_transport_options
 from components.render.zerotier import introduced_routers, render_devicemap, render_local_conf
 
 # All that zerotier-one needs to create its tap (with /dev/net/tun): it ran with `--cap-drop ALL
@@ -23,11 +24,6 @@ from components.render.zerotier import introduced_routers, render_devicemap, ren
 # diff suppression, so the short form would show drift on every refresh and replace every container.
 CAPABILITIES_ADDED = ("CAP_NET_ADMIN",)
 CAPABILITIES_DROPPED = ("ALL",)
-# The Docker provider's ssh:// transport starts one `ssh ... docker system dial-stdio` per
-# connection it needs (docker/cli connhelper), and sshd's default MaxStartups drops some of them when
-# Pulumi runs many container operations at once. OpenSSH multiplexing carries them all over one
-# connection per router; ssh expands %d (home directory) and %C (a hash of the connection).
-SSH_MULTIPLEXING = ("-o", "ControlMaster=auto", "-o", "ControlPath=%d/.ssh/zt-ecmp-%C", "-o", "ControlPersist=60")
 
 
 def docker_environment_problems(plan: LabPlan, environment: Mapping[str, str]) -> list[str]:
@@ -45,8 +41,23 @@ def docker_environment_problems(plan: LabPlan, environment: Mapping[str, str]) -
     ]
 
 
+def control_socket_problems(plan: LabPlan, home: str) -> list[str]:
+    """A home directory too long for the Docker transport's control sockets (``home``: this user's, from passwd)."""
+    over_ssh = [router.name for router in plan.routers if router.runtime == "docker" and router.docker_host.startswith("ssh://")]
+    longest = len(home.encode()) + CONTROL_SOCKET_EXTRA_BYTES
+    if not over_ssh or longest <= SOCKET_PATH_MAX_BYTES:
+        return []
+    return [
+        f"home directory {home}: the SSH control sockets of the Docker transport to {', '.join(over_ssh)} live in "
+        f"{home}/.zt-ecmp, and their paths would take {longest} bytes where a Unix socket path takes at most "
+        f"{SOCKET_PATH_MAX_BYTES}; run Pulumi as a user whose home directory is at most "
+        f"{SOCKET_PATH_MAX_BYTES - CONTROL_SOCKET_EXTRA_BYTES} bytes long"
+    ]
+
+
 def check_docker_environment(plan: LabPlan, environment: Mapping[str, str] = os.environ) -> None:
-    if problems := docker_environment_problems(plan, environment):
+    problems = docker_environment_problems(plan, environment) + control_socket_problems(plan, pwd.getpwuid(os.getuid()).pw_dir)
+    if problems:
         raise ConfigError(problems)
 
 
@@ -70,8 +81,9 @@ class ZeroTierHost(pulumi.ComponentResource):
         self.provider = docker.Provider(
             f"{name}-docker",
             host=args.docker_host,
-            # Only meaningful for ssh:// endpoints; harmless otherwise.
-            ssh_opts=[*openssh_pinning_options(args.ssh), *SSH_MULTIPLEXING],
+            # Only meaningful for ssh:// endpoints; harmless otherwise. The Docker provider starts one
+            # `ssh ... docker system dial-stdio` per connection it needs (docker/cli connhelper).
+            ssh_opts=list(docker_transport_options(args.ssh)),
             # Previews must work without reaching the router.
             disable_docker_daemon_check=True,
             opts=pulumi.ResourceOptions(

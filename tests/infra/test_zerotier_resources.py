@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from pulumi.runtime import MockResourceArgs
 
-from components.infra.docker_runtime import check_docker_environment
+from components.infra.docker_runtime import check_docker_environment, control_socket_problems
 from components.model.settings import ConfigError
 from components.preview.offline import LabMocks, SecretValue, revealed
 from tests.support.offline_runs import (
@@ -284,3 +284,17 @@ def test_a_vyos_router_starts_its_containers_only_once_its_members_are_authorize
     run = committed_run("gk41")
     first = run.named("command:remote:Command", "r2-vyos-path1-home")
     assert {run.named(MEMBER, f"path{index}-r2").urn for index in range(1, 5)} <= set(first.dependencies)
+
+
+def test_a_home_directory_too_long_for_the_control_sockets_is_refused_before_anything_runs() -> None:
+    plan = docker_run("gk41").plan
+    problems = control_socket_problems(plan, "/home/" + "x" * 60)
+    assert problems == [
+        f"home directory /home/{'x' * 60}: the SSH control sockets of the Docker transport to r1, r2 live in "
+        f"/home/{'x' * 60}/.zt-ecmp, and their paths would take 133 bytes where a Unix socket path takes at most 103; "
+        "run Pulumi as a user whose home directory is at most 36 bytes long"
+    ]
+
+
+def test_a_home_directory_of_36_bytes_fits_the_control_sockets() -> None:
+    assert control_socket_problems(docker_run("gk41").plan, "/home/" + "x" * 30) == []

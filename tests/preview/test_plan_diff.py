@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -98,3 +99,22 @@ def test_the_diff_command_compares_a_stack_file_with_an_earlier_one(tmp_path: Pa
 def test_an_unknown_earlier_version_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "--stack", "gk41", "--before", "no-such-revision-zz"]) == 2
     assert "--before no-such-revision-zz: neither a file nor a git revision" in capsys.readouterr().err
+
+
+def test_new_ssh_options_of_the_docker_transport_update_its_provider_in_place_and_replace_no_container() -> None:
+    # What the transport's options were before its control sockets left ~/.ssh.
+    pinning = json.loads(docker_run("gk41").named(DOCKER_PROVIDER, "r1-zerotier-docker").inputs["sshOpts"])[:6]
+    multiplexing = ["-o", "ControlMaster=auto", "-o", "ControlPath=%d/.ssh/zt-ecmp-%C", "-o", "ControlPersist=60"]
+    old_options = json.dumps([*pinning, "-o", "KnownHostsCommand=/bin/echo 192.0.2.41 key", *multiplexing])
+    now = docker_run("gk41")
+    before = type(now)(
+        plan=now.plan,
+        resources=[
+            type(resource)(**{**resource.__dict__, "inputs": {**resource.inputs, "sshOpts": old_options}})
+            if resource.type == DOCKER_PROVIDER
+            else resource
+            for resource in now.resources
+        ],
+    )
+    changes = [(change.type, change.name, change.change) for change in diff_runs(before, now) if change.change != "same"]
+    assert changes == [(DOCKER_PROVIDER, "r1-zerotier-docker", "update"), (DOCKER_PROVIDER, "r2-zerotier-docker", "update")]

@@ -103,10 +103,10 @@ def _one_route(scope: RouterScope, route: RoutePlan, observed: Observed) -> Chec
         flags = [flag for flag in hop.get("flags", []) if flag in ("dead", "linkdown")]
         if flags:
             problems.append(f"{hop.get('gateway')} dev {hop.get('dev')} is {', '.join(flags)}")
-    for hop in route.active_next_hops:
-        answer = observed.get(ping_command(str(hop.address)))
-        if (str(hop.address), hop.interface) in found and answer is not None and not answer.ok:
-            problems.append(f"path {hop.path_index}: {hop.address} ({_owner(scope, hop)}) does not answer")
+    for planned_hop in route.active_next_hops:
+        answer = observed.get(ping_command(str(planned_hop.address)))
+        if (str(planned_hop.address), planned_hop.interface) in found and answer is not None and not answer.ok:
+            problems.append(f"path {planned_hop.path_index}: {planned_hop.address} ({_owner(scope, planned_hop)}) does not answer")
     if unmatched := _unmatched_paths(scope, route, hops):
         problems.append(unmatched)
     if problems:

@@ -211,10 +211,11 @@ def _redirect_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
     instance that restarted): conf.all is off (tune_underlay), and a device's own switch counts too."""
     if not router.forwards:
         return []
+    # dash's read returns 1 on a /proc/sys file (it reads it a byte at a time) though it has read the value.
     lines = []
     for path in plan.paths:
         switch = f"/proc/sys/net/ipv4/conf/{path.end(router.name).interface}/send_redirects"
-        lines.append(f'if [ -f {switch} ]; then read -r redirects < {switch}; [ "$redirects" = 0 ] || echo 0 > {switch}; fi')
+        lines.append(f'if [ -f {switch} ]; then read -r redirects < {switch} || :; [ "$redirects" = 0 ] || echo 0 > {switch}; fi')
     return lines
 
 

@@ -155,6 +155,17 @@ class ZeroTierInstance(pulumi.ComponentResource):
             network_mode="host",
             capabilities=docker.ContainerCapabilitiesArgs(adds=list(CAPABILITIES_ADDED), drops=list(CAPABILITIES_DROPPED)),
             devices=[docker.ContainerDeviceArgs(host_path="/dev/net/tun", container_path="/dev/net/tun", permissions="rwm")],
+            # What moby does after each event (daemon/kill.go, daemon/monitor.go, restartmanager/
+            # restartmanager.go, container.ShouldRestart): a crash, or a kill of the process from
+            # outside Docker (the OOM killer, kill -9), restarts it under on-failure, unless-stopped
+            # and always; `docker kill` and `docker stop` cancel the restart manager (ExitOnNext) and
+            # mark the container stopped by hand under every policy, so no policy brings it back at
+            # once; at a daemon restart or reboot `always` starts even a container the operator
+            # stopped, `unless-stopped` only one that was not, and `on-failure` only one whose last
+            # exit code was not 0 (a clean stop at shutdown leaves it down). unless-stopped is the one
+            # that comes back from a crash and a reboot yet stays down when an operator stops it. A
+            # change of policy would update the container in place: `restart` is not ForceNew in
+            # kreuzwerker/terraform-provider-docker (internal/provider/resource_docker_container.go).
             restart="unless-stopped",
             # zerotier-one never needs to gain privileges beyond those it starts with.
             security_opts=["no-new-privileges:true"],

@@ -324,7 +324,7 @@ class FailoverResult:
 
 
 @contextmanager
-def _iperf_between(lab: NetnsLab, pair: tuple[str, str], flows: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
+def iperf_between(lab: NetnsLab, pair: tuple[str, str], flows: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
     """A client running in the background from the pair's first floating IP to its second's, its server
     reporting every REPORT_SECONDS; both are gone on exit."""
     own, far = lab.plan.router(pair[0]), lab.plan.router(pair[1])
@@ -339,14 +339,14 @@ def _iperf_between(lab: NetnsLab, pair: tuple[str, str], flows: int, seconds: fl
             stop_background(client)
 
 
-def _mbit(intervals: Sequence[ReceivedInterval], start: float, end: float) -> float:
+def mean_mbit(intervals: Sequence[ReceivedInterval], start: float, end: float) -> float:
     chosen = [interval for interval in intervals if interval.start >= start and interval.end <= end]
     if not chosen:
         raise ValueError(f"no report interval lies within {start:.2f}..{end:.2f} s")
     return sum(sum(interval.stream_bytes) for interval in chosen) * 8 / 1e6 / sum(interval.end - interval.start for interval in chosen)
 
 
-def _longest_stall(intervals: Sequence[ReceivedInterval], since: float, until: float) -> float:
+def longest_stall(intervals: Sequence[ReceivedInterval], since: float, until: float) -> float:
     longest = 0.0
     flows = len(intervals[0].stream_bytes) if intervals else 0
     for flow in range(flows):
@@ -380,7 +380,7 @@ def measure_remote_death(
     lab = frr.lab
     pair = pair or first_pair(lab)
     total = before_seconds + failed_seconds + after_seconds
-    with _iperf_between(lab, pair, flows, total) as client:
+    with iperf_between(lab, pair, flows, total) as client:
         started = time.monotonic()
         time.sleep(before_seconds)
         withdrawal = fail_and_heal(frr, path_index, silent or pair, heal_at=started + before_seconds + failed_seconds, pair=pair)
@@ -394,12 +394,12 @@ def measure_remote_death(
         flows=flows,
         detection_ms=lab.plan.routing.bfd.detection_ms,
         withdrawal=withdrawal,
-        before_mbit=_mbit(intervals, 1.0, fault_at),
-        during_mbit=_mbit(intervals, steady_from, heal_at),
-        after_mbit=_mbit(intervals, heal_at + withdrawal.returned_seconds + 1.0, total),
-        longest_stall_before_seconds=_longest_stall(intervals, 1.0, fault_at),
-        longest_stall_seconds=_longest_stall(intervals, fault_at, heal_at),
-        longest_stall_after_failover_seconds=_longest_stall(intervals, steady_from, heal_at),
+        before_mbit=mean_mbit(intervals, 1.0, fault_at),
+        during_mbit=mean_mbit(intervals, steady_from, heal_at),
+        after_mbit=mean_mbit(intervals, heal_at + withdrawal.returned_seconds + 1.0, total),
+        longest_stall_before_seconds=longest_stall(intervals, 1.0, fault_at),
+        longest_stall_seconds=longest_stall(intervals, fault_at, heal_at),
+        longest_stall_after_failover_seconds=longest_stall(intervals, steady_from, heal_at),
     )
 
 

@@ -10,6 +10,11 @@ built with ``segmented=False``: the spokes' ports are isolated (an isolated brid
 frames only with ports that are not: iproute2's bridge(8), ``bridge link set dev PORT isolated on``).
 The same isolation cuts one path between two routers alone (``NetnsLab.cut``).
 
+An instance's death is what it does to the route: its interface goes (``remove_path_link``), and comes
+back with its name and address when the instance restarts (``restore_path_link``). With iproute2
+routes the router's route keeper, the rendered keeper.sh, runs as a background process in its
+namespace (``start_keepers``), as the lab's systemd unit runs it on a real router.
+
 An optional token bucket caps every path interface at one instance's ceiling in each direction:
 a router's sending on it, and (between three or more routers) what the bridge delivers to it. The
 routers themselves are configured only by running the rendered Linux scripts inside their
@@ -35,7 +40,7 @@ from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
 from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_client
 from components.ops.shell import NetnsShell
-from components.render.linux.routing import LinuxHostPaths, render_linux_apply, render_linux_undo
+from components.render.linux.routing import LinuxHostPaths, keeps_routes, render_linux_apply, render_linux_undo
 
 REQUIRED_TOOLS = ("ip", "tc", "bridge", "iperf3", "ping")
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
@@ -188,6 +193,8 @@ class NetnsLab:
     _created: list[str] = field(default_factory=list)
     # Pairs cut on a path by ``cut`` (path index, the two routers sorted), until ``mend``.
     _cuts: set[tuple[int, str, str]] = field(default_factory=set)
+    # The route keepers running, by router (``start_keepers``).
+    _keepers: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
@@ -212,7 +219,11 @@ class NetnsLab:
         """Each router's /etc and /var/lib, inside the work directory (both share this filesystem)."""
         root = self.work_dir / router
         return LinuxHostPaths(
-            sysctl_dir=str(root / "etc/sysctl.d"), unit_dir=str(root / "etc/systemd/system"), state_root=str(root / "var/lib/zt-ecmp")
+            sysctl_dir=str(root / "etc/sysctl.d"),
+            unit_dir=str(root / "etc/systemd/system"),
+            state_root=str(root / "var/lib/zt-ecmp"),
+            # No systemd here: the keeper runs as a process of the lab's (start_keepers).
+            systemd=False,
         )
 
     def exec(
@@ -323,6 +334,7 @@ class NetnsLab:
         )
 
     def teardown(self) -> None:
+        self.stop_keepers()
         for name in reversed(self._created):
             pids = _run(["ip", "netns", "pids", name], check=False).stdout.split()
             for pid in pids:
@@ -395,15 +407,59 @@ class NetnsLab:
         return self.exec(router, ["sh", "-s"], input_text=script)
 
     def apply(self, plan: LabPlan | None = None) -> None:
-        """Render the apply scripts from ``plan`` (a K change, say) and run them on every router."""
+        """Render the apply scripts from ``plan`` (a K change, say) and run them on every router. Each
+        apply stops its router's keeper, so the keepers that ran start again from the new scripts."""
         if plan is not None:
             self.plan = plan
+        keeping = sorted(self._keepers)
         for router in self.plan.routers:
             self.run_script(router.name, render_linux_apply(self.plan, router.name, self.host_paths(router.name)))
+        self._reap_keepers()
+        self.start_keepers([name for name in keeping if keeps_routes(self.plan.router(name))])
 
     def undo(self) -> None:
         for router in self.plan.routers:
             self.run_script(router.name, render_linux_undo(self.plan, router.name, self.host_paths(router.name)))
+        self._reap_keepers()
+
+    def keeper_script(self, router: str) -> Path:
+        return Path(self.host_paths(router).keeper_script(self.plan))
+
+    def start_keepers(self, routers: Sequence[str] | None = None) -> None:
+        """Runs each router's route keeper, as the apply wrote it, in the background in its namespace."""
+        for name in routers if routers is not None else [router.name for router in self.plan.routers]:
+            if name in self._keepers and self._keepers[name].poll() is None:
+                continue
+            script = self.keeper_script(name)
+            if not script.exists():
+                raise RuntimeError(f"{name} has no route keeper at {script}: apply first (with iproute2 routes)")
+            self._keepers[name] = subprocess.Popen(
+                ["ip", "netns", "exec", self.namespace(name), "sh", str(script)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
+
+    def keeper_running(self, router: str) -> bool:
+        return router in self._keepers and self._keepers[router].poll() is None
+
+    def _reap_keepers(self) -> None:
+        """Forgets the keepers the scripts have stopped (an apply or undo kills its router's keeper)."""
+        for name, process in list(self._keepers.items()):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+            if process.poll() is not None:
+                del self._keepers[name]
+
+    def stop_keepers(self) -> None:
+        for process in self._keepers.values():
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self._keepers.clear()
 
     # -- observing -----------------------------------------------------------------------------
 
@@ -413,6 +469,7 @@ class NetnsLab:
             self.exec(router, ["ip", "-4", "addr", "show"]).stdout,
             self.exec(router, ["ip", "-4", "route", "show", "table", "all"]).stdout,
             self.exec(router, ["ip", "-d", "link", "show"]).stdout,
+            self.exec(router, ["ip", "nexthop", "show"]).stdout,
             self.exec(router, ["cat", "/proc/sys/net/ipv4/fib_multipath_hash_policy"]).stdout,
         ]
         return "\n".join(parts)

@@ -139,7 +139,21 @@ def test_apply_persists_sysctl_unit_and_boot_script(lab: NetnsLab) -> None:
     assert (root / "etc/systemd/system/multi-user.target.wants/zt-ecmp-netns.service").resolve() == (
         root / "etc/systemd/system/zt-ecmp-netns.service"
     )
-    assert "ip route replace 10.0.55.2/32 nexthop via 10.14.0.2 dev ztecmp1" in (root / "var/lib/zt-ecmp/netns/boot.sh").read_text()
+    assert (root / "var/lib/zt-ecmp/netns/boot.sh").read_text().startswith("#!/bin/sh\n# zt-ecmp netns: r1's floating address")
+    assert (root / "var/lib/zt-ecmp/netns/keeper.sh").read_text().startswith("#!/bin/sh\n# zt-ecmp netns: keeps r1's routes")
+
+
+def test_the_boot_script_puts_back_the_address_the_route_and_the_hashing_and_says_so(lab: NetnsLab) -> None:
+    lab.apply()
+    applied = lab.state("r1")
+    # What a reboot leaves: no floating address, no route, no nexthop objects, the kernel's hashing.
+    lab.exec("r1", ["sh", "-c", "ip nexthop flush; ip addr del 10.0.55.1/32 dev lo; echo 0 > /proc/sys/net/ipv4/fib_multipath_hash_policy"])
+    booted = lab.exec("r1", ["sh", str(lab.work_dir / "r1/var/lib/zt-ecmp/netns/boot.sh")])
+    assert lab.state("r1") == applied
+    assert booted.stdout.splitlines()[-2:] == [
+        "zt-ecmp: r1: route to r2's 10.0.55.2/32 over path(s) 1 2 3 4",
+        "zt-ecmp: r1 restored at boot: floating 10.0.55.1/32 on lo, layer-4 hashing; the route keeper keeps the routes from now on",
+    ]
 
 
 def test_a_failing_apply_rolls_back_to_the_state_before_it(lab: NetnsLab, tmp_path: Path) -> None:

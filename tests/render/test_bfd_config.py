@@ -167,12 +167,12 @@ def test_frr_block_is_only_for_linux_routers_whose_routes_frr_owns() -> None:
 def test_with_frr_the_linux_scripts_leave_the_route_to_frr() -> None:
     plan = linux_plan(routing=FRR)
     for text in (render_linux_apply(plan, "r1"), render_boot_script(plan, "r1")):
-        assert "ip route replace" not in text
+        assert "  keep_routes" not in text.splitlines()
         assert "ip -4 route del 10.0.55.2/32 proto boot table main" in text
 
 
 def test_with_iproute2_the_linux_scripts_install_the_route() -> None:
-    assert "ip route replace 10.0.55.2/32" in render_linux_apply(linux_plan(), "r1")
+    assert "  keep_routes" in render_linux_apply(linux_plan(), "r1").splitlines()
 
 
 def test_frr_block_is_applied_after_the_floating_address_and_removed_before_it() -> None:

@@ -9,11 +9,13 @@ import pytest
 from components.model.plan import LabPlan
 from components.render.linux.routing import (
     LinuxHostPaths,
+    NexthopIds,
     render_boot_unit,
+    render_keeper,
     render_linux_apply,
     render_linux_undo,
     render_sysctl_conf,
-    route_command,
+    wanted_nexthop_ids,
 )
 from tests.support.stacks import lab_plan, stack_settings
 
@@ -24,33 +26,76 @@ def linux_plan(stack: str = "gk41", floating_on: str = "loopback", **changes: An
     return lab_plan(stack, routers=routers, addressing={"floatingOn": floating_on}, **changes)
 
 
-def test_r1_routes_r2_floating_ip_over_all_four_paths_of_the_reference_lab() -> None:
-    assert route_command(linux_plan().router("r1").routes[0]) == (
-        "ip route replace 10.0.55.2/32 nexthop via 10.14.0.2 dev ztecmp1 nexthop via 10.14.0.6 dev ztecmp2 "
-        "nexthop via 10.14.0.10 dev ztecmp3 nexthop via 10.14.0.14 dev ztecmp4"
+def keep_routes_lines(plan: LabPlan, router: str = "r1") -> list[str]:
+    script = render_keeper(plan, router)
+    body = script[script.index("keep_routes() {") :]
+    return [line.strip() for line in body[: body.index("\n}\n")].splitlines()]
+
+
+def test_the_lab_keeps_its_nexthop_ids_in_a_block_of_its_own_between_frrs_and_its_layer2_ids() -> None:
+    ids = NexthopIds.of("gk41")
+    assert (ids.first, ids.last) == (259510912, 259512959)
+    assert ids.first >= 250_000_000
+    assert ids.last < 2**28
+    assert ids.group(1) == 259511040
+    assert ids.member(1, 4) == 259511044
+
+
+def test_r1_keeps_its_route_to_r2_as_a_group_of_one_member_per_active_path() -> None:
+    lines = keep_routes_lines(linux_plan())
+    assert (
+        'has_nexthop 259511042 10.14.0.6 ztecmp2 || fix "next hop 10.14.0.6 on path 2 (ztecmp2) ready for r2\'s 10.0.55.2/32" '
+        "ip nexthop replace id 259511042 via 10.14.0.6 dev ztecmp2"
+    ) in lines
+    assert lines[-1] == 'keep_group 259511040 "${members#/}" 10.0.55.2/32 "r2\'s 10.0.55.2/32" "$over" "$down"'
+
+
+def test_a_path_joins_the_group_only_while_its_interface_holds_its_address() -> None:
+    assert "if usable ztecmp2 10.14.0.5/30; then" in keep_routes_lines(linux_plan())
+
+
+def test_inactive_paths_get_no_member() -> None:
+    lines = keep_routes_lines(linux_plan(paths={"count": 4, "active": 2}))
+    assert [line for line in lines if line.startswith("if usable")] == [
+        "if usable ztecmp1 10.14.0.1/30; then",
+        "if usable ztecmp2 10.14.0.5/30; then",
+    ]
+    assert wanted_nexthop_ids(linux_plan(paths={"count": 4, "active": 2}), "r1") == (259511040, 259511041, 259511042)
+
+
+def test_apply_keeps_the_routes_then_deletes_the_nexthop_objects_it_no_longer_needs() -> None:
+    lines = render_linux_apply(linux_plan(paths={"count": 4, "active": 1}), "r1").splitlines()
+    assert lines.index("  keep_routes") + 1 == lines.index("  prune_nexthops '259511040 259511041'")
+
+
+def test_the_first_apply_refuses_a_router_holding_an_id_of_the_labs_block() -> None:
+    script = render_linux_apply(linux_plan(), "r1")
+    assert "stack gk41 keeps the ids 259510912 to 259512959 for its routes" in script
+
+
+def test_with_iproute2_the_unit_runs_the_boot_script_then_keeps_the_keeper_running() -> None:
+    unit = render_boot_unit(linux_plan(), "r1").splitlines()
+    assert unit[unit.index("[Service]") + 1 : unit.index("[Service]") + 6] == [
+        "Type=simple",
+        "ExecStartPre=/bin/sh /var/lib/zt-ecmp/gk41/boot.sh",
+        "ExecStart=/bin/sh /var/lib/zt-ecmp/gk41/keeper.sh",
+        "Restart=always",
+        "RestartSec=2",
+    ]
+
+
+def test_apply_starts_the_keeper_through_systemd_only_where_systemd_runs() -> None:
+    lines = render_linux_apply(linux_plan(), "r1").splitlines()
+    assert "if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl --no-block start zt-ecmp-gk41.service; fi" in lines
+    without = render_linux_apply(linux_plan(), "r1", LinuxHostPaths(systemd=False))
+    assert "systemctl" not in without
+
+
+def test_undo_stops_the_keeper_before_it_restores_anything() -> None:
+    lines = render_linux_undo(linux_plan(), "r1").splitlines()
+    assert lines.index("if [ -d /run/systemd/system ]; then systemctl stop zt-ecmp-gk41.service 2>/dev/null || true; fi") < lines.index(
+        '  restore "$state_dir/previous"'
     )
-
-
-def test_r2_routes_r1_floating_ip_over_all_four_paths_of_the_reference_lab() -> None:
-    assert route_command(linux_plan().router("r2").routes[0]) == (
-        "ip route replace 10.0.55.1/32 nexthop via 10.14.0.1 dev ztecmp1 nexthop via 10.14.0.5 dev ztecmp2 "
-        "nexthop via 10.14.0.9 dev ztecmp3 nexthop via 10.14.0.13 dev ztecmp4"
-    )
-
-
-def test_one_active_path_is_a_single_next_hop_route() -> None:
-    plan = linux_plan(paths={"count": 4, "active": 1})
-    assert route_command(plan.router("r1").routes[0]) == "ip route replace 10.0.55.2/32 via 10.14.0.2 dev ztecmp1"
-
-
-def test_inactive_paths_get_no_next_hop() -> None:
-    route = route_command(linux_plan(paths={"count": 4, "active": 2}).router("r1").routes[0])
-    assert route.endswith("nexthop via 10.14.0.2 dev ztecmp1 nexthop via 10.14.0.6 dev ztecmp2")
-
-
-def test_apply_runs_the_route_command() -> None:
-    plan = linux_plan()
-    assert f"  {route_command(plan.router('r1').routes[0])}" in render_linux_apply(plan, "r1").splitlines()
 
 
 def test_apply_turns_on_layer4_hashing_and_persists_it_as_a_sysctl_drop_in() -> None:
@@ -80,7 +125,7 @@ def test_undo_deletes_the_dummy_only_when_the_recorded_state_had_none() -> None:
 
 
 def test_boot_unit_runs_the_boot_script_from_the_state_directory() -> None:
-    unit = render_boot_unit(linux_plan(), "r1")
+    unit = render_boot_unit(linux_plan(routing={"linuxRoutes": "frr"}), "r1")
     assert "ExecStart=/bin/sh /var/lib/zt-ecmp/gk41/boot.sh" in unit.splitlines()
     assert "WantedBy=multi-user.target" in unit.splitlines()
 
@@ -104,6 +149,8 @@ def test_apply_is_one_transaction_that_restores_the_snapshot_on_failure() -> Non
     assert "set -eu" in lines
     assert '    restore "$run_dir/before"' in lines
     assert lines.index('snapshot "$run_dir/before"') < lines.index("trap finish EXIT") < lines.index("converge")
+    # Past this point the run has changed all it meant to: its report line lost to a closed SSH channel undoes nothing.
+    assert lines[-2:] == ["committed=yes", 'echo "zt-ecmp: r1 routes 10.0.55.2/32 over 4 of 4 paths"']
 
 
 def test_scripts_refuse_a_router_whose_flavor_is_vyos() -> None:

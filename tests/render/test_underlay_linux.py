@@ -66,9 +66,9 @@ def test_a_stack_without_socket_buffers_writes_no_underlay_drop_in() -> None:
     assert "rm -f /etc/sysctl.d/91-zt-ecmp-netns-underlay.conf" in render_linux_apply(plan, "r1")
 
 
-def test_the_boot_script_tunes_the_underlay_before_waiting_for_the_paths() -> None:
+def test_the_boot_script_tunes_the_underlay_before_it_converges() -> None:
     boot = render_boot_script(linux_plan("ms01"), "r1")
-    assert boot.index("\ntune_underlay\n") < boot.index("\nwait_for_paths 300\n")
+    assert boot.index("\ntune_underlay\n") < boot.index("\nconverge\n")
 
 
 def test_undo_restores_from_state_files_alone() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from components.model.flavors import runtime
@@ -20,6 +20,8 @@ from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
 from components.ops.shell import CommandOutput
 
 Status = Literal["pass", "fail", "n/a"]
+# Each command's output, by command line.
+Observed = Mapping[str, CommandOutput]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class RouterScope:
     # What the router's shell says it lacks (see RouterShell): the checks that need it report n/a.
     zerotier_absent: str | None = None
     underlay_absent: str | None = None
+    # What the other routers answered, by router, where validate asked them all first: for checks
+    # that compare a router with its peers. Empty where the router is looked at alone.
+    elsewhere: Mapping[str, Observed] = field(default_factory=dict)
 
     def active_paths(self) -> tuple[PathPlan, ...]:
         return tuple(path for path in self.plan.paths if path.active)
@@ -70,10 +75,6 @@ class RouterScope:
     def every_path_not_applicable(self, check: str, why: str) -> list[CheckResult]:
         """One line for all the paths, where the check has nothing to look at on this router."""
         return [self.result(check, f"paths 1-{self.plan.path_count}", "n/a", why)]
-
-
-# Each command's output, by command line.
-Observed = Mapping[str, CommandOutput]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from components.model.plan import LabPlan
@@ -33,7 +34,16 @@ def validate_lab(plan: LabPlan, shells: Mapping[str, RouterShell], checks: Seque
     ]
     with ThreadPoolExecutor(max_workers=len(scopes)) as pool:
         observations = list(pool.map(lambda scope: observe(shells[scope.router.name], commands_for(scope, checks)), scopes))
-    return [result for scope, observed in zip(scopes, observations, strict=True) for result in evaluate(scope, observed, checks)]
+    by_router = {scope.router.name: observed for scope, observed in zip(scopes, observations, strict=True)}
+    return [
+        result
+        for scope in scopes
+        for result in evaluate(
+            replace(scope, elsewhere={name: seen for name, seen in by_router.items() if name != scope.router.name}),
+            by_router[scope.router.name],
+            checks,
+        )
+    ]
 
 
 def exit_status(results: Sequence[CheckResult]) -> int:

@@ -8,7 +8,9 @@ from tests.ops.validate.gk41_r1 import failures, healthy_r1, plan_with_runtime, 
 
 def test_a_silent_path_peer_fails_with_pings_summary() -> None:
     assert failures(healthy_r1("gk41-r1-path3-peer-silent")) == [
-        ("path peer answers", "path 3: 10.14.0.10", "2 packets transmitted, 0 received, 100% packet loss, time 1023ms")
+        # A next hop in the route whose far end is silent fails the route as well (test_ecmp_route).
+        ("ecmp route", "10.0.55.2/32", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer"),
+        ("path peer answers", "path 3: 10.14.0.10", "2 packets transmitted, 0 received, 100% packet loss, time 1023ms"),
     ]
 
 

@@ -19,15 +19,16 @@ from tests.ops.validate.gk41_r1 import DOCKER, VYOS, cli, healthy_r1, plan_with_
 def test_commands_run_on_a_vyos_router_in_check_order() -> None:
     assert commands_for(r1_scope()) == [
         "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
-        *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks")),
+        *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks", "peers")),
         *(process_cpus_command(path) for path in range(1, 5)),
         "ip -j link show",
         "ip -d -j route show 10.0.55.2/32",
-        "sysctl -n net.ipv4.fib_multipath_hash_policy",
+        # The route's next hops must answer: the same pings the path peer check reads, asked once.
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.2",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.6",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.10",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.14",
+        "sysctl -n net.ipv4.fib_multipath_hash_policy",
         "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
         "vtysh -c 'show bfd peers json'",
         "ethtool eth2",

@@ -27,7 +27,21 @@ def test_a_node_without_root_contact_is_judged_by_its_path_and_says_so() -> None
     answers = healthy_r1("gk41-r1-path1-no-root-heard")
     assert failures(answers) == []
     [joined] = [result for result in results("zerotier joined", answers) if result.subject == "path 1"]
-    assert joined.detail.endswith("; no root heard lately (information only)")
+    assert joined.detail.endswith("; no root heard since the instance started (information only)")
+
+
+def test_when_a_root_was_last_heard_is_reported_from_the_nodes_own_clock() -> None:
+    [joined] = [result for result in results("zerotier joined", healthy_r1()) if result.subject == "path 1"]
+    assert joined.detail == "node 3a5c0e21f4, network a09acf0233c1d9e2 OK, 10.14.0.1/30 on ztecmp1; a root was last heard 12 s ago"
+
+
+def test_a_root_heard_long_ago_is_reported_with_its_age_and_judges_nothing() -> None:
+    # The controller down changes nothing here: roots and controller are different nodes, and only
+    # the age of the last word from a root says whether this instance still reaches one.
+    answers = healthy_r1("gk41-r1-path2-root-heard-long-ago")
+    assert failures(answers) == []
+    [joined] = [result for result in results("zerotier joined", answers) if result.subject == "path 2"]
+    assert joined.detail.endswith("; a root was last heard 75 s ago")
 
 
 def test_an_instance_joined_to_a_second_network_fails() -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from components.model.errors import InputError
 from components.model.settings.schema import LabConfig
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A stack configuration that cannot be built, with one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:

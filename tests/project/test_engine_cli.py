@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from components.cli.main import main
+from components.model.settings.json_schema import MODELINE
 from components.stack.files import PROJECT_DIR, load_stack_file
 from components.stack.settings import parse_stack_settings
 
@@ -264,3 +265,9 @@ def test_a_stack_never_deployed_is_named_so_before_any_router_is_asked(
     assert capsys.readouterr().err == (
         "error: stack gk41 has no lab deployed (its state holds no resources): run `pulumi up --stack gk41` first\n"
     )
+
+
+def test_stack_init_and_config_set_keep_the_schema_line_editors_read(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert _pulumi(project, "config", "set", "--stack", "gk41", "--path", "paths.active", "3").returncode == 0
+    assert (project / "Pulumi.gk41.yaml").read_text().splitlines()[0] == MODELINE

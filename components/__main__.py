@@ -1,4 +1,4 @@
-"""``python -m components <command>``: the lab's command line (components/cli/)."""
+"""``python -m components <command>``: the same command line as ``zt-ecmp`` (components/cli/)."""
 
 import sys
 

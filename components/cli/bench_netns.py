@@ -1,4 +1,4 @@
-"""``python -m components bench-netns``: how aggregate throughput scales with K, in the network-namespace lab."""
+"""``zt-ecmp bench-netns``: how aggregate throughput scales with K, in the network-namespace lab."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from components.cli.lab_guards import run_benchmark
+from components.cli.options import IPERF3_MAX_STREAMS, output_folder, positive_number, whole_number
 from components.model.figures import PUBLISHED_STREAMS
-from components.model.settings.schema import MAX_ROUTERS
+from components.model.settings.schema import MAX_PATHS, MAX_ROUTERS, MIN_ROUTERS
 from components.netns.lab import missing_requirements
 from components.netns.scaling_bench import (
     COVERAGE_TARGET,
@@ -19,22 +20,30 @@ from components.netns.scaling_bench import (
 
 NAME = "bench-netns"
 HELP = "ECMP scaling benchmark on a lab of two or more routers in network namespaces (root, iperf3)"
+NEEDS = "root on this machine, iproute2 and iperf3; no routers and no Pulumi CLI"
+EXAMPLES = ("zt-ecmp bench-netns --paths 4 --seconds 5", "zt-ecmp bench-netns --routers 3 --paths 3")
 
 
 def routers_argument(text: str) -> int:
-    routers = int(text)
-    if not 2 <= routers <= MAX_ROUTERS:
-        raise argparse.ArgumentTypeError(f"a lab has 2 to {MAX_ROUTERS} routers")
-    return routers
+    return whole_number(MIN_ROUTERS, MAX_ROUTERS, "routers")(text)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--paths", type=int, default=8, help="N: path links between the namespaces (default 8)")
-    parser.add_argument("--rate-mbit", type=float, default=100, help="R: cap per path and direction, Mbit/s (default 100)")
-    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="flows to compare with the recommended count (default 16)")
-    parser.add_argument("--seconds", type=float, default=5, help="iperf3 duration per run (default 5)")
-    parser.add_argument("--coverage", type=float, default=COVERAGE_TARGET, help="wanted probability that every path carries a flow")
-    parser.add_argument("--out", type=Path, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
+    parser.add_argument("--paths", type=whole_number(1, MAX_PATHS), default=8, help="N: path links between the namespaces (default 8)")
+    parser.add_argument(
+        "--rate-mbit", type=positive_number(unit="Mbit/s"), default=100, help="R: cap per path and direction, Mbit/s (default 100)"
+    )
+    parser.add_argument(
+        "--flows",
+        type=whole_number(1, IPERF3_MAX_STREAMS),
+        default=PUBLISHED_STREAMS,
+        help="flows to compare with the recommended count (default 16)",
+    )
+    parser.add_argument("--seconds", type=positive_number(unit="s"), default=5, help="iperf3 duration per run (default 5)")
+    parser.add_argument(
+        "--coverage", type=positive_number(below=1), default=COVERAGE_TARGET, help="wanted probability that every path carries a flow"
+    )
+    parser.add_argument("--out", type=output_folder, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
     parser.add_argument(
         "--routers",
         type=routers_argument,

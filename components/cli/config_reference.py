@@ -1,4 +1,4 @@
-"""``python -m components config-reference``: the configuration reference table, generated from the models."""
+"""``zt-ecmp config-reference``: the configuration reference table, generated from the models."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from components.model.reference import render_config_reference
 
 NAME = "config-reference"
 HELP = "print the configuration reference table that README.md embeds"
+NEEDS = "nothing but this project: offline"
+EXAMPLES = ("zt-ecmp config-reference",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

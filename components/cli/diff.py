@@ -1,4 +1,4 @@
-"""``python -m components diff``: what `pulumi up` would change since an earlier version of a stack file, offline."""
+"""``zt-ecmp diff``: what `pulumi up` would change since an earlier version of a stack file, offline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from components.cli.stack_arguments import add_stack_arguments
 
 NAME = "diff"
 HELP = "what `pulumi up` would create, update, replace or delete since an earlier version of a stack file, offline"
+NEEDS = "this project, and git when --before names a revision: offline, without the Pulumi CLI, routers or secrets"
+EXAMPLES = ("zt-ecmp diff --stack ms01 --before main", "zt-ecmp diff --stack gk41 --before HEAD~1")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
 
     label, before = run_before(args.stack, args.before, args.project_dir)
     after = run_stack_offline(args.stack, args.project_dir)
-    sys.stdout.write(render_diff_text(diff_runs(before, after), label, args.stack))
+    sys.stdout.write(render_diff_text(diff_runs(before, after), label, args.stack, (before.plan, after.plan)))
     return 0

@@ -1,4 +1,4 @@
-"""``python -m components sweep``: measure a lab at K = 1..N with iperf3, put K back, then validate.
+"""``zt-ecmp sweep``: measure a lab at K = 1..N with iperf3, put K back, then validate.
 
 The lab is a deployed stack (``--stack``) or the network-namespace lab on this machine (``--netns``);
 either way the reports are written for what was measured, even when the sweep stops early. It
@@ -18,12 +18,15 @@ from pathlib import Path
 from types import FrameType
 
 from components.cli.lab_guards import refused_here, sigterm_as_interrupt
+from components.cli.options import IPERF3_MAX_STREAMS, output_folder, port_number, positive_number, whole_number
 from components.cli.stack_arguments import add_stack_arguments
+from components.model.errors import InputError
 from components.model.figures import PUBLISHED_STREAMS
 from components.model.plan import LabPlan
+from components.model.settings.schema import MAX_PATHS
 from components.netns.lab import missing_requirements, netns_lab
 from components.netns.sweep_driver import NetnsLabDriver, netns_sweep_plan
-from components.ops.iperf import IPERF_PORT
+from components.ops.iperf import IPERF_PORT, concurrent_ports
 from components.ops.shell import ssh_shells
 from components.ops.sweep.orchestration import REFERENCE_SECONDS, LabDriver, Pair, SweepRow, all_pairs, default_pairs, run_sweep
 from components.ops.sweep.reports import render_sweep_markdown, sweep_report, write_sweep_reports
@@ -32,8 +35,14 @@ from components.ops.validate.runner import print_validation
 from components.stack.automation import StackPaths, private_keys, select_lab_stack, stack_plan
 from components.stack.files import project_name
 
+MAX_PORT = 65535
 NAME = "sweep"
 HELP = "measure a lab at K = 1..N active paths with iperf3 (one pair of routers, or all at once), restore K, then validate"
+NEEDS = (
+    "--stack: the Pulumi CLI, the stack's passphrase (a deployed stack) and SSH to its routers, which run iperf3; "
+    "--netns: root on this machine, iproute2 and iperf3"
+)
+EXAMPLES = ("zt-ecmp sweep --stack gk41 --flows 16 --seconds 10", "zt-ecmp sweep --netns --paths 4 --rate-mbit 100")
 PAIRS_HELP = (
     "Which routers are measured: one pair, --from NAME --to NAME (the client runs on the first, the server on "
     "the second, between their floating IPs), or --all-pairs, every router sending to every other at the same "
@@ -47,16 +56,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     add_stack_arguments(parser, "a deployed stack: K is changed with `pulumi up`, iperf3 runs over SSH", stack_among=target)
     target.add_argument("--netns", action="store_true", help="the network-namespace lab on this machine instead (root, iperf3)")
-    parser.add_argument("--flows", type=int, default=PUBLISHED_STREAMS, help="iperf3 parallel streams (default 16)")
-    parser.add_argument("--seconds", type=int, default=REFERENCE_SECONDS, help="iperf3 duration per K (default 10)")
+    parser.add_argument(
+        "--flows", type=whole_number(1, IPERF3_MAX_STREAMS), default=PUBLISHED_STREAMS, help="iperf3 parallel streams (default 16)"
+    )
+    parser.add_argument("--seconds", type=whole_number(1, unit="s"), default=REFERENCE_SECONDS, help="iperf3 duration per K (default 10)")
     parser.add_argument(
         "--out",
-        type=Path,
+        type=output_folder,
         help="folder for the reports (default: their name, as sweep-gk41, sweep-gk41-sites-hq-to-br1, sweep-gk41-sites-all-pairs)",
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=IPERF_PORT,
         help="iperf3 port (default 5201); a router receiving several pairs at once serves them on this port and the next ones",
     )
@@ -65,11 +76,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pairs.add_argument("--from", dest="sender", metavar="NAME", help="the router that sends (with --to)")
     pairs.add_argument("--to", dest="receiver", metavar="NAME", help="the router that receives (with --from)")
     pairs.add_argument("--all-pairs", action="store_true", help="every router sending to every other, all at once")
-    parser.add_argument("--paths", type=int, default=4, help="--netns only: N, path links between the namespaces (default 4)")
-    parser.add_argument("--rate-mbit", type=float, default=100, help="--netns only: cap per path and direction, Mbit/s (default 100)")
+    parser.add_argument(
+        "--paths", type=whole_number(1, MAX_PATHS), default=4, help="--netns only: N, path links between the namespaces (default 4)"
+    )
+    parser.add_argument(
+        "--rate-mbit",
+        type=positive_number(unit="Mbit/s"),
+        default=100,
+        help="--netns only: cap per path and direction, Mbit/s (default 100)",
+    )
 
 
-class PairChoiceError(ValueError):
+class PairChoiceError(InputError):
     """The pairs asked for do not fit the lab (or each other); said before anything runs."""
 
 
@@ -99,6 +117,17 @@ def chosen_pairs(args: argparse.Namespace, routers: Sequence[str], lab: str) -> 
     if sender == receiver:
         raise PairChoiceError(f"--from and --to both name {sender}: a pair is two different routers")
     return ((sender, receiver),)
+
+
+def check_server_ports(port: int, pairs: Sequence[Pair]) -> None:
+    """A receiver of several pairs serves them on ``port``, ``port`` + 1, ...: the last must still be a port."""
+    last = max(concurrent_ports([receiver for _, receiver in pairs], port))
+    if last > MAX_PORT:
+        highest = MAX_PORT - (last - port)
+        raise PairChoiceError(
+            f"--port {port}: a router receives {last - port + 1} pairs at once here, on ports {port}..{last}, past {MAX_PORT}; "
+            f"give --port {highest} or lower"
+        )
 
 
 def report_name(base: str, pairs: Sequence[Pair], routers: Sequence[str]) -> str:
@@ -177,6 +206,7 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     project = project_name(args.project_dir)
     plan = stack_plan(stack, project)
     pairs = chosen_pairs(args, plan.router_names, f"stack {args.stack}")
+    check_server_ports(args.port, pairs)
     with ssh_shells(plan, private_keys(stack, plan)) as shells:
         driver = StackLabDriver(StackPaths(stack), plan, shells, args.port)
         _sweep(args, rows, driver, lambda: plan, pairs, name=f"sweep-{args.stack}")
@@ -188,6 +218,7 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
 def _sweep_netns(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     plan = netns_sweep_plan(args.paths, None, args.rate_mbit)
     pairs = chosen_pairs(args, plan.router_names, "the network-namespace lab")
+    check_server_ports(args.port, pairs)
     if refused_here(missing_requirements()):
         return 2
     with netns_lab(plan, rate_mbit=args.rate_mbit) as lab:

@@ -1,4 +1,4 @@
-"""``python -m components validate``: check a deployed lab on its routers over SSH."""
+"""``zt-ecmp validate``: check a deployed lab on its routers over SSH."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from components.ops.validate.runner import run_from_arguments
 
 NAME = "validate"
 HELP = "check a deployed lab over SSH: containers, ZeroTier, ECMP route, hashing, pings"
+NEEDS = "the Pulumi CLI with the stack deployed and its passphrase, and SSH to every router"
+EXAMPLES = ("zt-ecmp validate --stack ms01",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -206,5 +206,5 @@ def stack_plan(stack: str, project_dir: Path = PROJECT_DIR) -> LabPlan:
 
 
 def graph_command(stack: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> tuple[Path, Path]:
-    """``python -m components graph --stack NAME [--out DIR]``: draw a committed stack's topology."""
+    """``zt-ecmp graph --stack NAME [--out DIR]``: draw a committed stack's topology."""
     return write_topology(stack_plan(stack, project_dir), out_dir)

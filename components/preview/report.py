@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+import textwrap
 from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from components.model.plan import LabPlan
-from components.preview.offline import OfflineRun
+from components.model.errors import InputError
+from components.model.plan import LabPlan, RouterPlan
+from components.preview.offline import OfflineRun, RegisteredResource
 from components.render.artefacts import rendered_artefacts
 from components.render.plan_document import plan_document
+
+# Lines outside tables stay within this many columns: two screens of a terminal, no horizontal scrolling.
+LINE_WIDTH = 100
 
 
 def report_document(run: OfflineRun) -> dict[str, Any]:
@@ -18,7 +27,7 @@ def report_document(run: OfflineRun) -> dict[str, Any]:
         **plan_document(run.plan),
         "resources": [{"type": r.type, "name": r.name, "parent": r.parent_name} for r in run.resources],
         "resourceCounts": dict(sorted(Counter(r.type for r in run.resources).items())),
-        "artefacts": [{"router": a.router, "title": a.title, "text": a.text} for a in rendered_artefacts(run.plan)],
+        "artefacts": [{"router": a.router, "title": a.title, "file": a.file, "text": a.text} for a in rendered_artefacts(run.plan)],
     }
 
 
@@ -86,61 +95,178 @@ def _sites_capacity_lines(plan: LabPlan) -> list[str]:
     return lines
 
 
-def _resource_tree(run: OfflineRun) -> list[str]:
-    children: dict[str | None, list[Any]] = {}
+def _top_component(resource: RegisteredResource, by_urn: Mapping[str, RegisteredResource]) -> RegisteredResource:
+    """The outermost component ``resource`` belongs to (itself, if it is one registered at the top)."""
+    while resource.parent_urn in by_urn:
+        resource = by_urn[resource.parent_urn]
+    return resource
+
+
+def _short_type(token: str) -> str:
+    """A component's type without its package (``zt-ecmp:index:VyosRouter`` -> ``VyosRouter``)."""
+    return token.rsplit(":", 1)[-1]
+
+
+def _resource_rows(run: OfflineRun) -> list[list[str]]:
+    """Per kind of top-level component: how many there are, then each resource type under them with its count."""
+    by_urn = {resource.urn: resource for resource in run.resources}
+    counts: dict[str, Counter[str]] = {}
+    components: dict[str, set[str]] = {}
     for resource in run.resources:
-        children.setdefault(resource.parent_urn if resource.parent_name else None, []).append(resource)
-    lines: list[str] = []
+        top = _top_component(resource, by_urn)
+        kind = _short_type(top.type)
+        counts.setdefault(kind, Counter())[resource.type] += 1
+        components.setdefault(kind, set()).add(top.urn)
+    rows = [["component", "resource type", "count"]]
+    for kind in sorted(counts):
+        for number, (type_, count) in enumerate(sorted(counts[kind].items())):
+            rows.append([f"{kind} x {len(components[kind])}" if number == 0 else "", type_, str(count)])
+    rows.append(["total", "", str(len(run.resources))])
+    return rows
 
-    def walk(parent: str | None, depth: int) -> None:
-        for resource in sorted(children.get(parent, []), key=lambda r: (r.type, r.name)):
-            lines.append(f"{'  ' * depth}{resource.name}  ({resource.type})")
-            walk(resource.urn, depth + 1)
 
-    walk(None, 1)
+def _table_right(rows: list[list[str]]) -> list[str]:
+    """A table whose last column (counts) is aligned to the right."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)), row[-1].rjust(widths[-1])]).rstrip()
+        for row in rows
+    ]
+
+
+def _wrapped(text: str, indent: str, hanging: str | None = None) -> list[str]:
+    """``text`` broken into lines of at most LINE_WIDTH columns, never inside a word or an address."""
+    return textwrap.wrap(
+        text,
+        width=LINE_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if hanging is None else hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _lab_lines(plan: LabPlan) -> list[str]:
+    """What the lab is: the hardware, N and K, the routers and the scaling mode."""
+    mode = plan.zerotier.mode
+    return [
+        f"zt-ecmp plan for stack {plan.stack}: what `pulumi up` would build (offline)",
+        f"  hardware  {plan.hardware_model}",
+        f"  routers   {len(plan.routers)}: {', '.join(f'{router.name} ({router.flavor})' for router in plan.routers)}",
+        f"  paths     N = {plan.path_count} built, K = {plan.active_path_count} active",
+        *_wrapped(f"mode      {mode}: {plan.mode_note}", "  ", " " * 12),
+    ]
+
+
+def router_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
+    """One router: what it is and where its floating IP lives, then each of its routes."""
+    sites = len(plan.routers) > 2
+    name = router.name.ljust(max(len(name) for name in plan.router_names))
+    lines = [f"  {name}  {router.flavor}, runtime {router.runtime}, floating {router.floating_ip} on {router.dummy_interface}"]
+    for route in router.routes:
+        hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in route.next_hops)
+        # With more than two sites, name the peer each route leads to, and the hub it goes through.
+        peer = f"{route.peer} " if sites else ""
+        through = f" (through {route.via})" if route.via else ""
+        lines += _wrapped(f"-> {peer}{route.destination} via {hops}{through}", "      ", "         ")
     return lines
 
 
-def render_plan_text(run: OfflineRun) -> str:
-    plan = run.plan
+def _capacity_lines(plan: LabPlan) -> list[str]:
     capacity = plan.capacity
+    summary = (
+        f"Capacity estimate: {capacity.estimated_gbps:g} Gbit/s ({capacity.active_paths} active x "
+        f"{capacity.threads_per_instance} thread(s) x {capacity.instance_gbps:g} Gbit/s, link {capacity.link_gbps:g} Gbit/s "
+        f"with about {capacity.link_goodput_gbps:g} of goodput; limited by {capacity.limited_by})"
+    )
+    lines = _wrapped(summary, "", "  ")
+    if len(plan.routers) > 2:
+        for line in _sites_capacity_lines(plan):
+            lines += _wrapped(line.strip(), "  ", "    ")
+    return lines
+
+
+def _artefact_lines(plan: LabPlan, folder: Path | None) -> list[str]:
+    """Where the files and scripts went (or how to see them), one line or two per router."""
+    artefacts = rendered_artefacts(plan)
+    if folder is None:
+        return [f"Files and scripts for the routers: {len(artefacts)}, printed below"]
+    lines = [f"Files and scripts for the routers: {len(artefacts)}, one file each in {folder}/"]
+    for router in plan.routers:
+        own = [artefact.file for artefact in artefacts if artefact.router == router.name]
+        per_path = [name for name in own if name.startswith("path")]
+        others = [name for name in own if not name.startswith("path")]
+        listed = ", ".join(([f"{len(per_path)} instance files ({per_path[0]} ...)"] if per_path else []) + others)
+        lines += _wrapped(f"{router.name}/  {listed}", "  ", " " * (len(router.name) + 5))
+    lines.append("  `--full` prints every file here; `--json` prints the whole plan as one document")
+    return lines
+
+
+def render_plan_text(run: OfflineRun, artefacts_folder: Path | None = None, *, full: bool = False) -> str:
+    """The plan a person reads, in this order: what the lab is, the paths, every router's routes, the
+    capacity estimate, the resources by component and type, and where the files and scripts are.
+
+    ``artefacts_folder`` names where they were written; ``full`` prints them at the end instead."""
+    plan = run.plan
     out = [
-        f"zt-ecmp plan for stack {plan.stack}: {plan.hardware_model}, {plan.path_count} paths built, {plan.active_path_count} active",
-        f"scaling mode {plan.zerotier.mode}: {plan.mode_note}",
+        *_lab_lines(plan),
         "",
         "Paths",
         *("  " + line for line in _table(_path_rows(plan))),
         "",
-        "Routes",
+        "Routers and routes",
     ]
-    sites = len(plan.routers) > 2
     for router in plan.routers:
-        for route in router.routes:
-            hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in route.next_hops)
-            # With more than two sites, name the peer each route leads to, and the hub it goes through.
-            peer = f"{route.peer} " if sites else ""
-            through = f" (through {route.via})" if route.via else ""
-            out.append(
-                f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> "
-                f"{peer}{route.destination} via {hops}{through}"
-            )
+        out += router_lines(plan, router)
     out += [
-        f"  path health: {path_health_line(plan)}",
+        *_wrapped(f"path health: {path_health_line(plan)}", "  ", "    "),
         "",
-        f"Capacity estimate: {capacity.estimated_gbps:g} Gbit/s "
-        f"({capacity.active_paths} active x {capacity.threads_per_instance} thread(s) x {capacity.instance_gbps:g} Gbit/s, "
-        f"link {capacity.link_gbps:g} Gbit/s with about {capacity.link_goodput_gbps:g} of goodput; limited by {capacity.limited_by})",
-        *(_sites_capacity_lines(plan) if sites else []),
+        *_capacity_lines(plan),
         "",
-        f"Resources pulumi up would create ({len(run.resources)})",
-        *_resource_tree(run),
+        f"Resources pulumi up would create: {len(run.resources)}",
+        *("  " + line for line in _table_right(_resource_rows(run))),
         "",
-        "Counts per type",
-        *(f"  {count:3d}  {type_}" for type_, count in sorted(Counter(r.type for r in run.resources).items())),
+        *_artefact_lines(plan, None if full else artefacts_folder),
     ]
-    for artefact in rendered_artefacts(plan):
-        out += ["", f"--- {artefact.router}: {artefact.title} ---", artefact.text.rstrip("\n")]
+    if full:
+        for artefact in rendered_artefacts(plan):
+            out += ["", f"--- {artefact.router}: {artefact.title} ({artefact.file}) ---", artefact.text.rstrip("\n")]
     return "\n".join(out) + "\n"
+
+
+ARTEFACTS_MARKER = ".zt-ecmp-plan"
+
+
+class OutputFolderError(InputError):
+    """The folder asked for cannot take the plan's files; said before anything is written."""
+
+
+def artefacts_folder(out: Path, stack: str) -> Path:
+    """``<out>/<stack>``, checked: ``--out`` must be a folder (or not exist yet), and a stack folder already
+    there must be one this command wrote, so that replacing it loses nothing of anyone else's."""
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"--out {out}: is a file; name a folder (it is created if missing), e.g. --out out")
+    folder = out / stack
+    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / ARTEFACTS_MARKER).exists())):
+        raise OutputFolderError(f"--out {out}: {folder} exists and was not written by `zt-ecmp plan`; remove it or choose another --out")
+    return folder
+
+
+def write_artefacts(plan: LabPlan, folder: Path) -> None:
+    """Every file and script of the plan, one file each as ``<folder>/<router>/<file>``; what an earlier
+    plan wrote there is replaced whole, so no file of a path or router the stack lost stays behind."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        (fresh / ARTEFACTS_MARKER).write_text("written by `zt-ecmp plan`; replaced whole by the next plan of this stack\n")
+        for artefact in rendered_artefacts(plan):
+            (fresh / artefact.router).mkdir(exist_ok=True)
+            (fresh / artefact.router / artefact.file).write_text(artefact.text)
+        if folder.exists():
+            shutil.rmtree(folder)
+        fresh.rename(folder)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def render_plan_json(run: OfflineRun) -> str:

@@ -16,6 +16,8 @@ class Artefact:
     router: str
     title: str
     text: str
+    # Its file name in the router's folder of the plan's artefacts (``out/<stack>/<router>/<file>``).
+    file: str
 
 
 def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
@@ -26,11 +28,18 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
             end = path.end(router.name)
             # Node ids exist once the provider has generated the identities (unknown with your own networks).
             peers = {} if plan.zerotier.bring_your_own_networks else placeholder_node_ids(plan, path.index, router.name)
+            prefix = f"path{path.index}"
             artefacts += [
-                Artefact(router.name, f"path{path.index} local.conf", render_local_conf(plan, router.name, path.index, peers)),
-                Artefact(router.name, f"path{path.index} devicemap", render_devicemap(network_ids[path.index], end.interface)),
+                Artefact(
+                    router.name, f"{prefix} local.conf", render_local_conf(plan, router.name, path.index, peers), f"{prefix}-local.conf"
+                ),
+                Artefact(
+                    router.name, f"{prefix} devicemap", render_devicemap(network_ids[path.index], end.interface), f"{prefix}-devicemap"
+                ),
             ]
             if router.runtime == "vyos" and (start := render_pinned_start(plan, router.name, path.index)) is not None:
-                artefacts.append(Artefact(router.name, f"path{path.index} start script (pinned)", start))
-        artefacts += [Artefact(router.name, title, text) for title, text in router_artefacts(router.flavor)(plan, router, network_ids)]
+                artefacts.append(Artefact(router.name, f"{prefix} start script (pinned)", start, f"{prefix}-start.sh"))
+        artefacts += [
+            Artefact(router.name, own.title, own.text, own.file) for own in router_artefacts(router.flavor)(plan, router, network_ids)
+        ]
     return artefacts

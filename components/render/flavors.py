@@ -12,12 +12,13 @@ from types import MappingProxyType
 
 from components.model.flavors import RouterFlavor
 from components.model.plan import LabPlan, RouterPlan
+from components.render.artefact import RouterArtefact
 from components.render.linux.artefacts import linux_artefacts
 from components.render.vyos.artefacts import vyos_artefacts
 
-# A router's own artefacts as (title, text), in the order a review shows them; titles are unique per
-# router. The network ids (path index -> id) are the ones the instances join, placeholders in a plan.
-RouterArtefacts = Callable[[LabPlan, RouterPlan, Mapping[int, str]], list[tuple[str, str]]]
+# A router's own artefacts (title, file name, text), in the order a review shows them; titles and file
+# names are unique per router. The network ids (path index -> id) are the ones the instances join, placeholders in a plan.
+RouterArtefacts = Callable[[LabPlan, RouterPlan, Mapping[int, str]], list[RouterArtefact]]
 
 FLAVOR_ARTEFACTS: Mapping[RouterFlavor, RouterArtefacts] = MappingProxyType(
     {

@@ -7,11 +7,15 @@ of the values the API returns, so they are tested without it.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from components.model.errors import InputError, OutsideError
 from components.model.plan import LabPlan, build_plan
 from components.stack.settings import NAMESPACE, parse_qualified_settings
 
@@ -55,12 +59,53 @@ def plan_from_settings(project: str, stack: str, settings: Mapping[str, SettingV
     return build_plan(parse_qualified_settings(values, secrets).lab, project, stack)
 
 
+PULUMI_CLI_HELP = "install it (3.158.0 or later; README.md, Prerequisites) or put `pulumi` on PATH"
+
+
 def select_lab_stack(stack_name: str, project_dir: Path) -> PulumiStack:
-    """The stack of this project named ``stack_name`` (it must exist: ``pulumi stack init`` and ``up`` first)."""
+    """The stack of this project named ``stack_name``, with a lab deployed on it; said plainly when the
+    Pulumi CLI is missing, the stack does not exist or nothing was ever deployed, before any router is asked."""
+    if shutil.which("pulumi") is None:
+        raise InputError(f"stack {stack_name}: reading a deployed stack needs the Pulumi CLI, which is not on PATH; {PULUMI_CLI_HELP}")
     from pulumi import automation
 
-    stack: PulumiStack = automation.select_stack(stack_name, work_dir=str(project_dir))
+    try:
+        found = automation.select_stack(stack_name, work_dir=str(project_dir))
+    except automation.StackNotFoundError:
+        raise InputError(
+            f"--stack {stack_name}: no such stack in this project's backend; create it and deploy the lab first "
+            f"(`pulumi stack init {stack_name}`, then `pulumi up --stack {stack_name}`: README.md, Building a real lab)"
+        ) from None
+    if not deployed_resources(found.export_stack().deployment):
+        raise InputError(
+            f"stack {stack_name} has no lab deployed (its state holds no resources): run `pulumi up --stack {stack_name}` first"
+        )
+    stack: PulumiStack = found
     return stack
+
+
+def deployed_resources(deployment: Mapping[str, Any] | None) -> list[str]:
+    """The URNs of what a stack's state holds besides the stack itself and its providers."""
+    resources = (deployment or {}).get("resources") or []
+    return [
+        resource["urn"]
+        for resource in resources
+        if resource.get("type") != "pulumi:pulumi:Stack" and not str(resource.get("type", "")).startswith("pulumi:providers:")
+    ]
+
+
+def engine_failure(error: BaseException) -> OutsideError | None:
+    """The Pulumi CLI's own words for a command of the Automation API that failed, or None for any other error."""
+    automation = sys.modules.get("pulumi.automation")
+    if automation is None or not isinstance(error, automation.CommandError):
+        return None
+    said = str(error)
+    stderr = said.split("\n stderr: ", 1)[-1] if "\n stderr: " in said else said
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    # The CLI ends with its error lines; a long output is cut to its last ones.
+    shown = "; ".join(lines[-3:]) or "no message"
+    command = re.search(r"running '([^']*)'", said)
+    return OutsideError(f"the Pulumi CLI failed{f' running {command[1]!r}' if command else ''}: {shown}")
 
 
 def stack_plan(stack: PulumiStack, project: str) -> LabPlan:

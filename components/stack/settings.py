@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.model.settings import ConfigError, LabConfig, closest_name, parse_lab_config
+from components.model.settings import ConfigError, LabConfig, belongs_in, closest_name, parse_lab_config, unknown_setting
 
 NAMESPACE = "zt-ecmp"
 LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
@@ -63,8 +63,10 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
         # A plain setting that looks like a misspelt lab setting is named now, since it may be why the lab fails.
         misspelt = [
             f"{name}: unknown setting{_did_you_mean(name, LAB_SETTINGS)}"
-            for name in sorted(others - set(secret_names))
             if closest_name(name, LAB_SETTINGS) is not None
+            else unknown_setting((name,))
+            for name in sorted(others - set(secret_names))
+            if closest_name(name, LAB_SETTINGS) is not None or belongs_in((name,)) is not None
         ]
         raise ConfigError([*misspelt, *error.problems]) from None
     problems: list[str] = []
@@ -83,7 +85,9 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
     for name in sorted(others):
         if name == DECLARED_KEY_SETTING and name in secret_names and name not in wanted.values():
             continue
-        if name not in wanted.values():
+        if name not in wanted.values() and name not in secret_names and belongs_in((name,)) is not None:
+            problems.append(unknown_setting((name,)))
+        elif name not in wanted.values():
             kind = "secret setting; no router's ssh.privateKeyConfig names it" if name in secret_names else "setting (a typo?)"
             meant = _did_you_mean(name, LAB_SETTINGS | set(wanted.values())) or "; see the configuration reference in README.md"
             problems.append(f"{name}: unknown {kind}{meant}")

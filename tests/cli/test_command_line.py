@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import signal
 from collections.abc import Iterator
 
 import pytest
 
 from components.cli.lab_guards import run_benchmark
-from components.cli.main import VERBS, build_parser, main
+from components.cli.main import VERBS, Verb, build_parser, main
 from components.netns.bfd_failover import DEFAULT_FLOWS
 from components.stack.files import PROJECT_DIR
 
@@ -17,9 +19,54 @@ REQUIRED = {"diff": ["--before", "main"]}
 
 
 def test_every_verb_module_is_a_command_listed_in_the_help() -> None:
-    names = ["plan", "diff", "graph", "bench-plan", "bench-netns", "bfd-failover", "sweep", "validate", "config-reference"]
+    names = [
+        "plan",
+        "diff",
+        "graph",
+        "init",
+        "bench-plan",
+        "bench-netns",
+        "bfd-failover",
+        "sweep",
+        "validate",
+        "config-reference",
+        "schema",
+    ]
     assert [verb.NAME for verb in VERBS] == names
-    assert "{" + ",".join(names) + "}" in build_parser().format_usage()
+    listed = build_parser().format_help()
+    assert all(f"\n    {name}" in listed for name in names)
+
+
+def _help(verb: str, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([verb, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("verb", VERBS, ids=[verb.NAME for verb in VERBS])
+def test_every_verbs_help_says_what_it_does_what_it_needs_and_shows_an_example_that_parses(
+    verb: Verb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _help(verb.NAME, capsys)
+    assert f"\n\n{verb.HELP}\n" in text
+    [needs] = [line for line in text.splitlines() if line.startswith("needs: ")]
+    assert any(word in needs for word in ("offline", "Pulumi CLI", "root on this machine"))
+    examples = text.split("\nexample", 1)[1].split(":\n", 1)[1].splitlines()
+    assert examples and all(example.startswith(f"  zt-ecmp {verb.NAME}") for example in examples)
+    for example in examples:
+        typed = shlex.split(example.split(" > ", 1)[0])
+        assert build_parser().parse_args(typed[1:]).command == verb.NAME
+
+
+def test_version_names_the_project_and_what_it_runs_on(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    line = capsys.readouterr().out
+    assert re.fullmatch(
+        r"zt-ecmp 0\.1\.0 \(Python 3\.\d+\.\d+, pulumi SDK 3\.272\.0, pulumi-command 1\.2\.1, pulumi-docker 5\.2\.0\)\n", line
+    )
 
 
 @pytest.mark.parametrize("verb", STACK_VERBS)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from components.cli.main import main
+from components.render.artefacts import rendered_artefacts
 from tests.support.offline_runs import committed_run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,15 +54,127 @@ def test_json_resources_name_type_and_parent(capsys: pytest.CaptureFixture[str])
     assert {"type": "zerotier:index/network:Network", "name": "path8", "parent": "path8"} in resources
 
 
-def test_text_plan_shows_paths_routes_capacity_and_files(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--stack", "gk41"]) == 0
+def test_text_plan_shows_paths_routes_and_capacity(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["plan", "--stack", "gk41", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "2     10.14.0.4/30   10.14.0.5   10.14.0.6   9995  ztecmp2" in text
-    assert "r1 (vyos, 10.0.55.1/32 on dum0) -> 10.0.55.2/32 via 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14" in text
+    assert (
+        "  r1  vyos, runtime vyos, floating 10.0.55.1/32 on dum0\n      -> 10.0.55.2/32 via 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14\n"
+        in text
+    )
     assert "Capacity estimate: 1.572 Gbit/s" in text
-    assert "--- r2: path4 devicemap ---\npath4-network-id=ztecmp4" in text
-    assert "--- r1: VyOS configuration ---" in text
+
+
+def test_full_prints_every_file_and_script_after_the_summary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["plan", "--stack", "gk41", "--full", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "--- r2: path4 devicemap (path4-devicemap) ---\npath4-network-id=ztecmp4" in text
+    assert "--- r1: VyOS configuration (vyos-configuration.set) ---" in text
     assert "set protocols static route 10.0.55.2/32 next-hop 10.14.0.14" in text
+    assert list(tmp_path.iterdir()) == []
+
+
+SECTIONS = (
+    "zt-ecmp plan for stack",
+    "Paths",
+    "Routers and routes",
+    "Capacity estimate",
+    "Resources pulumi up would create",
+    "Files and scripts",
+)
+
+
+def _plan_text(stack: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, folder: Path) -> str:
+    """``plan --stack`` as typed, run in ``folder``: the files go to its ``out/``."""
+    monkeypatch.chdir(folder)
+    assert main(["plan", "--stack", stack]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stack", ["gk41", "ms01", "gk41-sites"])
+def test_the_default_plan_fits_two_screens_in_the_order_a_reader_needs(
+    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _plan_text(stack, capsys, monkeypatch, tmp_path).splitlines()
+    assert len(lines) <= 120
+    starts = [next(number for number, line in enumerate(lines) if line.startswith(section)) for section in SECTIONS]
+    assert starts == sorted(starts)
+
+
+def _outside_tables(text: str) -> list[str]:
+    """The lines of a plan that are not rows of its tables (the paths and the resources)."""
+    kept, in_table = [], False
+    for line in text.splitlines():
+        if line in ("Paths",) or line.startswith("Resources pulumi up would create"):
+            in_table = True
+        elif not line:
+            in_table = False
+        elif not in_table:
+            kept.append(line)
+    return kept
+
+
+@pytest.mark.parametrize("stack", ["gk41", "ms01", "gk41-sites"])
+def test_lines_outside_tables_stay_within_100_columns(
+    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert [line for line in _outside_tables(_plan_text(stack, capsys, monkeypatch, tmp_path)) if len(line) > 100] == []
+
+
+def test_the_plan_counts_resources_by_component_and_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _plan_text("ms01", capsys, monkeypatch, tmp_path)
+    assert (
+        "Resources pulumi up would create: 150\n"
+        "  component         resource type                     count\n"
+        "  VyosRouter x 2    command:remote:Command              100\n"
+        "                    zt-ecmp:index:VyosRouter              2\n"
+        "  ZeroTierPath x 8  zerotier:index/identity:Identity     16\n"
+        "                    zerotier:index/member:Member         16\n"
+        "                    zerotier:index/network:Network        8\n"
+        "                    zt-ecmp:index:ZeroTierPath            8\n"
+        "  total                                                 150\n"
+    ) in text
+
+
+def test_the_files_and_scripts_go_one_file_each_to_a_folder_per_router(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _plan_text("ms01", capsys, monkeypatch, tmp_path)
+    assert "Files and scripts for the routers: 56, one file each in out/ms01/" in text
+    folder = tmp_path / "out" / "ms01"
+    for artefact in rendered_artefacts(committed_run("ms01").plan):
+        assert (folder / artefact.router / artefact.file).read_text() == artefact.text
+    assert len(list((folder / "r1").iterdir())) == 28
+    assert (folder / "r2" / "vyos-apply.vbash").read_text().startswith("#!/bin/vbash")
+
+
+def test_a_new_plan_of_the_stack_replaces_the_files_of_paths_it_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "project").mkdir()
+    project = _project_with(tmp_path / "project", "lab", (REPO / "Pulumi.gk41.yaml").read_text())
+    out = tmp_path / "out"
+    assert main(["plan", "--stack", "lab", "--project-dir", str(project), "--out", str(out)]) == 0
+    stack_file = project / "Pulumi.lab.yaml"
+    stack_file.write_text(stack_file.read_text().replace("count: 4\n    active: 4", "count: 2\n    active: 2"))
+    assert main(["plan", "--stack", "lab", "--project-dir", str(project), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert sorted(path.name for path in (out / "lab" / "r1").iterdir() if path.name.startswith("path")) == [
+        "path1-devicemap",
+        "path1-local.conf",
+        "path1-start.sh",
+        "path2-devicemap",
+        "path2-local.conf",
+        "path2-start.sh",
+    ]
+
+
+def test_a_stack_folder_the_plan_did_not_write_is_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "gk41").mkdir()
+    (tmp_path / "gk41" / "notes.txt").write_text("mine\n")
+    assert main(["plan", "--stack", "gk41", "--out", str(tmp_path)]) == 2
+    assert "exists and was not written by `zt-ecmp plan`; remove it or choose another --out" in capsys.readouterr().err
+    assert (tmp_path / "gk41" / "notes.txt").read_text() == "mine\n"
 
 
 def test_unknown_stack_exits_non_zero_listing_known_stacks(capsys: pytest.CaptureFixture[str]) -> None:

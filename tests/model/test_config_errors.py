@@ -348,6 +348,61 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
     ("an IPv4 address out of range", _ssh(0, host="192.0.2.300"), "routers[0].ssh.host", "it is not a valid IPv4 address"),
     ("a bracketed IPv6 SSH host", _ssh(0, host="[2001:db8::42]"), "routers[0].ssh.host", "without brackets: 2001:db8::42"),
     ("spaces in the SSH host", _ssh(0, host="r1 lab"), "routers[0].ssh.host", "not an IPv4 address, an IPv6 address or a DNS name"),
+    # Keys written in the wrong place, named with where they belong.
+    (
+        "a host key under the underlay",
+        _underlay(0, hostKey="ssh-ed25519 AAAA"),
+        "routers[0].underlay.hostKey",
+        "unknown setting here; hostKey belongs in routers[0].ssh: write routers[0].ssh.hostKey",
+    ),
+    ("a speed beside the underlay", _router(1, speed="2.5G"), "routers[1].speed", "write routers[1].underlay.speed"),
+    (
+        "BFD's interval under routing",
+        _routing(intervalMs=300),
+        "routing.intervalMs",
+        "belongs in routing.bfd: write routing.bfd.intervalMs",
+    ),
+    ("a login user under zerotier", _zerotier(user="vyos"), "zerotier.user", "user belongs in routers[].ssh: write routers[].ssh.user"),
+    # Host addresses that are no host of their subnet.
+    (
+        "an underlay address on the network address",
+        _underlay(0, address="198.51.100.0/29"),
+        "routers[0].underlay.address",
+        "198.51.100.0/29 is the network address of 198.51.100.0/29, not a host of it (hosts 198.51.100.1..198.51.100.6)",
+    ),
+    (
+        "an underlay address on the broadcast address",
+        _underlay(1, address="198.51.100.7/29"),
+        "routers[1].underlay.address",
+        "198.51.100.7/29 is the broadcast address of 198.51.100.0/29",
+    ),
+    # One machine written two ways.
+    (
+        "the same host name in another case",
+        _both(_ssh(0, host="r1.lab.example"), _ssh(1, host="R1.Lab.Example.")),
+        "routers[1].ssh.host",
+        "'R1.Lab.Example.' names the same host as routers[0].ssh.host 'r1.lab.example'",
+    ),
+    (
+        "the same IPv6 address spelt twice",
+        _both(_ssh(0, host="2001:db8::42"), _ssh(1, host="2001:DB8:0::42")),
+        "routers[1].ssh.host",
+        "names the same host as routers[0].ssh.host '2001:db8::42'",
+    ),
+    (
+        "two Linux sites on one Docker host",
+        _both(_router(0, flavor="linux"), _router(1, flavor="linux", dockerHost="ssh://admin@192.0.2.41")),
+        "routers[1].dockerHost",
+        "ssh://admin@192.0.2.41 is the Docker engine of routers[0] (r1) too; two sites on one engine would clash",
+    ),
+    # What goes to ssh as a name must never read as one of its options.
+    ("a login name like an option", _ssh(0, user="-oProxyCommand=x"), "routers[0].ssh.user", "'-oProxyCommand=x' is not a login name"),
+    (
+        "a Docker endpoint whose host reads as an option",
+        _router(0, dockerHost="ssh://vyos@-oproxy"),
+        "routers[0].dockerHost",
+        "'ssh://vyos@-oproxy' is not a Docker endpoint: its host '-oproxy'",
+    ),
 ]
 
 
@@ -758,6 +813,27 @@ HINTS: list[tuple[str, Callable[[Settings], None], str, str, Callable[[Settings]
         _underlay(1, address="198.51.100.2/29"),
     ),
     (
+        "an underlay address on the network address",
+        _underlay(0, address="198.51.100.0/29"),
+        "routers[0].underlay.address",
+        "use a host address such as 198.51.100.1/29",
+        _underlay(0, address="198.51.100.1/29"),
+    ),
+    (
+        "an underlay address on the broadcast address",
+        _underlay(1, address="198.51.100.7/29"),
+        "routers[1].underlay.address",
+        "use a host address such as 198.51.100.2/29",
+        _underlay(1, address="198.51.100.2/29"),
+    ),
+    (
+        "a speed beside the underlay",
+        _both(_remove(1, "underlay", "speed"), _router(1, speed="2.5G")),
+        "routers[1].speed",
+        "write routers[1].underlay.speed",
+        _both(_remove(1, "speed"), _underlay(1, speed="2.5G")),
+    ),
+    (
         "a misspelt nested setting",
         _both(_remove(0, "flavor"), _router(0, flavour="vyos")),
         "routers[0].flavour",
@@ -968,6 +1044,17 @@ def test_a_misspelt_top_level_setting_is_named_with_the_one_it_meant() -> None:
     assert refused.value.problems == [
         "rooters: unknown setting; did you mean routers?",
         "routers: required but not set; see the configuration reference in README.md",
+    ]
+
+
+def test_a_setting_written_at_the_top_names_the_section_it_belongs_in() -> None:
+    values = {**stack_settings("gk41"), "sshPrivateKey": "[secret]", "count": 4}
+    values.pop("paths")
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_settings(values, secret_names={"sshPrivateKey"})
+    assert refused.value.problems == [
+        "count: unknown setting here; count belongs in paths: write paths.count",
+        "paths: required but not set; see the configuration reference in README.md",
     ]
 
 

@@ -65,7 +65,7 @@ def test_bench_netns_takes_two_routers_by_default_and_up_to_sixteen(capsys: pyte
     assert build_parser().parse_args(["bench-netns", "--routers", "16"]).routers == 16
     with pytest.raises(SystemExit):
         build_parser().parse_args(["bench-netns", "--routers", "17"])
-    assert "argument --routers: a lab has 2 to 16 routers" in capsys.readouterr().err
+    assert "argument --routers: 17 is out of range; give 2..16 routers" in capsys.readouterr().err
 
 
 def test_bfd_failover_takes_two_routers_by_default() -> None:

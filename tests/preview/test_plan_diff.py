@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from components.cli.main import main
-from components.preview.diff import ResourceChange, diff_runs
+from components.preview.diff import ResourceChange, diff_runs, render_diff_text
+from components.preview.offline import revealed
 from components.stack.files import PROJECT_DIR
 from tests.support.offline_runs import CONTAINER, DOCKER_PROVIDER, changed_docker_run, changed_run, committed_run, docker_run
 from tests.support.stacks import docker_routers
@@ -79,6 +80,7 @@ def test_a_new_identity_replaces_its_member() -> None:
     ]
     changes = diff_runs(before, type(after)(plan=after.plan, resources=moved))
     assert [(change.name, change.change) for change in changes if change.change != "same"] == [("path1-r1", "replace")]
+    assert "  replace  path1-r1: node id changed, which replaces it\n" in render_diff_text(changes, "main", "gk41")
 
 
 def test_the_diff_command_compares_a_stack_file_with_an_earlier_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,8 +94,36 @@ def test_the_diff_command_compares_a_stack_file_with_an_earlier_one(tmp_path: Pa
     assert main(["diff", "--stack", "gk41", "--before", str(earlier), "--project-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"zt-ecmp diff for stack gk41: {earlier} -> this working copy"
-    assert "  update  command:remote:Command  r1-vyos-apply  (create)" in out
-    assert out.rstrip().endswith("0 to replace, 4 to update, 0 to create, 0 to delete, 68 unchanged")
+    assert "\n  update  r1-vyos-apply: create script changed\n" in out
+    assert "\n  +set protocols static route 10.0.55.2/32 next-hop 10.14.0.10 disable\n" in out
+    assert "\n0 to replace, 4 to update, 0 to create, 0 to delete, 74 unchanged (78 resources, components included)\n" in out
+
+
+def test_the_diff_counts_what_plan_counts_components_included() -> None:
+    before, after = committed_run("gk41-sites"), changed_run("gk41-sites", paths={"count": 3, "active": 3})
+    changes = diff_runs(before, after)
+    assert len(changes) == len({resource.urn for resource in [*before.resources, *after.resources]}) == len(before.resources)
+    assert ("zt-ecmp:index:ZeroTierPath", "path4", "delete") in [(change.type, change.name, change.change) for change in changes]
+
+
+def test_a_changed_script_shows_its_changed_lines_as_a_unified_diff() -> None:
+    before, after = committed_run("gk41"), changed_run("gk41", paths={"count": 4, "active": 3})
+    text = render_diff_text(diff_runs(before, after), "main", "gk41", (before.plan, after.plan))
+    assert "\n  update  r2-vyos-apply: create script changed\n" in text
+    assert ("Files and scripts that change\n  --- r1/vyos-apply.vbash (main)\n  +++ r1/vyos-apply.vbash (this working copy)\n") in text
+    assert "\n  +set protocols static route 10.0.55.1/32 next-hop 10.14.0.13 disable\n" in text
+
+
+def test_a_changed_file_of_a_container_shows_its_lines_and_never_a_secret() -> None:
+    before = docker_run("gk41")
+    after = changed_docker_run("gk41", zerotier={"ports": [9994, 9995, 19996, 9997]})
+    text = render_diff_text(diff_runs(before, after), "main", "gk41", (before.plan, after.plan))
+    assert "  replace, delete first  r1-path3: labels, files uploaded changed, which replaces it\n" in text
+    assert "  --- r1/path3-local.conf (main)\n  +++ r1/path3-local.conf (this working copy)\n" in text
+    assert '\n  -    "primaryPort": 9996,\n  -    "secondaryPort": 9996,\n  +    "primaryPort": 19996,\n' in text
+    secrets = [revealed(upload["content"]) for upload in revealed(after.named(CONTAINER, "r1-path3").inputs["uploads"])]
+    identity = next(content for content in secrets if content.count(":") == 3)
+    assert identity not in text
 
 
 def test_an_unknown_earlier_version_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

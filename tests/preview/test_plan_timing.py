@@ -30,4 +30,4 @@ def test_the_table_reports_time_per_instance_and_per_resource() -> None:
 def test_a_size_must_be_written_m_x_n(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["bench-plan", "--size", "sixteen"])
-    assert "--size 'sixteen': write M x N as e.g. 16x8" in capsys.readouterr().err
+    assert "argument --size: 'sixteen': write M x N as e.g. 16x8" in capsys.readouterr().err

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from components.cli.main import main
+from components.model.settings.json_schema import MODELINE
 from components.stack.files import PROJECT_DIR, load_stack_file
 from components.stack.settings import parse_stack_settings
 
@@ -235,3 +237,37 @@ def test_a_plain_token_that_looks_like_one_is_refused_by_the_cli(project: Path) 
     assert done.returncode != 0
     assert "looks like a secret" in done.stderr
     assert "q7Xk2Lm9" not in (project / "Pulumi.gk41.yaml").read_text()
+
+
+# What the lab tools say about a stack the engine knows nothing of, or one never deployed.
+
+
+def test_validate_on_a_stack_that_does_not_exist_says_how_to_create_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key, value in _environment(project).items():
+        monkeypatch.setenv(key, value)
+    assert main(["validate", "--stack", "ms01", "--project-dir", str(project)]) == 2
+    assert capsys.readouterr().err == (
+        "error: --stack ms01: no such stack in this project's backend; create it and deploy the lab first "
+        "(`pulumi stack init ms01`, then `pulumi up --stack ms01`: README.md, Building a real lab)\n"
+    )
+
+
+@pytest.mark.parametrize("verb", [["validate"], ["sweep", "--no-validate"]])
+def test_a_stack_never_deployed_is_named_so_before_any_router_is_asked(
+    project: Path, verb: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    for key, value in _environment(project).items():
+        monkeypatch.setenv(key, value)
+    assert main([*verb, "--stack", "gk41", "--project-dir", str(project)]) == 2
+    assert capsys.readouterr().err == (
+        "error: stack gk41 has no lab deployed (its state holds no resources): run `pulumi up --stack gk41` first\n"
+    )
+
+
+def test_stack_init_and_config_set_keep_the_schema_line_editors_read(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert _pulumi(project, "config", "set", "--stack", "gk41", "--path", "paths.active", "3").returncode == 0
+    assert (project / "Pulumi.gk41.yaml").read_text().splitlines()[0] == MODELINE

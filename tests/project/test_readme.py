@@ -11,7 +11,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 def test_configuration_reference_is_generated_from_the_models() -> None:
     embedded = README[README.index(BEGIN) : README.index(END) + len(END)] + "\n"
-    assert embedded == render_config_reference(), "run `python -m components config-reference` and paste it into README.md"
+    assert embedded == render_config_reference(), "run `zt-ecmp config-reference` and paste it into README.md"
 
 
 def test_every_setting_of_the_models_is_documented() -> None:

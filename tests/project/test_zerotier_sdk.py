@@ -11,6 +11,7 @@ import ast
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def make_project(tmp_path: Path) -> Path:
     """The Makefile, requirements and stand-in in a scratch folder, without sdks/zerotier."""
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "pyproject.toml"):
         shutil.copy(PROJECT_DIR / name, tmp_path / name)
     # Only what git tracks: build leftovers are not part of the stand-in.
     shutil.copytree(PROJECT_DIR / STANDIN, tmp_path / STANDIN, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
@@ -186,14 +187,17 @@ def test_a_half_present_sdk_folder_stops_make_setup_naming_pulumi_install(make_p
 @needs_make
 def test_make_setup_installs_the_sdk_again_once_pulumi_install_regenerated_it(make_project: Path) -> None:
     assert _make(make_project, f"{SDK}/pyproject.toml").returncode == 0
-    stamp = make_project / "venv" / ".installed"
-    stamp.parent.mkdir()
-    stamp.touch()
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    stamps = [make_project / "venv" / f".{kind}-python{version}" for kind in ("runtime", "dev")]
+    stamps[0].parent.mkdir()
     sdk_project = make_project / SDK / "pyproject.toml"
     os.utime(sdk_project, (1_000_000_000, 1_000_000_000))
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
         os.utime(make_project / name, (1_000_000_000, 1_000_000_000))
-    os.utime(stamp, (1_000_000_100, 1_000_000_100))
-    assert "pip install" not in _make(make_project, "-n", "setup", "VENV=venv").stdout
+    for stamp in stamps:
+        stamp.touch()
+        os.utime(stamp, (1_000_000_100, 1_000_000_100))
+    python = f"PYTHON={sys.executable}"
+    assert "pip" not in _make(make_project, "-n", "setup", "VENV=venv", python).stdout
     os.utime(sdk_project, (1_000_000_200, 1_000_000_200))  # what regenerating the folder does
-    assert "pip install --quiet -r requirements-dev.txt" in _make(make_project, "-n", "setup", "VENV=venv").stdout
+    assert "-r requirements.txt" in _make(make_project, "-n", "setup", "VENV=venv", python).stdout

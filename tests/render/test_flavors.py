@@ -25,17 +25,17 @@ def test_after_its_instances_files_a_router_gets_what_its_flavor_renders(variant
     plan = golden_variants()[variant]
     artefacts = rendered_artefacts(plan)
     for router in plan.routers:
-        own = [(artefact.title, artefact.text) for artefact in artefacts if artefact.router == router.name]
+        own = [(artefact.title, artefact.file, artefact.text) for artefact in artefacts if artefact.router == router.name]
         flavored = router_artefacts(router.flavor)(plan, router, placeholder_network_ids(plan))
         assert flavored
         assert own[len(own) - len(flavored) :] == flavored
-        assert all(title.startswith("path") for title, _ in own[: len(own) - len(flavored)])
+        assert all(title.startswith("path") for title, _, _ in own[: len(own) - len(flavored)])
 
 
 def test_frr_renders_only_where_it_owns_the_routes() -> None:
     for routes, frr in (("iproute2", False), ("frr", True)):
         plan = linux_plan("gk41", routing={"linuxRoutes": routes})
         for router in plan.routers:
-            titles = [title for title, _ in router_artefacts(router.flavor)(plan, router, placeholder_network_ids(plan))]
+            titles = [artefact.title for artefact in router_artefacts(router.flavor)(plan, router, placeholder_network_ids(plan))]
             assert (router.route_owner == "frr") is frr
             assert any(title.startswith("FRR ") for title in titles) is frr

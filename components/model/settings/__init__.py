@@ -13,7 +13,7 @@ from components.model.settings.derived import (
     path_prefix_length,
 )
 from components.model.settings.parse import parse_lab_config
-from components.model.settings.problems import ConfigError, closest_name, nested_model
+from components.model.settings.problems import ConfigError, belongs_in, closest_name, nested_model, unknown_setting
 from components.model.settings.schema import FLOATING_NETWORK, LINK_SPEED_GBPS, LabConfig, RouterConfig
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "ConfigError",
     "LabConfig",
     "RouterConfig",
+    "belongs_in",
     "closest_name",
     "cpus_per_instance",
     "floating_ips",
@@ -31,4 +32,5 @@ __all__ = [
     "path_interfaces",
     "path_ports",
     "path_prefix_length",
+    "unknown_setting",
 ]

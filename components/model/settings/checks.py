@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections.abc import Hashable, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from components.model.flavors import flavor
 from components.model.settings.derived import (
@@ -38,6 +39,7 @@ from components.model.settings.schema import (
     ZT_DEFAULT_PHYSMTU,
     LabConfig,
     NicConfig,
+    RouterConfig,
     first_duplicate,
 )
 
@@ -371,11 +373,29 @@ class _CrossChecks:
                     f"routers[{position}].dockerInstalled: only meaningful on flavor 'vyos' (Linux routers are expected to run Docker); "
                     "remove it"
                 )
-        for later, earlier in _repeats([(router.ssh.host, router.ssh.port) for router in routers]):
-            problems.append(
-                f"routers[{later}].ssh.host: {routers[later].ssh.host!r} is also routers[{earlier}].ssh.host; "
-                "each router needs its own host"
+        same_host = _repeats([(machine(router.ssh.host), router.ssh.port) for router in routers])
+        for later, earlier in same_host:
+            written, first = routers[later].ssh.host, routers[earlier].ssh.host
+            also = (
+                f"is also routers[{earlier}].ssh.host"
+                if written == first
+                else f"names the same host as routers[{earlier}].ssh.host {first!r} (DNS names ignore case and a final dot, "
+                "IPv6 addresses have several spellings)"
             )
+            problems.append(f"routers[{later}].ssh.host: {written!r} {also}; each router needs its own host")
+        engines = [(position, docker_engine(router)) for position, router in enumerate(routers) if router.container_runtime == "docker"]
+        for later, earlier in _repeats([engine for _, engine in engines]):
+            (at, _), (before, _) = engines[later], engines[earlier]
+            if (at, before) in same_host:
+                continue
+            setting = "dockerHost" if routers[at].docker_host is not None else "ssh.host"
+            problems.append(
+                f"routers[{at}].{setting}: {docker_endpoint(routers[at])} is the Docker engine of routers[{before}] "
+                f"({routers[before].name}) too; two sites on one engine would clash (their instances' containers, ports "
+                "and interfaces are named alike), so give each router a Docker host of its own"
+            )
+        for position, router in enumerate(routers):
+            problems += _host_address_problems(f"routers[{position}].underlay.address", router.underlay.address, routers)
         for later, earlier in _repeats([router.underlay.address.ip for router in routers]):
             problems.append(
                 f"routers[{later}].underlay.address: {routers[later].underlay.address.ip} is also routers[{earlier}].underlay.address; "
@@ -521,6 +541,48 @@ class _CrossChecks:
                     f"would use it; remove {listed!r} from zerotier.blacklistPrefixes or name another underlay interface"
                 )
         return problems
+
+
+def machine(host: str) -> str:
+    """``host`` as one machine is written whatever the spelling: an IP address in its canonical form, a DNS name in
+    lower case without its final dot (DNS names ignore case, RFC 4343)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.lower().rstrip(".")
+
+
+def docker_endpoint(router: RouterConfig) -> str:
+    """The Docker engine a router's instances run on, as an endpoint: its dockerHost, or SSH to the router."""
+    return router.docker_host or f"ssh://{router.ssh.user}@{router.ssh.host}:{router.ssh.port}"
+
+
+def docker_engine(router: RouterConfig) -> tuple[str, str, int | str]:
+    """(scheme, machine, port or socket) of the Docker engine a router's instances run on: two routers with the same
+    one would put their containers side by side on one engine."""
+    endpoint = urlsplit(docker_endpoint(router))
+    if endpoint.scheme == "unix":
+        return ("unix", "", endpoint.path)
+    default_port = {"ssh": 22, "tcp": 2375}.get(endpoint.scheme, 0)
+    try:
+        port = endpoint.port or default_port
+    except ValueError:
+        port = default_port
+    return (endpoint.scheme, machine(endpoint.hostname or ""), port)
+
+
+def _host_address_problems(setting: str, address: ipaddress.IPv4Interface, routers: Sequence[RouterConfig]) -> list[str]:
+    """A router's own address on a subnet must be a usable host of it: not the network address, not the broadcast
+    address (every address of a /31 or /32 is usable, RFC 3021)."""
+    network = address.network
+    if network.prefixlen >= 31 or address.ip not in (network.network_address, network.broadcast_address):
+        return []
+    what = "network" if address.ip == network.network_address else "broadcast"
+    taken = {router.underlay.address.ip for router in routers}
+    free = next((host for host in network.hosts() if host not in taken), None)
+    hint = f"use a host address such as {free}/{network.prefixlen}" if free is not None else f"use a host of {network}"
+    first, last = network.network_address + 1, network.broadcast_address - 1
+    return [f"{setting}: {address} is the {what} address of {network}, not a host of it (hosts {first}..{last}); {hint}"]
 
 
 def _repeats(values: Sequence[Hashable]) -> list[tuple[int, int]]:

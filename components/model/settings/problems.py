@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from components.model.errors import InputError
 from components.model.settings.schema import LabConfig
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A stack configuration that cannot be built, with one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -48,12 +49,50 @@ def closest_name(name: str, known: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _unknown_setting(location: tuple[int | str, ...]) -> str:
+def _setting_places(model: type[BaseModel] = LabConfig, where: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where each setting of ``model`` lives, as names from the top ("[]" marks a list of models): every setting once."""
+    places = []
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        places.append((*where, key))
+        inner = nested_model(field.annotation)
+        if inner is not None:
+            is_list = typing.get_origin(field.annotation) is tuple or any(
+                typing.get_origin(a) is tuple for a in typing.get_args(field.annotation)
+            )
+            places += _setting_places(inner, (*where, key, *(["[]"] if is_list else [])))
+    return places
+
+
+def belongs_in(location: tuple[int | str, ...]) -> str | None:
+    """Where a setting written at ``location`` but unknown there is known, written for this place: the
+    router's index carried over (``routers[0].host`` -> ``routers[0].ssh.host``); None if nowhere."""
+    name = str(location[-1])
+    written = tuple("[]" if isinstance(part, int) else part for part in location[:-1])
+    places = [place[:-1] for place in _setting_places() if place[-1] == name and place[:-1] != written]
+    if not places:
+        return None
+
+    def shared(place: tuple[str, ...]) -> int:
+        return next((number for number, (a, b) in enumerate(zip(place, written, strict=False)) if a != b), min(len(place), len(written)))
+
+    best = max(places, key=lambda place: (shared(place), -len(place)))
+    indices = iter(part for part in location[:-1] if isinstance(part, int))
+    parts: list[int | str] = []
+    for part in best[: shared(best)]:
+        parts.append(next(indices) if part == "[]" else part)
+    parts += list(best[shared(best) :])
+    return _format_location((*parts, name)).replace(".[]", "[]")
+
+
+def unknown_setting(location: tuple[int | str, ...]) -> str:
     where = _format_location(location)
     meant = closest_name(str(location[-1]), _settings_at(location[:-1]))
-    if meant is None:
-        return f"{where}: unknown setting (a typo?); see the configuration reference in README.md"
-    return f"{where}: unknown setting; did you mean {_format_location((*location[:-1], meant))}?"
+    if meant is not None:
+        return f"{where}: unknown setting; did you mean {_format_location((*location[:-1], meant))}?"
+    if (place := belongs_in(location)) is not None:
+        return f"{where}: unknown setting here; {location[-1]} belongs in {place.rsplit('.', 1)[0]}: write {place}"
+    return f"{where}: unknown setting (a typo?); see the configuration reference in README.md"
 
 
 MISSING_HINTS = {
@@ -71,8 +110,8 @@ MISSING_HINTS = {
 def _format_location(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
+        path += f"[{part}]" if isinstance(part, int) or part == "[]" else (f".{part}" if path else str(part))
+    return path.replace("[[]]", "[]")
 
 
 def describe(error: Mapping[str, Any]) -> list[str]:
@@ -82,7 +121,7 @@ def describe(error: Mapping[str, Any]) -> list[str]:
         hint = MISSING_HINTS.get(str(error["loc"][-1]), "see the configuration reference in README.md")
         return [f"{location}: required but not set; {hint}"]
     if error["type"] == "extra_forbidden":
-        return [_unknown_setting(tuple(error["loc"]))]
+        return [unknown_setting(tuple(error["loc"]))]
     if error["type"] == "value_error" and not location:
         return message.splitlines()
     given = error.get("input")

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -81,6 +82,8 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 IMAGE_WITH_TAG = re.compile(r"^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?(/[a-z0-9._-]+)*:[A-Za-z0-9_.-]+(@sha256:[0-9a-f]{64})?$")
 
 IFNAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+USER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 NETWORK_ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -179,6 +182,15 @@ class SshConfig(_Model):
     def _host_shape(cls, value: str) -> str:
         if (problem := _ssh_host_problem(value)) is not None:
             raise ValueError(problem)
+        return value
+
+    @field_validator("user")
+    @classmethod
+    def _user_shape(cls, value: str) -> str:
+        # ssh takes the user with -l, Docker's ssh:// endpoints as user@host: a name that starts with '-' or holds
+        # '@' or a space would be read as something else.
+        if not USER_NAME.match(value):
+            raise ValueError(f"{value!r} is not a login name; use letters, digits, '_', '.' and '-', not starting with '-'")
         return value
 
     @field_validator("host_key")
@@ -303,6 +315,13 @@ class RouterConfig(_Model):
     def _docker_scheme(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^(ssh|tcp|unix)://\S+$", value):
             raise ValueError(f"{value!r} is not a Docker endpoint; expected ssh://user@host[:port], tcp://host:port or unix:///path")
+        if value is not None and not value.startswith("unix://"):
+            # The host and user go to ssh (or a TCP connection): each must be what it says, never an option.
+            endpoint = urlsplit(value)
+            user, host = endpoint.username, endpoint.hostname or ""
+            if (problem := _bare_host_problem(host)) is not None or (user is not None and not USER_NAME.match(user)):
+                what = f"its host {host!r}: {problem}" if problem is not None else f"its user {user!r} is not a login name"
+                raise ValueError(f"{value!r} is not a Docker endpoint: {what}")
         return value
 
 

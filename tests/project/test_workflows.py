@@ -337,9 +337,11 @@ def runs(tmp_path: Path) -> int:
 
 
 def readme_section(title: str) -> str:
-    start = README.index(f"\n## {title}\n")
-    end = README.find("\n## ", start + 1)
-    return README[start : end if end != -1 else None]
+    """A section of README.md, or of the reference pages in docs/ it links to."""
+    text = "\n".join([README, *(page.read_text() for page in sorted((PROJECT_DIR / "docs").glob("*.md")))])
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
 
 
 needs_jq = pytest.mark.skipif(shutil.which("jq") is None, reason="the lab decision script needs jq (preinstalled on GitHub runners)")

@@ -23,14 +23,14 @@ def test_commands_run_on_a_vyos_router_in_check_order() -> None:
         *(process_cpus_command(path) for path in range(1, 5)),
         "ip -j link show",
         "ip -d -j route show 10.0.55.2/32",
-        "sysctl -n net.ipv4.fib_multipath_hash_policy",
+        "cat /proc/sys/net/ipv4/fib_multipath_hash_policy",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.2",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.6",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.10",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.14",
         "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
         "vtysh -c 'show bfd peers json'",
-        "ethtool eth2",
+        "/sbin/ethtool eth2",
         "ip -j link show dev eth2",
     ]
 
@@ -75,17 +75,17 @@ def test_runner_asks_each_router_for_each_command_once_and_routes_answers_to_che
     hashing = next(check for check in CHECKS if check.name == "layer-4 hashing")
     answers = {
         "r1": {
-            "sysctl -n net.ipv4.fib_multipath_hash_policy": CommandOutput(0, "1\n"),
+            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
             "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.2", "status": "up"}]'),
         },
         "r2": {
-            "sysctl -n net.ipv4.fib_multipath_hash_policy": CommandOutput(0, "1\n"),
+            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
             "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.1", "status": "down"}]'),
         },
     }
     shells = {name: RecordedShell(name, answers[name]) for name in ("r1", "r2")}
     results = validate_lab(VYOS, shells, checks=[hashing, hashing, bfd])
-    assert shells["r1"].asked == ["sysctl -n net.ipv4.fib_multipath_hash_policy", "vtysh -c 'show bfd peers json'"]
+    assert shells["r1"].asked == ["cat /proc/sys/net/ipv4/fib_multipath_hash_policy", "vtysh -c 'show bfd peers json'"]
     assert [(r.router, r.check, r.status) for r in results] == [
         ("r1", "layer-4 hashing", "pass"),
         ("r1", "layer-4 hashing", "pass"),

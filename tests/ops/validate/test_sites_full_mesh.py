@@ -31,7 +31,7 @@ def test_hq_is_asked_its_route_to_each_branch_and_pings_each_over_every_path_the
         "ip -j link show",
         route("10.0.55.2/32"),
         route("10.0.55.3/32"),
-        "sysctl -n net.ipv4.fib_multipath_hash_policy",
+        "cat /proc/sys/net/ipv4/fib_multipath_hash_policy",
         ping("10.14.0.2"),
         ping("10.14.0.3"),
         ping("10.14.0.10"),
@@ -43,7 +43,7 @@ def test_hq_is_asked_its_route_to_each_branch_and_pings_each_over_every_path_the
         ping("10.0.55.2", "10.0.55.1"),
         ping("10.0.55.3", "10.0.55.1"),
         "vtysh -c 'show bfd peers json'",
-        "ethtool eth2",
+        "/sbin/ethtool eth2",
         "ip -j link show dev eth2",
     ]
 

@@ -39,6 +39,17 @@ def path_health_line(plan: LabPlan) -> str:
     return tracking
 
 
+def unconfirmed_update_line(plan: LabPlan) -> str | None:
+    """What VyOS does to an update that is never confirmed (an interrupted `pulumi up`): None without VyOS routers."""
+    vyos = [router.name for router in plan.routers if router.flavor == "vyos"]
+    if not vyos:
+        return None
+    return (
+        f"an update of {', '.join(vyos)} not confirmed within {plan.routing.commit_confirm_minutes} minutes "
+        "REBOOTS the router on VyOS 1.4 (into its saved configuration); VyOS 1.5 reloads the previous configuration instead"
+    )
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -124,8 +135,10 @@ def render_plan_text(run: OfflineRun) -> str:
                 f"  {router.name} ({router.flavor}, {router.floating_ip} on {router.dummy_interface}) -> "
                 f"{peer}{route.destination} via {hops}{through}"
             )
+    out.append(f"  path health: {path_health_line(plan)}")
+    if (unconfirmed := unconfirmed_update_line(plan)) is not None:
+        out.append(f"  VyOS revert: {unconfirmed}")
     out += [
-        f"  path health: {path_health_line(plan)}",
         "",
         f"Capacity estimate: {capacity.estimated_gbps:g} Gbit/s "
         f"({capacity.active_paths} active x {capacity.threads_per_instance} thread(s) x {capacity.instance_gbps:g} Gbit/s, "

@@ -52,18 +52,38 @@ come back after the reboot): saving is the confirm step's job.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 
 from components.model.naming import VYOS_STATE_DIR, vyos_ledger, vyos_ledger_file, vyos_saved_apply_file
 from components.model.plan import LabPlan
+from components.render.tree.config import Leaf, TreeConfig
 from components.render.tree.ledger import RECORDABLE_VALUE_GLOB
 from components.render.vyos import PROGRAMS
 from components.render.vyos.configuration import OP_MODE, container_images, desired_config
 
 STATE_DIR = VYOS_STATE_DIR
 SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
+# Kernel parameters are read from here (no `sysctl`: /sbin is not on the vyos user's PATH).
+PROC_SYS = "/proc/sys"
+SYSTEMCTL = "/bin/systemctl"
+# One zt-ecmp run at a time per router, whatever the stack: runs lock this folder, which every VyOS
+# router has and which nothing removes, so no lock file is left behind.
+LOCK_DIR = "/config"
+# How long a run waits for another to finish: an apply's commit and join wait, and a confirm that
+# applies again, take a few minutes at most.
+LOCK_WAIT_SECONDS = 600
 # How long the apply step waits for every instance to join its path network.
 JOIN_WAIT_SECONDS = 120
+# VyOS 1.5 reverts an unconfirmed commit by reloading the previous configuration with this leaf
+# (vyos-1x interface-definitions: system config-management commit-confirm action reload|reboot,
+# default reboot); 1.4 has no such leaf and always reboots. Set where the router's templates have it.
+RELOAD_ACTION = TreeConfig(
+    stack="",
+    router="",
+    leaves=(Leaf(("system", "config-management", "commit-confirm", "action"), "reload"),),
+    replaceable=(("system", "config-management", "commit-confirm", "action"),),
+)
 
 
 def ledger_path(plan: LabPlan, router: str) -> str:
@@ -78,6 +98,7 @@ def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
         PURPOSE=purpose,
         SCRIPT_TEMPLATE=SCRIPT_TEMPLATE,
         STATE_DIR=STATE_DIR,
+        SYSTEMCTL=SYSTEMCTL,
         LEDGER_FILE=vyos_ledger_file(plan.stack, router),
         SAVED_APPLY_FILE=vyos_saved_apply_file(plan.stack, router),
     )
@@ -103,6 +124,7 @@ def _pull_images(plan: LabPlan, router: str) -> str:
 def _apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None, digest: str | None) -> str:
     config = desired_config(plan, router, network_ids)
     minutes = plan.routing.commit_confirm_minutes
+    own = plan.router(router)
     return PROGRAMS.text(
         "apply.vbash",
         DIGEST=[_digest_line(digest)] if digest is not None else [],
@@ -111,6 +133,14 @@ def _apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | N
         ENTRIES=[entry.ledger_line for entry in config.entries],
         REPLACEABLE=config.replaceable_lines,
         ABSENT=config.absent_lines,
+        SYSCTLS=[f"{leaf.path[3]} {leaf.value}" for leaf in config.leaves if leaf.path[:3] == ("system", "sysctl", "parameter")],
+        RELOAD_ACTION_PATH=" ".join(RELOAD_ACTION.leaves[0].path),
+        RELOAD_DESIRED=RELOAD_ACTION.set_lines,
+        RELOAD_ENTRIES=[entry.ledger_line for entry in RELOAD_ACTION.entries],
+        RELOAD_REPLACEABLE=RELOAD_ACTION.replaceable_lines,
+        PROC_SYS=PROC_SYS,
+        UNDERLAY_INTERFACE=own.underlay_interface,
+        UNDERLAY_ADDRESS=str(own.underlay_address.ip),
         PULL_IMAGES=_pull_images(plan, router),
         STILL_OWNED=_still_owned(),
         REMOVE_IN_ORDER=PROGRAMS.text("remove-in-order.vbash"),
@@ -150,6 +180,8 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
         DESIRED=config.set_lines,
         ABSENT=config.absent_lines,
         IMAGES=container_images(plan, router),
+        RELOAD_ACTION_PATH=" ".join(RELOAD_ACTION.leaves[0].path),
+        RELOAD_DESIRED=RELOAD_ACTION.set_lines,
         APPLY_DIGEST_LINE=_digest_line(apply_digest(plan, router, network_ids)),
         KEEP_PENDING=_keep_owned('cat "$pending"', '"$ledger.new"'),
         REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$ledger"'),
@@ -169,5 +201,10 @@ def render_delete_script(plan: LabPlan, router: str) -> str:
 
 
 def remote_command(script: str) -> str:
-    """The command pulumi-command runs over SSH: the script as a file, run by vbash in the config group."""
-    return PROGRAMS.text("remote-command.sh", SCRIPT=script)
+    """The command pulumi-command runs over SSH: the script as a file, run by vbash in the config group,
+    one zt-ecmp run at a time on the router."""
+    # The scratch file is named after what the script says it is ("# zt-ecmp stack gk41, router r1:
+    # apply, ..."), so a run waiting for the lock can say which run holds it.
+    described = re.search(r"^# zt-ecmp stack ([^,\s]+), router ([^:\s]+): (\w+)", script, re.MULTILINE)
+    label = f"{described[3]}-{described[1]}-{described[2]}" if described else "script"
+    return PROGRAMS.text("remote-command.sh", SCRIPT=script, LABEL=label, LOCK_DIR=LOCK_DIR, LOCK_WAIT_SECONDS=str(LOCK_WAIT_SECONDS))

@@ -12,7 +12,13 @@ import subprocess
 from pathlib import Path
 
 from components.preview.report import unconfirmed_update_line
-from components.render.vyos.scripts import render_apply_script, render_confirm_script, render_delete_script
+from components.render.vyos.scripts import (
+    apply_digest,
+    render_apply_script,
+    render_confirm_script,
+    render_delete_script,
+    unconfirmed_marker,
+)
 from tests.render.test_vyos_transactions import IDS, K1, K4, OPERATOR_CONFIG, RUNTIME_VYOS, Lab
 from tests.support.vyos_plans import linux_plan, underlay_plan
 from tests.support.vyos_standin import ConfigTree
@@ -260,3 +266,12 @@ def test_the_plan_says_an_unconfirmed_update_reboots_a_vyos_1_4_router() -> None
         "an update of r1, r2 not confirmed within 5 minutes REBOOTS the router on VyOS 1.4 (into its saved configuration); "
         "VyOS 1.5 reloads the previous configuration instead"
     )
+
+
+def test_an_update_leaves_the_marker_validate_reads_until_its_confirm_step_removes_it(tmp_path: Path) -> None:
+    lab = Lab(tmp_path)
+    marker = lab.state_dir / Path(unconfirmed_marker("gk41", "r1")).name
+    assert lab.apply(K4).status == 0
+    assert marker.read_text().split()[1:] == ["#", "apply", "digest", apply_digest(K4, "r1")]
+    assert lab.run(render_confirm_script(K4, "r1")).status == 0
+    assert not marker.exists()

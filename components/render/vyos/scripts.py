@@ -90,6 +90,12 @@ def ledger_path(plan: LabPlan, router: str) -> str:
     return vyos_ledger(plan.stack, router)
 
 
+def unconfirmed_marker(stack: str, router: str) -> str:
+    """The file the apply script writes before its commit-confirm and the confirm step removes once it
+    confirmed (prologue.vbash names it ``$ledger.unconfirmed``): left behind, an update was never confirmed."""
+    return f"{vyos_ledger(stack, router)}.unconfirmed"
+
+
 def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
     return PROGRAMS.text(
         "prologue.vbash",

@@ -18,6 +18,7 @@ from tests.ops.validate.gk41_r1 import DOCKER, VYOS, cli, healthy_r1, plan_with_
 
 def test_commands_run_on_a_vyos_router_in_check_order() -> None:
     assert commands_for(r1_scope()) == [
+        "cat /config/zt-ecmp/gk41-r1.owned.unconfirmed 2>/dev/null; /bin/systemctl is-active commit-confirm.timer || true",
         "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
         *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks")),
         *(process_cpus_command(path) for path in range(1, 5)),
@@ -42,13 +43,13 @@ def test_a_healthy_router_passes_every_check() -> None:
         ("ecmp route", "10.0.55.2/32"),
         ("floating peer answers", "10.0.55.1 -> 10.0.55.2"),
     ]
-    # containers, zerotier, pins, links, route, hashing, path pings, floating ping, BFD per path, underlay
-    assert len(results) == 4 + 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
+    # commit, containers, zerotier, pins, links, route, hashing, path pings, floating ping, BFD per path, underlay
+    assert len(results) == 1 + 4 + 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
 
 
 def test_docker_runtime_inspects_each_container_and_runs_zerotier_cli_through_docker_exec() -> None:
     commands = commands_for(r1_scope(DOCKER))
-    assert commands[:2] == [
+    assert commands[1:3] == [
         "docker --context default inspect --type container zt-ecmp-gk41-path1",
         "docker --context default inspect --type container zt-ecmp-gk41-path2",
     ]

@@ -69,6 +69,20 @@ def test_a_partly_failed_commit_is_reported_and_the_configuration_before_it_put_
     assert lab.config() == lab.operator_only()
 
 
+def test_when_putting_back_fails_too_apply_says_vyos_will_revert_by_rebooting(tmp_path: Path) -> None:
+    lab = Lab(tmp_path, OPERATOR_CONFIG)
+    lab.router.failing = [("protocols", "static")]
+    lab.router.failing_later = [("interfaces",)]  # dum0's new address cannot be taken away again
+    run = lab.apply(K4)
+    assert run.status == 1
+    assert (
+        "putting back the configuration from before this run failed too (see above): VyOS reverts to its saved "
+        "configuration when the 5-minute window ends (VyOS 1.4: by rebooting the router)"
+    ) in run.stderr
+    assert lab.router.confirm_pending
+    assert (lab.state_dir / "gk41-r1.owned.unconfirmed").exists()
+
+
 def test_a_kernel_parameter_that_did_not_take_is_named_and_the_commit_undone(tmp_path: Path) -> None:
     # vyos-1x src/conf_mode/system_sysctl.py runs `sysctl -f`, which exits 0 when the kernel refuses a key.
     lab = Lab(tmp_path, OPERATOR_CONFIG)

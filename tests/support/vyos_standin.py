@@ -167,6 +167,8 @@ class Router:
     fail_commit: bool = False
     # Subtrees (path prefixes) whose conf_mode script fails at commit; the others still take effect.
     failing: list[tuple[str, ...]] = field(default_factory=list)
+    # Subtrees that fail from the next commit on (a module that is busy by then).
+    failing_later: list[tuple[str, ...]] = field(default_factory=list)
     # Path interfaces whose instance never joins (no address appears on them).
     unjoined: list[str] = field(default_factory=list)
     # Images some container outside the lab uses, which podman refuses to remove.
@@ -203,6 +205,7 @@ class Router:
         prune = bool(data.pop("prune_empty"))
         trees = {name: None if data[name] is None else ConfigTree(data[name], prune) for name in ("active", "saved", "working")}
         data["failing"] = [tuple(prefix) for prefix in data["failing"]]
+        data["failing_later"] = [tuple(prefix) for prefix in data["failing_later"]]
         return cls(**{**data, **trees})
 
     def handle(self, words: list[str]) -> tuple[int, str]:
@@ -348,6 +351,8 @@ class Router:
                 result.graft(prefix, before)
                 failed.append(" ".join(prefix))
         self.active = result
+        if self.failing_later:
+            self.failing, self.failing_later = self.failing_later, []
         warnings = self._activate()
         if failed:
             report = "\n".join(f"[[{subtree}]] failed: simulated failure" for subtree in failed)

@@ -40,6 +40,7 @@ def test_a_script_that_gives_commit_confirm_its_own_output_returns_only_when_the
 
 
 def test_apply_returns_while_the_commit_confirm_notifier_still_runs(tmp_path: Path) -> None:
+    # Observed through pulumi-command on the real backend: an apply holding the notifier took 243 s.
     lab = Lab(tmp_path)
     run = lab.apply(K4)
     assert run.status == 0, run.stderr
@@ -110,6 +111,8 @@ def test_a_second_commit_confirm_inside_the_window_commits_nothing_and_exits_0(t
 
 
 def test_a_retry_of_another_version_inside_the_window_puts_back_the_saved_configuration_and_converges(tmp_path: Path) -> None:
+    # vyos-1x config_mgmt.py: the retry's commit-confirm would print "Another confirm is pending" and
+    # commit nothing; the revert would reboot into config.boot. The retry puts that back itself.
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.update(K4)
     assert lab.apply(K1).status == 0  # interrupted before its confirm step: K1 is pending
@@ -134,6 +137,7 @@ def test_a_retry_of_the_same_version_keeps_its_pending_commit_for_the_confirm_st
 
 
 def test_a_pending_confirm_the_stack_did_not_start_is_neither_used_nor_confirmed(tmp_path: Path) -> None:
+    # config_mgmt.py confirm() stops whatever commit-confirm.timer is armed: the lab must not.
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.router.confirm_pending = True  # the operator's own commit-confirm, by hand
     applied = lab.apply(K4)
@@ -149,6 +153,7 @@ def test_a_pending_confirm_the_stack_did_not_start_is_neither_used_nor_confirmed
 
 
 def test_a_failed_pull_stops_apply_naming_the_image_and_the_error(tmp_path: Path) -> None:
+    # vyatta-op functions/interpreter/vyatta-op-run: the op-mode wrapper exits 0 after a failed pull.
     lab = Lab(tmp_path)
     lab.router.pull_errors = {"zerotier/zerotier:1.14.2": "2 errors occurred while pulling: network is unreachable"}
     run = lab.apply(RUNTIME_VYOS, IDS)
@@ -172,6 +177,7 @@ def test_an_unconfirmed_commit_reverts_by_rebooting_into_the_saved_configuration
 
 
 def test_on_vyos_1_5_the_lab_reverts_by_reload_and_destroy_puts_the_operators_action_back(tmp_path: Path) -> None:
+    # vyos-1x interface-definitions: system config-management commit-confirm action reload|reboot (1.5).
     action = "set system config-management commit-confirm action 'reboot'"
     lab = Lab(tmp_path, (*OPERATOR_CONFIG, action))
     lab.router.version = "1.5"
@@ -213,6 +219,7 @@ def test_a_leaf_at_its_default_is_claimed_as_the_labs_and_deleted_on_destroy(tmp
 
 
 def test_apply_refuses_when_the_underlay_address_is_not_on_the_underlay_interface(tmp_path: Path) -> None:
+    # Observed on the real backend: without it the commit went through and the join wait failed 120 s later.
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.router.addresses = {"eth2": ["192.168.7.1/24"]}
     run = lab.apply(K4)
@@ -222,6 +229,7 @@ def test_apply_refuses_when_the_underlay_address_is_not_on_the_underlay_interfac
 
 
 def test_destroy_leaves_no_state_folder_behind(tmp_path: Path) -> None:
+    # Observed on the real backend: an empty /config/zt-ecmp (vyos:vyattacfg, 2755) was left.
     lab = Lab(tmp_path)
     lab.update(K4)
     lab.destroy(K4)

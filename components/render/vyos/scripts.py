@@ -12,41 +12,71 @@ router is recorded in a ledger (components/render/tree/ledger.py) beside the con
 a container image the apply step pulled (runtime vyos), removed once no version of the lab wants
 it, so destroy leaves no image behind.
 
+Every script runs through ``remote_command``: the script as a scratch file named after it, under a
+lock on the router (flock on /config, held by flock itself so nothing the script starts keeps it),
+so a run that an engine killed midway finishes before the next one starts; the waiting run says
+which run it waits for (pid, age, command line), and gives up after LOCK_WAIT_SECONDS naming it.
+Scratch files and folders go on every exit (traps: EXIT, and HUP, INT, PIPE, TERM as exits).
+
 Apply (``render_apply_script``):
-  0. Keep a copy of itself beside the ledger, so the confirm step can run it again (below).
-  1. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
+  0. Keep a copy of itself beside the ledger, so the confirm step can run it again (below). Check
+     that ``underlay.address`` is on ``underlay.interface``. Where the router's templates have
+     ``system config-management commit-confirm action`` (VyOS 1.5), add ``action reload`` to the
+     desired lines, a replaceable leaf like the underlay's.
+  1. A commit-confirm that this stack did not start (no marker of its own) is refused. One it
+     started and never confirmed (an interrupted update) is kept for the confirm step if the staged
+     changes below turn out to be none (it is this version's configuration in full); otherwise the
+     saved configuration, which that confirm would revert to, is loaded, committed and confirmed
+     now (no revert, no reboot), and the script runs again from the start.
+  2. Pull the images (judged by ``podman image exists``: the op-mode pull exits 0 even when it
+     fails), enter the session and save the active configuration to a scratch file.
+  3. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
      (a commit that failed or was rolled back leaves entries that do not exist: they are dropped).
-  2. Refuse if an anchor exists but is not owned, naming what the operator has there (a route's
-     next hops).
-  3. Delete owned entries the new version no longer wants, deepest first.
-  4. Claim the wanted entries that are not in the active configuration yet; write owned + claimed
+     Refuse if an anchor exists but is not owned, naming what the operator has there.
+  4. Delete owned entries the new version no longer wants, deepest first; put back operator values.
+  5. Claim the wanted entries that are not in the active configuration yet; write owned + claimed
      as the pending ledger (before the commit, so even a partly applied commit stays accounted for).
-  5. Set every desired line that is not already there, check VyOS staged each of them.
-  6. ``commit-confirm N`` once. ``commit`` returns 0 even when it fails, so success is read from the
-     session itself: after a good commit nothing is left uncommitted. On failure VyOS's message has
-     been printed, the session is torn down and the script exits 1; the ledger is untouched.
-  7. Wait until every instance has joined (its interface holds its planned address), so that
+  6. Set every desired line that is not already there, check VyOS staged each of them.
+  7. ``commit-confirm N`` once, its input and output files: the notifier it starts
+     (``commit-confirm-notify.py``) sleeps (N-1) minutes with whatever output it was given, and
+     would hold the SSH channel, and so ``pulumi up``, that long. A marker beside the ledger records
+     the commit until it is confirmed (validate reads it). A commit is not atomic on VyOS 1.4: a
+     subtree whose script failed stays as it was while the others take effect, and the revert timer
+     is armed either way. ``commit`` returns 0 even when it fails, so success is read from the
+     session itself. On failure the script lists which desired lines took effect and which did not,
+     loads the saved scratch configuration, commits and confirms it (it ran before this session,
+     so confirming it is safe), and exits 1; if that fails too it says VyOS will revert. The socket
+     sysctls are read back from /proc/sys (VyOS applies them with ``sysctl -f``, which does not
+     fail on a refused key): one that did not take is named and undone the same way.
+  8. Wait until every instance has joined (its interface holds its planned address), so that
      ``pulumi up`` returns only with the paths up; if they do not within JOIN_WAIT_SECONDS, exit 1
-     and leave the commit unconfirmed, so VyOS rolls it back.
+     and leave the commit unconfirmed, so VyOS reverts it.
 Underlay tuning leaves are ``replaceable``: before claiming one, apply records the operator's value
 (``cli-shell-api returnActiveValue``) as ``replaced``, once, so a later version never records the
-lab's own earlier value. Offloads the lab wants off are ``absent`` paths, deleted after the sets.
+lab's own earlier value. A leaf at its default is not in the configuration (``existsActive`` is
+false), so it is claimed as the lab's own and deleted on undo. Offloads the lab wants off are
+``absent`` paths, deleted after the sets.
 Confirm (``render_confirm_script``), in a fresh SSH session after apply, so it only runs while the
-router still answers: if the desired configuration is not active (an interrupted ``pulumi up``
-let the commit-confirm timer roll it back, or stopped before the commit), run the saved apply script
-again first; then ``confirm``, check every desired line is active, ``save``, promote the pending
-ledger (filtered by the active configuration) to the ledger, and remove images the lab pulled that
-no container of this version uses. It names the apply script's digest, so it runs whenever the
-apply script changes, as an update rather than a replacement.
-Delete (``render_delete_script``): owned entries (as in 1) deleted deepest first, one ``commit``,
-``save``, the images the lab pulled removed, ledger files and the saved apply script removed. It
-needs nothing but the ledger, so it also undoes nodes an older version created.
+router still answers: it refuses a pending commit-confirm the stack did not start; if the desired
+configuration is not active, or the pending commit is another version's, it runs the saved apply
+script again first. Only once it has checked that every desired line is active does it ``confirm``,
+then check again, ``save``, promote the pending ledger (filtered by the active configuration) to
+the ledger, and remove images the lab pulled that no container of this version uses. It names the
+apply script's digest, so it runs whenever the apply script changes, as an update rather than a
+replacement.
+Delete (``render_delete_script``): owned entries (as in 3) deleted deepest first, one ``commit``;
+a commit-confirm of this stack still pending is confirmed (what is active is what destroy wants,
+while the revert could bring the lab back from the saved configuration); ``save``, the images the
+lab pulled removed, ledger files, the marker and the saved apply script removed, and the state
+folder when it is empty. It needs nothing but the ledger, so it also undoes nodes an older version
+created.
 
-Rollback when the confirm step never comes: VyOS 1.4 schedules ``config-mgmt revert`` for N minutes
-later, which reboots the router into the saved ``config.boot``; 1.5 does the same unless
-``system config-management commit-confirm action reload`` is set, which reloads the previous
-configuration without a reboot. Either way the apply step must not ``save`` (a saved change would
-come back after the reboot): saving is the confirm step's job.
+Revert when the confirm step never comes: VyOS 1.4 schedules ``config-mgmt revert`` for N minutes
+later (vyos-1x python/vyos/config_mgmt.py), which REBOOTS the router into the saved ``config.boot``.
+VyOS 1.5 does the same unless ``system config-management commit-confirm action reload`` is set,
+which reloads the previous configuration without a reboot; the apply step sets it where the
+router has it. Either way the apply step must not ``save`` (a saved change would come back after
+the revert): saving is the confirm step's job.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def _committed_at(marker: str) -> str:
 
 def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     if scope.router.flavor != "vyos":
-        return [scope.result(NAME, "commit-confirm", "n/a", "not a VyOS router")]
+        # Nothing to say: other flavors have no commit-confirm.
+        return []
     output = observed[_command(scope)]
     if not output.ok:
         return [scope.result(NAME, "commit-confirm", "fail", f"cannot read the commit-confirm state: {output.why()}")]

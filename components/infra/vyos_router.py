@@ -21,13 +21,14 @@ from pulumi_command import remote
 
 from components.infra.connection import RouterConnection, instances_line
 from components.infra.zerotier_path import InstanceIdentity
+from components.model.naming import VYOS_STATE_DIR
 from components.model.plan import LabPlan, RouterPlan
 from components.render.vyos.configuration import (
-    OP_MODE,
     PINNED_START,
     container_home,
     desired_set_lines,
     render_pinned_start,
+    render_write_home_file,
     vyos_container_name,
 )
 from components.render.vyos.scripts import ledger_path, remote_command, render_apply_script, render_confirm_script, render_delete_script
@@ -73,16 +74,7 @@ class VyosRouterArgs:
 
 def _write_file_command(path: str, restart_container: str | None, mode: str) -> str:
     """Writes stdin to ``path`` owner-only; the content never appears in the command or its output."""
-    write = f'umask 077 && cat > "{path}.new" && chmod {mode} "{path}.new" && mv "{path}.new" "{path}"'
-    if restart_container is None:
-        return write + "\n"
-    # zerotier-one reads its home directory at start: a changed file needs a restart to count.
-    return (
-        f"{write} || exit 1\n"
-        f"if /bin/cli-shell-api existsActive container name {restart_container}; then\n"
-        f"  {OP_MODE} restart container {restart_container}\n"
-        "fi\n"
-    )
+    return render_write_home_file(path, mode, restart_container)
 
 
 class VyosRouter(pulumi.ComponentResource):
@@ -142,7 +134,9 @@ class VyosRouter(pulumi.ComponentResource):
         self._command(
             f"{prefix}-home",
             create=f'mkdir -p "{home.directory}" && chmod 700 "{home.directory}"\n',
-            delete=f'sudo rm -rf "{home.directory}"\nrmdir "{parent}" 2>/dev/null || true\n',
+            # The stack's folder, and the lab's state folder, go with their last home (delete.vbash
+            # removes the state folder where no instance lives in it).
+            delete=f'sudo rm -rf "{home.directory}"\nrmdir "{parent}" "{VYOS_STATE_DIR}" 2>/dev/null || true\n',
         )
         for file in home.files:
             target = f"{home.directory}/{file.name}"

@@ -31,6 +31,17 @@ def report_document(run: OfflineRun) -> dict[str, Any]:
     }
 
 
+def unconfirmed_update_line(plan: LabPlan) -> str | None:
+    """What VyOS does to an update that is never confirmed (an interrupted `pulumi up`): None without VyOS routers."""
+    vyos = [router.name for router in plan.routers if router.flavor == "vyos"]
+    if not vyos:
+        return None
+    return (
+        f"an update of {', '.join(vyos)} not confirmed within {plan.routing.commit_confirm_minutes} minutes "
+        "REBOOTS the router on VyOS 1.4 (into its saved configuration); VyOS 1.5 reloads the previous configuration instead"
+    )
+
+
 def path_health_line(plan: LabPlan) -> str:
     """How a dead path leaves the routes, per route owner, in one line."""
     bfd = plan.routing.bfd
@@ -220,6 +231,7 @@ def render_plan_text(run: OfflineRun, artefacts_folder: Path | None = None, *, f
         out += router_lines(plan, router)
     out += [
         *_wrapped(f"path health: {path_health_line(plan)}", "  ", "    "),
+        *(_wrapped(f"VyOS revert: {unconfirmed}", "  ", "    ") if (unconfirmed := unconfirmed_update_line(plan)) else []),
         "",
         *_capacity_lines(plan),
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -16,6 +17,7 @@ from components.preview.offline import RegisteredResource, SecretValue, register
 from components.render.vyos.scripts import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.support.stacks import docker_plan
 from tests.support.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
+from tests.support.vyos_standin import Router, run_command
 
 COMMAND = "command:remote:Command"
 
@@ -168,3 +170,43 @@ def test_a_pinned_instances_start_script_is_written_executable_by_its_owner_only
     start = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-path2-start")
     assert "chmod 700" in start.inputs["create"]
     assert start.inputs["stdin"].endswith('exec taskset -c 1 /entrypoint.sh "$@"\n')
+
+
+def home_file_update(registered: list[RegisteredResource], name: str) -> str:
+    command = next(command for command in commands(registered) if command.name == name)
+    update: str = command.inputs["update"]
+    return update
+
+
+def test_a_changed_home_file_restarts_its_container_and_checks_podman_says_so(tmp_path: Path) -> None:
+    update = home_file_update(register(vyos_runtime_router()), "r1-vyos-path2-local-conf")
+    router = Router.with_config(["set container name zt-ecmp-gk41-path2 image 'zerotier/zerotier:1.14.2'"])
+    router.containers = {"zt-ecmp-gk41-path2": 1}
+    home = tmp_path / "config" / "zt-ecmp" / "gk41" / "path2"
+    home.mkdir(parents=True)
+    run = run_command(update.replace("/config/zt-ecmp", str(tmp_path / "config" / "zt-ecmp")), router, home.parent.parent)
+    assert run.status == 0, run.stderr
+    assert router.containers == {"zt-ecmp-gk41-path2": 2}
+
+
+def test_a_restart_podman_does_not_show_fails_naming_the_container(tmp_path: Path) -> None:
+    # vyatta-op's _vyatta_op_run exits 0, and `restart container X` says "restarted!" for a container
+    # podman does not have (its image was never pulled, so VyOS never started it).
+    update = home_file_update(register(vyos_runtime_router()), "r1-vyos-path2-local-conf")
+    router = Router.with_config(["set container name zt-ecmp-gk41-path2 image 'zerotier/zerotier:1.14.2'"])
+    home = tmp_path / "config" / "zt-ecmp" / "gk41" / "path2"
+    home.mkdir(parents=True)
+    run = run_command(update.replace("/config/zt-ecmp", str(tmp_path / "config" / "zt-ecmp")), router, home.parent.parent)
+    assert run.status == 1
+    assert 'Container "zt-ecmp-gk41-path2" restarted!' in run.stdout
+    assert (
+        "zt-ecmp: container zt-ecmp-gk41-path2 was not restarted: podman says 'Error: no such container zt-ecmp-gk41-path2'" in run.stderr
+    )
+
+
+def test_the_last_home_takes_the_stack_folder_and_the_state_folder_with_it() -> None:
+    home = next(command for command in commands(register(vyos_runtime_router())) if command.name == "r1-vyos-path1-home")
+    assert (
+        home.inputs["delete"]
+        == 'sudo rm -rf "/config/zt-ecmp/gk41/path1"\nrmdir "/config/zt-ecmp/gk41" "/config/zt-ecmp" 2>/dev/null || true\n'
+    )

@@ -161,7 +161,7 @@ def test_a_rolled_back_tuning_commit_is_recorded_again_and_still_undone_exactly(
     lab.router.active.run("set interfaces dummy dum9 description 'saved before the lab'")
     lab.router.saved = ConfigTree.from_lines(lab.router.active.lines())
     assert lab.apply(TUNED).status == 0
-    lab.router.roll_back()
+    lab.router.revert()
     # The confirm step applies it again, recording the operator's values anew.
     assert lab.run(render_confirm_script(TUNED, "r1")).status == 0
     lab.update(TUNED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,11 @@ def vyos_lines(script: str) -> list[str]:
     for raw in script.splitlines():
         line = raw.strip()
         first = line.split(" ", 1)[0]
-        if first in ("set", "delete") or line in SESSION_WORDS or first == "commit-confirm":
+        if first in ("set", "delete"):
             commands.append(line)
+        elif first in SESSION_WORDS:
+            # A session word's output and input may be files: the redirections are the shell's.
+            commands.append(re.sub(r"\s+\d*[<>].*$", "", line))
         elif first in ("leaf", "node", "anchor"):
             commands.append("delete " + line.split(" ", 1)[1])
     return commands

@@ -31,11 +31,22 @@ class Lab:
 
     def __init__(self, tmp_path: Path, operator_lines: tuple[str, ...] = (), prune_empty: bool = False) -> None:
         self.router = Router.with_config(operator_lines, prune_empty)
-        self.state_dir = tmp_path / "zt-ecmp"
+        # r1's underlay address, on its underlay interface in both reference stacks (gk41: eth2, ms01: eth4).
+        self.router.addresses = {"eth2": ["198.51.100.1/29"], "eth4": ["198.51.100.1/29"]}
+        self.state_dir = tmp_path / "config" / "zt-ecmp"
+        self.state_dir.parent.mkdir()
         self.operator_lines = operator_lines
 
     def run(self, script: str) -> ScriptRun:
         return run_script(script, self.router, self.state_dir)
+
+    def run_remote(self, script: str, lock_wait_seconds: int | None = None) -> ScriptRun:
+        """The script the way pulumi-command runs it: through the remote command."""
+        return run_script(script, self.router, self.state_dir, remote=True, lock_wait_seconds=lock_wait_seconds)
+
+    def run_lost(self, script: str) -> ScriptRun:
+        """The script with its SSH channel gone."""
+        return run_script(script, self.router, self.state_dir, channel_lost=True)
 
     def apply(self, plan: LabPlan, ids: Mapping[int, str] | None = None) -> ScriptRun:
         return self.run(render_apply_script(plan, "r1", ids))
@@ -162,7 +173,7 @@ def test_a_commit_rolled_back_before_its_confirm_is_applied_again_by_the_confirm
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.update(K4)
     assert lab.apply(K1).status == 0
-    lab.router.roll_back()  # an interrupted `pulumi up`: the confirm step never reached the router in time
+    lab.router.revert()  # an interrupted `pulumi up`: the confirm step never reached the router in time
     assert lab.config() != lab.expected(K1)
     confirmed = lab.run(render_confirm_script(K1, "r1"))
     assert confirmed.status == 0, confirmed.stderr
@@ -187,7 +198,7 @@ def test_an_update_stopped_before_its_commit_is_completed_by_the_confirm_step(tm
 def test_the_confirm_step_never_runs_an_apply_script_of_another_version(tmp_path: Path) -> None:
     lab = Lab(tmp_path, OPERATOR_CONFIG)
     lab.update(K4)
-    lab.router.roll_back()
+    lab.router.revert()
     lab.router.active = ConfigTree.from_lines(OPERATOR_CONFIG)  # the lab's configuration is gone
     confirmed = lab.run(render_confirm_script(K1, "r1"))  # K1's confirm, but the saved script is K4's
     assert confirmed.status == 1

@@ -11,14 +11,17 @@ VyOS commands served by this module over two FIFOs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,52 +114,99 @@ class ConfigTree:
         walk(self.root, ())
         return sorted(found)
 
+    def subtree(self, prefix: tuple[str, ...]) -> Tree | None:
+        return self.node(prefix)
+
+    def graft(self, prefix: tuple[str, ...], subtree: Tree | None) -> None:
+        """Put ``subtree`` at ``prefix`` (None: nothing there), as it is."""
+        parent = self.root
+        for word in prefix[:-1]:
+            parent = parent.setdefault(word, {})
+        if subtree is None:
+            parent.pop(prefix[-1], None)
+        else:
+            parent[prefix[-1]] = copy.deepcopy(subtree)
+
+
+# The vyos user's PATH in a non-interactive SSH command: OpenSSH's compiled-in default (Debian builds
+# it with --with-default-path=/usr/local/bin:/usr/bin:/bin:/usr/games). vyos-1x's sshd_config
+# template (data/templates/ssh/sshd_config.j2) sets no PATH, and a command given to `ssh` runs as
+# `vbash -c`, which reads no profile. Observed on the real 1.4 backend: bare `sysctl` and `ethtool`
+# (/sbin) answered `Invalid command: [sysctl]`. Scripts run here with exactly this PATH.
+VYOS_USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games"
+# How long the stand-in's commit-confirm notifier holds what it inherited. The real one sleeps until
+# a minute before the revert, (N-1) x 60 s; a script whose output it holds returns only after this.
+NOTIFIER_SECONDS = 20
+# Paths each VyOS version's templates lack: a `set` below one fails, as on the real router.
+# `system config-management commit-confirm action` (reload|reboot) is 1.5's (vyos-1x current,
+# interface-definitions/system_config-management.xml.in); VyOS 1.4 reverts by rebooting only.
+MISSING_TEMPLATES = {"1.4": (("system", "config-management", "commit-confirm"),), "1.5": ()}
+RELOAD_ACTION = ("system", "config-management", "commit-confirm", "action", "reload")
+
 
 @dataclass
 class Router:
-    """One router's state: active, working (during a session) and saved configuration, files, pulls."""
+    """One router's state: active, working (during a session) and saved configuration, files, pulls.
+
+    What a real VyOS 1.4 does and this model was taught (each with the upstream source in the method
+    that models it): a commit is partial per subtree (``commit``); commit-confirm arms its revert
+    timer before committing and starts a notifier that keeps the caller's output open
+    (``commit_confirm_check``, FAKE_TEMPLATE); a second commit-confirm inside the window commits
+    nothing and exits 0; op-mode commands exit 0 whatever happened (``op_mode``); the revert reboots
+    into the saved configuration (``revert``); sysctl values the kernel refuses do not fail the
+    commit (``_activate``).
+    """
 
     active: ConfigTree = field(default_factory=ConfigTree)
     saved: ConfigTree | None = None
     working: ConfigTree | None = None
+    # The commit-confirm timer is armed (systemd unit commit-confirm.timer).
     confirm_pending: bool = False
     images: list[str] = field(default_factory=list)
+    # Every subtree's conf_mode script fails at commit: nothing changes.
     fail_commit: bool = False
+    # Subtrees (path prefixes) whose conf_mode script fails at commit; the others still take effect.
+    failing: list[tuple[str, ...]] = field(default_factory=list)
+    # Subtrees that fail from the next commit on (a module that is busy by then).
+    failing_later: list[tuple[str, ...]] = field(default_factory=list)
     # Path interfaces whose instance never joins (no address appears on them).
     unjoined: list[str] = field(default_factory=list)
     # Images some container outside the lab uses, which podman refuses to remove.
     images_in_use: list[str] = field(default_factory=list)
+    # Images whose pull fails, with the error podman prints (no registry reachable...).
+    pull_errors: dict[str, str] = field(default_factory=dict)
+    # IPv4 addresses (with prefix length) on the router's other interfaces: the underlay.
+    addresses: dict[str, list[str]] = field(default_factory=dict)
+    # The kernel's values under /proc/sys, and the keys it refuses to change.
+    kernel: dict[str, str] = field(default_factory=dict)
+    refused_sysctls: list[str] = field(default_factory=list)
+    # podman's containers: name -> how many times it was started (running while present).
+    containers: dict[str, int] = field(default_factory=dict)
+    version: str = "1.4"
+    # The configuration active before the pending commit-confirm (what a 1.5 `reload` goes back to).
+    before_confirm: Tree | None = None
+    notifier: int | None = None
+    reboots: int = 0
 
     @classmethod
     def with_config(cls, lines: list[str] | tuple[str, ...] = (), prune_empty: bool = False) -> Router:
         return cls(active=ConfigTree.from_lines(lines, prune_empty))
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "active": self.active.root,
-            "saved": None if self.saved is None else self.saved.root,
-            "working": None if self.working is None else self.working.root,
-            "prune_empty": self.active.prune_empty,
-            "confirm_pending": self.confirm_pending,
-            "images": self.images,
-            "fail_commit": self.fail_commit,
-            "unjoined": self.unjoined,
-            "images_in_use": self.images_in_use,
-        }
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("active", "saved", "working"):
+            tree = getattr(self, name)
+            data[name] = None if tree is None else tree.root
+        data["prune_empty"] = self.active.prune_empty
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Router:
-        prune = bool(data["prune_empty"])
-        return cls(
-            active=ConfigTree(data["active"], prune),
-            saved=None if data["saved"] is None else ConfigTree(data["saved"], prune),
-            working=None if data["working"] is None else ConfigTree(data["working"], prune),
-            confirm_pending=data["confirm_pending"],
-            images=data["images"],
-            fail_commit=data["fail_commit"],
-            unjoined=data["unjoined"],
-            images_in_use=data["images_in_use"],
-        )
+        prune = bool(data.pop("prune_empty"))
+        trees = {name: None if data[name] is None else ConfigTree(data[name], prune) for name in ("active", "saved", "working")}
+        data["failing"] = [tuple(prefix) for prefix in data["failing"]]
+        data["failing_later"] = [tuple(prefix) for prefix in data["failing_later"]]
+        return cls(**{**data, **trees})
 
     def handle(self, words: list[str]) -> tuple[int, str]:
         """One VyOS (or cli-shell-api) command as the scripts issue it: (exit status, output)."""
@@ -166,11 +216,11 @@ class Router:
         if command == "configure":
             self.working = copy.deepcopy(self.active)
             return 0, ""
+        if command == "confirm":
+            return self.confirm()
         if self.working is None:
             return 1, f"{command}: not in a configuration session"
-        if command in ("set", "delete"):
-            return self.edit(self.working, command, args)
-        return self.session(self.working, command)
+        return self.session(self.working, command, args)
 
     def shell_api(self, query: str, path: tuple[str, ...]) -> tuple[int, str]:
         working = self.working
@@ -188,37 +238,179 @@ class Router:
             "existsActive": lambda: self.active.exists(path),
             "exists": lambda: working is not None and working.exists(path),
             "sessionChanged": lambda: working is not None and working.root != self.active.root,
+            "validateTmplPath": lambda: not self.missing_template(path),
         }
         return (0 if answers[query]() else 1), ""
 
-    @staticmethod
-    def edit(working: ConfigTree, command: str, args: tuple[str, ...]) -> tuple[int, str]:
+    def missing_template(self, path: tuple[str, ...]) -> bool:
+        return any(path[: len(missing)] == missing for missing in MISSING_TEMPLATES[self.version])
+
+    def edit(self, working: ConfigTree, command: str, args: tuple[str, ...]) -> tuple[int, str]:
+        if command == "set" and self.missing_template(args):
+            return 1, f"Configuration path: [{' '.join(args)}] is not valid\nSet failed"
         try:
             working.set(args) if command == "set" else working.delete(args)
         except KeyError as error:
             return 1, str(error)
         return 0, ""
 
-    def session(self, working: ConfigTree, command: str) -> tuple[int, str]:
-        if command in ("commit", "commit-confirm"):
-            if command == "commit-confirm" and self.confirm_pending:
-                return 1, "Another confirm is pending"
-            if self.fail_commit:
-                return 1, "Commit failed: [ protocols static ] simulated failure"
-            self.active = copy.deepcopy(working)
-            self.confirm_pending = command == "commit-confirm"
-        elif command == "confirm":
-            self.confirm_pending = False
-        elif command == "save":
-            self.saved = copy.deepcopy(self.active)
-        elif command == "exit":
-            self.working = None
-        else:
-            return 1, f"unknown command {command}"
+    def commit_confirm_check(self) -> tuple[int, str]:
+        """What ``commit-confirm`` does before it commits.
+
+        vyatta-cfg functions/interpreter/vyatta-cfg-run, vyatta_config_commit-confirm: "No
+        configuration changes to commit" without changes; then `config-mgmt commit_confirm`, and
+        only if that exits 0, the commit. vyos-1x python/vyos/config_mgmt.py, commit_confirm():
+        "Another confirm is pending" (exit 1, so nothing is committed) while commit-confirm.timer is
+        active. Either way the shell function returns 0.
+        """
+        if self.working is not None and self.working.root == self.active.root:
+            return 1, "No configuration changes to commit"
+        if self.confirm_pending:
+            return 1, "Another confirm is pending"
         return 0, ""
 
+    def commit_confirm_arm(self) -> tuple[int, str]:
+        """config_mgmt.py commit_confirm(): `systemd-run --on-active=Nm --unit=commit-confirm`, armed
+        before the commit runs, so it stays armed whether the commit succeeds, fails or is partial."""
+        self.confirm_pending = True
+        self.before_confirm = copy.deepcopy(self.active.root)
+        return 0, ""
+
+    def confirm(self) -> tuple[int, str]:
+        """config_mgmt.py confirm(): stops commit-confirm.timer and kills the notifier
+        (`pkill -f commit-confirm-notify.py`); "No confirm pending" (exit 0) when nothing is armed."""
+        if not self.confirm_pending:
+            return 0, "No confirm pending"
+        self.confirm_pending = False
+        self.before_confirm = None
+        self.stop_notifier()
+        return 0, "Reboot timer stopped"
+
+    def stop_notifier(self) -> None:
+        if self.notifier is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.notifier, signal.SIGTERM)
+            self.notifier = None
+
+    def load(self, file: str) -> tuple[int, str]:
+        """``load FILE``: the file becomes the working configuration (vyatta-cfg-run vyatta_config_load
+        refuses while the session has changes). The stand-in reads only what its own ``save FILE``
+        wrote; /config/config.boot is the saved configuration."""
+        assert self.working is not None
+        if self.working.root != self.active.root:
+            return 1, "Cannot load: configuration modified.\nCommit or discard the changes before loading a config file."
+        if file == "/config/config.boot":
+            root = copy.deepcopy(self.saved.root) if self.saved is not None else {}
+        else:
+            root = json.loads(Path(file).read_text())
+        self.working = ConfigTree(root, self.active.prune_empty)
+        return 0, ""
+
+    def session(self, working: ConfigTree, command: str, args: tuple[str, ...]) -> tuple[int, str]:
+        """A configuration-mode command inside the session."""
+        if command in ("set", "delete"):
+            return self.edit(working, command, args)
+        if command == "save" and args:
+            Path(args[0]).write_text(json.dumps(self.active.root))
+            return 0, ""
+        commands: dict[str, Callable[[], tuple[int, str]]] = {
+            "commit": lambda: self.commit(working),
+            "commit-confirm-check": self.commit_confirm_check,
+            "commit-confirm-arm": self.commit_confirm_arm,
+            "load": lambda: self.load(args[0]),
+            "discard": lambda: self.replace_working(copy.deepcopy(self.active)),
+            "save": lambda: self.replace_saved(copy.deepcopy(self.active)),
+            "exit": lambda: self.replace_working(None),
+        }
+        if command not in commands:
+            return 1, f"unknown command {command}"
+        return commands[command]()
+
+    def replace_working(self, tree: ConfigTree | None) -> tuple[int, str]:
+        self.working = tree
+        return 0, ""
+
+    def replace_saved(self, tree: ConfigTree) -> tuple[int, str]:
+        self.saved = tree
+        return 0, ""
+
+    def commit(self, working: ConfigTree) -> tuple[int, str]:
+        """One commit, partial on failure: each subtree's conf_mode script runs on its own, and a
+        subtree whose script fails stays as it was while the others take effect (observed on the real
+        1.4 backend with `protocols static` and `firewall` failing; vyatta-cfg's commit runs the
+        priority-ordered owners one by one). The session keeps the failed part: sessionChanged stays
+        true. `commit` itself returns 0 either way (the scripts read the session)."""
+        if working.root == self.active.root:
+            return 1, "No configuration changes to commit"
+        prefixes = [(word,) for word in {*self.active.root, *working.root}] if self.fail_commit else self.failing
+        result = ConfigTree(copy.deepcopy(working.root), self.active.prune_empty)
+        failed = []
+        for prefix in prefixes:
+            before = self.active.subtree(prefix)
+            if working.subtree(prefix) != before:
+                result.graft(prefix, before)
+                failed.append(" ".join(prefix))
+        self.active = result
+        if self.failing_later:
+            self.failing, self.failing_later = self.failing_later, []
+        warnings = self._activate()
+        if failed:
+            report = "\n".join(f"[[{subtree}]] failed: simulated failure" for subtree in failed)
+            return 1, "\n".join([*warnings, report, "Commit failed"])
+        return 0, "\n".join(warnings)
+
+    def _activate(self) -> list[str]:
+        """What the active configuration starts: containers (vyos-1x src/conf_mode/container.py only
+        warns that a missing image "does not exist locally" and the container "will not be started",
+        and the commit succeeds), and sysctls (src/conf_mode/system_sysctl.py writes a file and runs
+        `sysctl -f` on it, which exits 0 when the kernel refuses a key: a refused value is no error)."""
+        warnings = []
+        wanted = self.active.children(("container", "name"))
+        for name in list(self.containers):
+            if name not in wanted:
+                del self.containers[name]
+        for name in wanted:
+            image = next(iter(self.active.children(("container", "name", name, "image"))), "")
+            if name in self.containers:
+                continue
+            if image in self.images:
+                self.containers[name] = 1
+            else:
+                warnings.append(
+                    f'WARNING: Image "{image}" used in container "{name}" does not exist locally.\n'
+                    'Please use "add container image {image}" to add it to the system! Container "{name}" will not be started!'
+                )
+        for key in self.active.children(("system", "sysctl", "parameter")):
+            value = next(iter(self.active.children(("system", "sysctl", "parameter", key, "value"))), None)
+            if value is not None and key not in self.refused_sysctls:
+                self.kernel[key] = value
+        return warnings
+
+    def op_mode(self, words: list[str]) -> tuple[int, str]:
+        """An op-mode command through /opt/vyatta/bin/vyatta-op-cmd-wrapper: always exit 0 (vyatta-op
+        functions/interpreter/vyatta-op-run, _vyatta_op_run: `local ret=0`, `eval "$run_cmd"`,
+        `return $ret`). A failed pull prints podman's error and adds no image; `restart container X`
+        prints that X restarted whether or not X exists (vyos-1x src/op_mode/container.py)."""
+        if words[:3] == ["add", "container", "image"]:
+            image = words[3]
+            if image in self.pull_errors:
+                return 0, f"Trying to pull docker.io/{image}...\nError: {self.pull_errors[image]}"
+            if image not in self.images:
+                self.images.append(image)
+            return 0, ""
+        if words[:2] == ["restart", "container"]:
+            if words[2] in self.containers:
+                self.containers[words[2]] += 1
+            return 0, f'Container "{words[2]}" restarted!'
+        return 0, f"Invalid command: [{' '.join(words)}]"
+
     def podman(self, args: list[str]) -> tuple[int, str]:
-        """``sudo podman image exists|rm <ref>``: the images the router holds."""
+        """``sudo podman image exists|rm <ref>`` and ``sudo podman container inspect``."""
+        if args[:2] == ["container", "inspect"]:
+            name = args[-1]
+            if name not in self.containers:
+                return 125, f"Error: no such container {name}"
+            return 0, f"true {self.containers[name]}"
         verb, image = args[1], args[-1]
         if verb == "exists":
             return (0 if image in self.images else 1), ""
@@ -228,16 +420,43 @@ class Router:
         return 1, f"Error: image {image} cannot be removed"
 
     def ip(self, args: list[str]) -> tuple[int, str]:
-        """``ip -4 -o addr show dev <interface> to <address>/32``: an instance that joined holds its address."""
-        interface, address = args[args.index("dev") + 1], args[args.index("to") + 1]
-        if interface in self.unjoined:
-            return 0, ""
-        return 0, f"9: {interface}    inet {address.removesuffix('/32')}/30 scope global {interface}"
+        """``ip -4 -o addr show dev <interface> [to <address>/32]``: an instance that joined holds its
+        address; other interfaces hold what ``addresses`` says."""
+        interface = args[args.index("dev") + 1]
+        if interface in self.addresses:
+            held = self.addresses[interface]
+        elif interface in self.unjoined:
+            held = []
+        elif "to" in args:
+            held = [args[args.index("to") + 1].replace("/32", "/30")]
+        else:
+            return 1, f'Device "{interface}" does not exist.'
+        return 0, "\n".join(f"9: {interface}    inet {address} scope global {interface}" for address in held)
 
-    def roll_back(self) -> None:
-        """What the commit-confirm timer does when no confirm came: back to the saved configuration."""
-        self.active = copy.deepcopy(self.saved) if self.saved is not None else ConfigTree(prune_empty=self.active.prune_empty)
+    def systemctl(self, args: list[str]) -> tuple[int, str]:
+        """``systemctl is-active --quiet commit-confirm.timer``: how config_mgmt.py
+        (is_systemd_service_active) tells whether a confirm is pending."""
+        return (0 if args[-1] == "commit-confirm.timer" and self.confirm_pending else 3), ""
+
+    def revert(self) -> None:
+        """The commit-confirm timer firing: `config-mgmt revert`. On 1.4 (vyos-1x sagitta
+        python/vyos/config_mgmt.py, revert()) that is `systemctl reboot`, and the router boots its
+        saved config.boot: whatever was committed and not saved is gone, the session too. On 1.5 with
+        `system config-management commit-confirm action reload` the previous configuration is loaded
+        again without a reboot ("Reload previous configuration if not confirmed")."""
+        reload = self.version != "1.4" and self.active.exists(RELOAD_ACTION) and self.before_confirm is not None
+        if reload:
+            assert self.before_confirm is not None
+            self.active = ConfigTree(copy.deepcopy(self.before_confirm), self.active.prune_empty)
+        else:
+            self.active = copy.deepcopy(self.saved) if self.saved is not None else ConfigTree(prune_empty=self.active.prune_empty)
+            self.reboots += 1
+            self.containers = {}
+        self.working = None
         self.confirm_pending = False
+        self.before_confirm = None
+        self.stop_notifier()
+        self._activate()
 
 
 # --- serving the scripts ---------------------------------------------------------------------------
@@ -254,6 +473,7 @@ vy() {
   local IFS=$'\x1f' reply
   echo "$*" >&7
   IFS= read -r reply <&8
+  reply="${reply//$'\x1e'/$'\n'}"
   if [ -n "${reply#?}" ]; then echo "${reply#?}"; fi
   return "${reply:0:1}"
 }
@@ -261,13 +481,31 @@ configure() { vy configure; }
 set() { vy set "$@"; }
 delete() { vy delete "$@"; }
 commit() { vy commit; return 0; }
-commit-confirm() { read -r answer; [ "$answer" = y ] || return 0; vy commit-confirm "$@"; return 0; }
+discard() { vy discard; }
+load() { vy load "$@"; }
+# vyatta-cfg-run vyatta_config_commit-confirm, and config_mgmt.py commit_confirm(): the checks, the
+# prompt (read from stdin: an end of input cancels here; ask_yes_no loops on it for ever on some
+# releases), the timer, then `sudo -b commit-confirm-notify.py N`, which inherits the caller's stdin,
+# stdout and stderr and sleeps until a minute before the revert (vyos-1x
+# src/helpers/commit-confirm-notify.py), then the commit. It returns 0 whatever happened.
+commit-confirm() {
+  local answer=''
+  vy commit-confirm-check || return 0
+  read -r answer
+  if [ "$answer" != y ]; then echo "commit-confirm canceled"; return 0; fi
+  vy commit-confirm-arm
+  command sleep "$ZT_FAKE_NOTIFIER_SECONDS" 7>&- 8>&- &
+  vy notifier $!
+  vy commit
+  return 0
+}
 confirm() { vy confirm; }
-save() { vy save; }
+save() { vy save "$@"; }
 exit() { vy exit; builtin exit 0; }
 cli-shell-api() { vy cli-shell-api "$@"; }
 sudo() { vy sudo "$@"; }
-fake-op-mode() { vy op-mode "$@"; }
+fake-op-mode() { vy op-mode "$@"; return 0; }
+fake-systemctl() { vy systemctl "$@"; }
 ip() { vy ip "$@"; }
 sleep() { :; }
 """
@@ -277,6 +515,7 @@ def serve(directory: Path) -> None:
     """Answer the script's commands until it closes the pipe, saving the state after each one."""
     state_file = directory / "router.json"
     router = Router.from_json(json.loads(state_file.read_text()))
+    proc_sys = directory / "proc" / "sys"
     with (directory / "in").open() as requests, (directory / "out").open("w") as replies:
         while line := requests.readline():
             words = line.rstrip("\n").split("\x1f")
@@ -285,12 +524,20 @@ def serve(directory: Path) -> None:
             elif words[0] == "ip":
                 status, output = router.ip(words[1:])
             elif words[0] == "op-mode":
-                router.images.append(words[-1])
+                status, output = router.op_mode(words[1:])
+            elif words[0] == "systemctl":
+                status, output = router.systemctl(words[1:])
+            elif words[0] == "notifier":
+                router.notifier = int(words[1])
                 status, output = 0, ""
             else:
                 status, output = router.handle(words)
             state_file.write_text(json.dumps(router.to_json()))
-            replies.write(f"{min(status, 9)}{output}\n")
+            for key, value in router.kernel.items():
+                target = proc_sys / key.replace(".", "/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(f"{value}\n")
+            replies.write(f"{min(status, 9)}{output.replace(chr(10), chr(0x1E))}\n")
             replies.flush()
 
 
@@ -299,45 +546,97 @@ class ScriptRun:
     status: int
     stdout: str
     stderr: str
+    # A commit-confirm notifier outlived by nothing: it held the script's output until it exited, so
+    # the script returned only then (over SSH, pulumi-command waits the same way).
+    held_by_notifier: bool = False
 
 
-def run_script(script: str, router: Router, state_dir: Path) -> ScriptRun:
-    """Run a rendered script against ``router`` (updated in place); ``state_dir`` stands in for /config/zt-ecmp."""
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _as_on_the_router(text: str, state_dir: Path) -> str:
+    """The script with the router's paths and commands pointed at the stand-in."""
     # Not at module level: the server process starts faster without them.
-    from components.render.vyos.configuration import OP_MODE
-    from components.render.vyos.scripts import SCRIPT_TEMPLATE, STATE_DIR
+    from components.render.vyos.configuration import CLI_SHELL_API, OP_MODE
+    from components.render.vyos.scripts import LOCK_DIR, PROC_SYS, SCRIPT_TEMPLATE, STATE_DIR, SYSTEMCTL
+
+    return (
+        text.replace(f"source {SCRIPT_TEMPLATE}", 'source "$ZT_FAKE_DIR/template"')
+        .replace(f"state_dir={STATE_DIR}\n", f"state_dir={state_dir}\n")
+        .replace(f"lock_dir={LOCK_DIR}\n", f"lock_dir={state_dir.parent}\n")
+        .replace(f"proc_sys={PROC_SYS}\n", 'proc_sys="$ZT_FAKE_DIR/proc/sys"\n')
+        .replace(OP_MODE, "fake-op-mode")
+        .replace(SYSTEMCTL, "fake-systemctl")
+        .replace(f"{CLI_SHELL_API} ", "cli-shell-api ")
+        .replace("/bin/vbash ", "bash ")
+        .replace('sg vyattacfg -c "bash $script"', 'bash "$script"')
+    )
+
+
+def run_script(
+    script: str,
+    router: Router,
+    state_dir: Path,
+    *,
+    remote: bool = False,
+    lock_wait_seconds: int | None = None,
+    channel_lost: bool = False,
+) -> ScriptRun:
+    """Run a rendered script against ``router`` (updated in place); ``state_dir`` stands in for
+    /config/zt-ecmp, its parent for /config, and ``tmp`` beside it for /tmp (TMPDIR). ``remote``: run
+    it the way pulumi-command does, through the remote command (its lock, its scratch file).
+    ``channel_lost``: the SSH channel is gone, so the script's first write ends in SIGPIPE."""
+    from components.render.vyos.scripts import remote_command
 
     with tempfile.TemporaryDirectory() as scratch:
         fake = Path(scratch)
         (fake / "template").write_text(FAKE_TEMPLATE)
         (fake / "router.json").write_text(json.dumps(router.to_json()))
-        text = (
-            script.replace(f"source {SCRIPT_TEMPLATE}", f"source {fake / 'template'}")
-            .replace(f"state_dir={STATE_DIR}\n", f"state_dir={state_dir}\n")
-            .replace(OP_MODE, "fake-op-mode")
-            .replace("/bin/vbash ", "bash ")
-        )
+        text = _as_on_the_router(remote_command(script) if remote else script, state_dir)
+        if lock_wait_seconds is not None:
+            text = re.sub(r"^lock_wait_seconds=\d+$", f"lock_wait_seconds={lock_wait_seconds}", text, flags=re.MULTILINE)
         (fake / "script").write_text(text)
-        # A saved apply script (kept by an earlier run for the confirm step) sources that run's template.
-        for saved in state_dir.glob("*.apply") if state_dir.exists() else ():
-            saved.write_text(re.sub(r"^source .*/template$", f"source {fake / 'template'}", saved.read_text(), flags=re.MULTILINE))
+        tmp = state_dir.parent / "tmp"
+        tmp.mkdir(exist_ok=True)
         environment = {
-            **{k: v for k, v in os.environ.items() if k != "ZT_FAKE_SERVING"},
+            **{k: v for k, v in os.environ.items() if k not in ("ZT_FAKE_SERVING", "PATH")},
+            "PATH": VYOS_USER_PATH,
+            "TMPDIR": str(tmp),
             "ZT_FAKE_DIR": scratch,
             "ZT_FAKE_PYTHON": sys.executable,
+            "ZT_FAKE_NOTIFIER_SECONDS": str(NOTIFIER_SECONDS),
         }
-        done = subprocess.run(
-            ["bash", str(fake / "script")],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=environment,
-            cwd=Path(__file__).resolve().parents[2],
-        )
+        command = ["bash", str(fake / "script")]
+        where = Path(__file__).resolve().parents[2]
+        if channel_lost:
+            reader, writer = os.pipe()
+            os.close(reader)
+            # Popen puts SIGPIPE back to its default in the child, as sshd's children have it.
+            lost = subprocess.run(command, check=False, stdout=writer, stderr=writer, timeout=120, env=environment, cwd=where)
+            os.close(writer)
+            done = subprocess.CompletedProcess(command, lost.returncode, "", "")
+        else:
+            done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120, env=environment, cwd=where)
         updated = Router.from_json(json.loads((fake / "router.json").read_text()))
+    held = updated.notifier is not None and not _alive(updated.notifier)
+    # The notifier lives on the router until `confirm` or the revert; nothing here needs it any more.
+    updated.stop_notifier()
     router.__dict__.update(updated.__dict__)
-    return ScriptRun(done.returncode, done.stdout, done.stderr)
+    return ScriptRun(done.returncode, done.stdout, done.stderr, held)
+
+
+def run_command(command: str, router: Router, state_dir: Path) -> ScriptRun:
+    """A command pulumi-command runs on the router outside the scripts (an instance's home file), with
+    the router's commands served by the stand-in."""
+    from components.render.vyos.scripts import SCRIPT_TEMPLATE
+
+    # Outside a script, `exit` is the shell's own.
+    return run_script(f"source {SCRIPT_TEMPLATE}\nunset -f exit\n{command}", router, state_dir)
 
 
 if __name__ == "__main__":

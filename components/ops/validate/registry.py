@@ -12,13 +12,15 @@ from components.ops.validate.checks import (
     path_link,
     path_peer,
     underlay_link,
+    vyos_commit,
     zerotier_joined,
 )
 from components.ops.validate.framework import Check
 
-# The report's order: read top down, an early failure (a stopped container) explains later ones
-# (its path's silent peer).
+# The report's order: read top down, an early failure (a reverted update, a stopped container)
+# explains later ones (its path's silent peer).
 CHECKS: tuple[Check, ...] = (
+    vyos_commit.CHECK,
     containers.CHECK,
     zerotier_joined.CHECK,
     cpu_pin.CHECK,

@@ -17,6 +17,11 @@ never owned, so destroying the lab leaves them alone. Ledger lines are ``<kind> 
   ``removed``  a valueless leaf the operator had (an offload) that the lab wants off; put back when
                the lab no longer wants it off, kept only while it is still absent.
 
+A leaf left at its default is not in the configuration at all: VyOS's `cli-shell-api existsActive`
+answers false for an unset speed, duplex, MTU or offload (observed on VyOS 1.4), so the lab records
+such a leaf as its own ``leaf``, never as ``replaced``. Deleting it on undo brings the default back,
+which is what the router had.
+
 A flavor's scripts may record more kinds for what lives outside the tree (VyOS: ``image``, a
 container image the lab pulled). The first three kinds name configuration nodes (``Entry``); the
 scripts that keep the ledger are the flavor's.

@@ -161,6 +161,20 @@ def render_pinned_start(plan: LabPlan, router: str, path_index: int) -> str | No
     return PROGRAMS.text("pinned-start.sh", STACK=plan.stack, PATH_INDEX=str(path_index), CPUS=cpus, IMAGE_ENTRYPOINT=IMAGE_ENTRYPOINT)
 
 
+# Where VyOS keeps its configuration reader: commands outside a vbash script name it in full.
+CLI_SHELL_API = "/bin/cli-shell-api"
+
+
+def render_write_home_file(path: str, mode: str, restart_container: str | None) -> str:
+    """The command that writes one file of an instance's home from its standard input and, on an
+    update (``restart_container``), restarts the container that reads it."""
+    write = PROGRAMS.text("write-home-file.sh", FILE=path, MODE=mode)
+    if restart_container is None:
+        return write
+    restart = PROGRAMS.text("restart-container.sh", CONTAINER=restart_container, OP_MODE=OP_MODE, CLI_SHELL_API=CLI_SHELL_API)
+    return write.removesuffix("\n") + " || exit 1\n" + restart
+
+
 def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> TreeConfig:
     """What ``router_name`` should hold. ``network_ids`` (path index -> id) matters for runtime ``vyos`` only;
     without it the containers join placeholder ids, as in a plan shown before the networks exist."""

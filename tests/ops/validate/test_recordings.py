@@ -58,10 +58,10 @@ def test_each_healthy_site_answers_every_command_it_is_asked(router: str) -> Non
 
 
 def test_a_later_case_replaces_the_answers_it_holds_and_a_test_can_replace_one_more() -> None:
-    answers = healthy_r1("gk41-r1-route-none").answering("sysctl -n net.ipv4.fib_multipath_hash_policy", CommandOutput(0, "0\n"))
+    answers = healthy_r1("gk41-r1-route-none").answering("cat /proc/sys/net/ipv4/fib_multipath_hash_policy", CommandOutput(0, "0\n"))
     assert answers["ip -d -j route show 10.0.55.2/32"].stdout == "[ ]\n"
-    assert answers["sysctl -n net.ipv4.fib_multipath_hash_policy"].stdout == "0\n"
-    assert answers["ethtool eth2"] == healthy_r1()["ethtool eth2"]
+    assert answers["cat /proc/sys/net/ipv4/fib_multipath_hash_policy"].stdout == "0\n"
+    assert answers["/sbin/ethtool eth2"] == healthy_r1()["/sbin/ethtool eth2"]
 
 
 def test_a_failed_command_keeps_its_exit_status_and_error_output() -> None:

@@ -18,6 +18,7 @@ from tests.ops.validate.gk41_r1 import DOCKER, VYOS, cli, healthy_r1, plan_with_
 
 def test_commands_run_on_a_vyos_router_in_check_order() -> None:
     assert commands_for(r1_scope()) == [
+        "cat /config/zt-ecmp/gk41-r1.owned.unconfirmed 2>/dev/null; /bin/systemctl is-active commit-confirm.timer || true",
         "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
         *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks", "peers")),
         *(process_cpus_command(path) for path in range(1, 5)),
@@ -28,10 +29,10 @@ def test_commands_run_on_a_vyos_router_in_check_order() -> None:
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.6",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.10",
         "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.14",
-        "sysctl -n net.ipv4.fib_multipath_hash_policy",
+        "cat /proc/sys/net/ipv4/fib_multipath_hash_policy",
         "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
         "vtysh -c 'show bfd peers json'",
-        "ethtool eth2",
+        "/sbin/ethtool eth2",
         "ip -j link show dev eth2",
     ]
 
@@ -43,13 +44,13 @@ def test_a_healthy_router_passes_every_check() -> None:
         ("ecmp route", "10.0.55.2/32"),
         ("floating peer answers", "10.0.55.1 -> 10.0.55.2"),
     ]
-    # containers, zerotier, pins, links, route, hashing, path pings, floating ping, BFD per path, underlay
-    assert len(results) == 4 + 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
+    # commit, containers, zerotier, pins, links, route, hashing, path pings, floating ping, BFD per path, underlay
+    assert len(results) == 1 + 4 + 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
 
 
 def test_docker_runtime_inspects_each_container_and_runs_zerotier_cli_through_docker_exec() -> None:
     commands = commands_for(r1_scope(DOCKER))
-    assert commands[:2] == [
+    assert commands[1:3] == [
         "docker --context default inspect --type container zt-ecmp-gk41-path1",
         "docker --context default inspect --type container zt-ecmp-gk41-path2",
     ]
@@ -76,17 +77,17 @@ def test_runner_asks_each_router_for_each_command_once_and_routes_answers_to_che
     hashing = next(check for check in CHECKS if check.name == "layer-4 hashing")
     answers = {
         "r1": {
-            "sysctl -n net.ipv4.fib_multipath_hash_policy": CommandOutput(0, "1\n"),
+            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
             "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.2", "status": "up"}]'),
         },
         "r2": {
-            "sysctl -n net.ipv4.fib_multipath_hash_policy": CommandOutput(0, "1\n"),
+            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
             "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.1", "status": "down"}]'),
         },
     }
     shells = {name: RecordedShell(name, answers[name]) for name in ("r1", "r2")}
     results = validate_lab(VYOS, shells, checks=[hashing, hashing, bfd])
-    assert shells["r1"].asked == ["sysctl -n net.ipv4.fib_multipath_hash_policy", "vtysh -c 'show bfd peers json'"]
+    assert shells["r1"].asked == ["cat /proc/sys/net/ipv4/fib_multipath_hash_policy", "vtysh -c 'show bfd peers json'"]
     assert [(r.router, r.check, r.status) for r in results] == [
         ("r1", "layer-4 hashing", "pass"),
         ("r1", "layer-4 hashing", "pass"),

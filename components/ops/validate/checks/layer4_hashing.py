@@ -6,7 +6,10 @@ from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
 
 NAME = "layer-4 hashing"
-HASH_POLICY_COMMAND = f"sysctl -n {HASH_POLICY_SYSCTL}"
+# Read from /proc/sys, not with `sysctl`: validate runs as the router's SSH user, whose
+# non-interactive PATH on VyOS is OpenSSH's default (/usr/local/bin:/usr/bin:/bin:/usr/games, no
+# /sbin), where vbash answers `Invalid command: [sysctl]`.
+HASH_POLICY_COMMAND = f"cat /proc/sys/{HASH_POLICY_SYSCTL.replace('.', '/')}"
 
 
 def commands(scope: RouterScope) -> list[str]:
@@ -16,7 +19,7 @@ def commands(scope: RouterScope) -> list[str]:
 def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
     output = observed[HASH_POLICY_COMMAND]
     if not output.ok:
-        return [scope.result(NAME, HASH_POLICY_SYSCTL, "fail", f"sysctl: {output.why()}")]
+        return [scope.result(NAME, HASH_POLICY_SYSCTL, "fail", f"{HASH_POLICY_COMMAND}: {output.why()}")]
     value = output.stdout.strip()
     if value != str(LAYER4_HASH_POLICY):
         return [scope.result(NAME, HASH_POLICY_SYSCTL, "fail", f"is {value}, expected {LAYER4_HASH_POLICY} (layer 4)")]

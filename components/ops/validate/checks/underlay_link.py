@@ -18,6 +18,10 @@ from components.model.underlay import LINK_SPEED_MBPS
 from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
 
 NAME = "underlay link"
+# By its full path: ethtool is in /sbin, which the router's SSH user does not have on its
+# non-interactive PATH (on VyOS: /usr/local/bin:/usr/bin:/bin:/usr/games, OpenSSH's default).
+# Debian's ethtool package installs /sbin/ethtool, which merged-/usr systems reach as well.
+ETHTOOL = "/sbin/ethtool"
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def commands(scope: RouterScope) -> list[str]:
     if scope.underlay_absent:
         return []
     interface = scope.router.underlay_interface
-    return [shlex.join(["ethtool", interface]), shlex.join(["ip", "-j", "link", "show", "dev", interface])]
+    return [shlex.join([ETHTOOL, interface]), shlex.join(["ip", "-j", "link", "show", "dev", interface])]
 
 
 def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:

@@ -1,27 +1,23 @@
 """What a validation check is, what it sees of a router and what it returns.
 
-A check is a pair of pure functions: the commands it wants run on a router (from the plan), and its
-verdicts from those commands' outputs. The checks themselves live in ``checks/``, one module each,
-and ``registry.CHECKS`` lists them; ``runner`` asks a router for every command once and hands the
-outputs back. docs/adding-a-check.md walks through adding one.
+A check is a pair of pure functions: the facts it needs about a router (from the plan), and its
+verdicts from those facts. It holds no command and reads no output: components/ops/facts turns what
+the router's flavor and runtime answer into facts. The checks themselves live in ``checks/``, one
+module each, and ``registry.CHECKS`` lists them; ``runner`` gathers every fact once per router and
+hands the facts back. docs/adding-a-check.md walks through adding one.
 """
 
 from __future__ import annotations
 
-import json
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from components.model.flavors import runtime
-from components.model.naming import instance_name
 from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
-from components.ops.shell import CommandOutput
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.needs import AnyNeed
 
 Status = Literal["pass", "fail", "n/a"]
-# Each command's output, by command line.
-Observed = Mapping[str, CommandOutput]
 
 
 @dataclass(frozen=True)
@@ -39,12 +35,9 @@ class RouterScope:
 
     plan: LabPlan
     router: RouterPlan
-    # What the router's shell says it lacks (see RouterShell): the checks that need it report n/a.
-    zerotier_absent: str | None = None
-    underlay_absent: str | None = None
-    # What the other routers answered, by router, where validate asked them all first: for checks
-    # that compare a router with its peers. Empty where the router is looked at alone.
-    elsewhere: Mapping[str, Observed] = field(default_factory=dict)
+    # The other routers' facts, by router, where validate read them all first: for checks that
+    # compare a router with its peers. Empty where the router is looked at alone.
+    elsewhere: Mapping[str, RouterFacts] = field(default_factory=dict)
 
     def active_paths(self) -> tuple[PathPlan, ...]:
         return tuple(path for path in self.plan.paths if path.active)
@@ -61,14 +54,6 @@ class RouterScope:
             return subject
         return f"{subject} ({peer}{f' via {via}' if via else ''})"
 
-    def container(self, index: int) -> str:
-        """Path ``index``'s instance container: the same name on every runtime."""
-        return instance_name(self.plan.project, self.plan.stack, index)
-
-    def in_container(self, index: int, *argv: str) -> str:
-        """One command line running ``argv`` inside path ``index``'s container, through the router's runtime."""
-        return shlex.join([*runtime(self.router.runtime).exec_prefix, "exec", self.container(index), *argv])
-
     def result(self, check: str, subject: str, status: Status, detail: str) -> CheckResult:
         return CheckResult(self.router.name, check, subject, status, detail)
 
@@ -80,13 +65,6 @@ class RouterScope:
 @dataclass(frozen=True)
 class Check:
     name: str
-    commands: Callable[[RouterScope], Sequence[str]]
-    evaluate: Callable[[RouterScope, Observed], Sequence[CheckResult]]
-
-
-def parsed_json(output: CommandOutput) -> Any:
-    """The command's output as JSON, or None where it printed something else (an error, a banner)."""
-    try:
-        return json.loads(output.stdout)
-    except json.JSONDecodeError:
-        return None
+    # The facts the check reads, worked out from the plan; evaluate reads exactly these.
+    needs: Callable[[RouterScope], Sequence[AnyNeed]]
+    evaluate: Callable[[RouterScope, RouterFacts], Sequence[CheckResult]]

@@ -2,22 +2,19 @@
 
 VyOS containers, K = 4 of N = 4. Path i's subnet is the i-th /29 of 10.14.0.0/24 and router k takes
 its k-th address (path 2: hq 10.14.0.9, br1 10.14.0.10, br2 10.14.0.11); the floating IPs are
-10.0.55.1, .2 and .3. As in gk41_r1, commands are spelled out by hand, not built as the checks build them.
+10.0.55.1, .2 and .3.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from typing import Any
 
 from components.model.plan import LabPlan
 from components.ops.shell import CommandOutput
-from components.ops.validate.framework import CheckResult, RouterScope
-from components.ops.validate.registry import CHECKS
-from components.ops.validate.runner import evaluate
+from components.ops.validate.framework import CheckResult
 from tests.ops.recorded_router import Recording, recorded
-from tests.ops.validate.gk41_r1 import PROCESS_CPUS_SCRIPT
+from tests.ops.validate.gk41_r1 import check_named, judge
 from tests.support.stacks import lab_plan, stack_settings
 
 STACK = "gk41-sites"
@@ -48,13 +45,9 @@ def hub_and_spoke(router: str, *broken: str) -> Recording:
     return healthy(router, *([] if router == "hq" else [f"{STACK}-{router}-hub-and-spoke"]), *broken)
 
 
-def scope(router: str, plan: LabPlan = FULL_MESH) -> RouterScope:
-    return RouterScope(plan, plan.router(router))
-
-
 def results(check: str, router: str, answers: Mapping[str, CommandOutput], plan: LabPlan = FULL_MESH) -> list[CheckResult]:
     """One check's verdicts on one router."""
-    return evaluate(scope(router, plan), answers, [next(registered for registered in CHECKS if registered.name == check)])
+    return judge(plan, router, answers, [check_named(check)])
 
 
 def verdicts(check: str, router: str, answers: Mapping[str, CommandOutput], plan: LabPlan = FULL_MESH) -> list[tuple[str, str, str]]:
@@ -62,20 +55,4 @@ def verdicts(check: str, router: str, answers: Mapping[str, CommandOutput], plan
 
 
 def failures(router: str, answers: Mapping[str, CommandOutput], plan: LabPlan = FULL_MESH) -> list[tuple[str, str, str]]:
-    return [(result.check, result.subject, result.detail) for result in evaluate(scope(router, plan), answers) if result.status != "pass"]
-
-
-def ping(address: str, source: str | None = None) -> str:
-    return f"ping -n -q -c 2 -i 0.2 -W 1 {f'-I {source} ' if source else ''}{address}"
-
-
-def route(destination: str) -> str:
-    return f"ip -d -j route show {destination}"
-
-
-def cli(path: int, command: str) -> str:
-    return f"sudo podman exec zt-ecmp-gk41-sites-path{path} zerotier-cli -p{9993 + path} -D/var/lib/zerotier-one -j {command}"
-
-
-def process_cpus_command(path: int) -> str:
-    return shlex.join(["sudo", "podman", "exec", f"zt-ecmp-gk41-sites-path{path}", "sh", "-c", PROCESS_CPUS_SCRIPT])
+    return [(result.check, result.subject, result.detail) for result in judge(plan, router, answers) if result.status != "pass"]

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
-from components.ops.validate.checks.cpu_pin import PROCESS_CPUS
-from tests.ops.validate.gk41_r1 import failures, healthy_r1, results
+from components.ops.facts.model import Absent, ByPath, ProcessCpus, Unread
+from components.ops.facts.needs import PROCESS_CPUS
+from components.ops.validate.checks.cpu_pin import CHECK
+from tests.ops.validate.judged import failed, verdicts
 from tests.support.stacks import lab_plan, stack_settings
 
 
-def test_a_pinned_instance_is_checked_from_the_cpus_its_process_may_use() -> None:
-    assert failures(healthy_r1("gk41-r1-path3-on-all-cpus")) == [("cpu pin", "path 3", "may run on CPUs 0,1,2,3, planned 2")]
+def processes(*changed: tuple[int, ProcessCpus | Unread]) -> ByPath[ProcessCpus | Unread]:
+    """Path i's process on CPU i-1, as the gk41 plan pins it, with ``changed`` in its place."""
+    by_path: dict[int, ProcessCpus | Unread] = {index: ProcessCpus(17, frozenset({index - 1})) for index in range(1, 5)}
+    by_path.update(changed)
+    return ByPath(tuple(by_path.items()))
 
 
-def test_a_container_without_zerotier_running_fails_the_pin_check() -> None:
-    assert failures(healthy_r1("gk41-r1-path2-no-zerotier-process")) == [
-        ("cpu pin", "path 2", "cannot read the CPUs zerotier-one may use: no zerotier-one process in the container")
+def test_a_process_on_its_planned_cpus_passes() -> None:
+    assert verdicts(CHECK, {PROCESS_CPUS: processes()})[2] == ("path 3", "pass", "pinned to CPUs 2")
+
+
+def test_a_pinned_instance_on_other_cpus_fails_naming_both() -> None:
+    assert failed(CHECK, {PROCESS_CPUS: processes((3, ProcessCpus(17, frozenset({0, 1, 2, 3}))))}) == [
+        ("path 3", "may run on CPUs 0,1,2,3, planned 2")
+    ]
+
+
+def test_cpus_that_could_not_be_read_fail_saying_why() -> None:
+    unread = Unread("the CPUs zerotier-one may use", "failed", "no zerotier-one process in the container")
+    assert failed(CHECK, {PROCESS_CPUS: processes((2, unread))}) == [
+        ("path 2", "cannot read the CPUs zerotier-one may use: no zerotier-one process in the container")
     ]
 
 
@@ -30,41 +38,9 @@ def test_an_unpinned_instance_reports_where_it_may_run() -> None:
     for router in routers:
         router["cpus"] = []
     plan = lab_plan("gk41", routers=routers)
-    [pin] = [result for result in results("cpu pin", healthy_r1("gk41-r1-path1-on-all-cpus"), plan) if result.subject == "path 1"]
-    assert (pin.status, pin.detail) == ("pass", "not pinned: may run on CPUs 0,1,2,3")
+    all_cpus = ProcessCpus(17, frozenset({0, 1, 2, 3}))
+    assert verdicts(CHECK, {PROCESS_CPUS: processes((1, all_cpus))}, plan)[0] == ("path 1", "pass", "not pinned: may run on CPUs 0,1,2,3")
 
 
-def test_a_process_that_exits_while_the_container_is_read_leaves_the_pin_judged_by_what_was_read() -> None:
-    # The official entrypoint starts a `sleep 1` every second. One that ended while the container was
-    # read made the earlier command (grep over every process's status) exit 2 after printing
-    # zerotier-one's status in full: a status read in full is judged by what it says.
-    assert failures(healthy_r1("gk41-r1-path3-process-exited-while-read")) == []
-
-
-# The check's own script, run by this machine's sh in a PID namespace of its own (as a container's
-# processes are): root and util-linux's unshare and taskset.
-_CONTAINER_LIKE = pytest.mark.skipif(
-    os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("taskset")),
-    reason="running the check's script in a PID namespace needs root, unshare and taskset",
-)
-
-
-def _in_pid_namespace(script: str) -> subprocess.CompletedProcess[str]:
-    # The namespace's first process is this sh: when it ends, the kernel ends every other one in it.
-    return subprocess.run(
-        ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", script], capture_output=True, text=True, timeout=30, check=False
-    )
-
-
-@_CONTAINER_LIKE
-def test_the_script_prints_the_status_of_the_process_named_zerotier_one_and_nothing_else(tmp_path: Path) -> None:
-    fake = tmp_path / "zerotier-one"
-    shutil.copy("/bin/sleep", fake)
-    answer = _in_pid_namespace(f"taskset -c 0 {fake} 30 & sleep 0.5; sh -c {shlex.quote(PROCESS_CPUS)}")
-    assert (answer.returncode, answer.stdout.splitlines()[::2]) == (0, ["Name:\tzerotier-one", "Cpus_allowed_list:\t0"])
-
-
-@_CONTAINER_LIKE
-def test_the_script_prints_nothing_and_exits_1_without_zerotier_one() -> None:
-    answer = _in_pid_namespace(f"sleep 30 & sh -c {shlex.quote(PROCESS_CPUS)}")
-    assert (answer.returncode, answer.stdout, answer.stderr) == (1, "", "")
+def test_routers_without_zerotier_get_one_not_applicable_line() -> None:
+    assert verdicts(CHECK, {PROCESS_CPUS: Absent("no ZeroTier here")}) == [("paths 1-4", "n/a", "no ZeroTier here")]

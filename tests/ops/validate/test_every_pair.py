@@ -1,7 +1,8 @@
 """Validate covers every ordered pair of routers: each router asks about, and reports, each of its peers.
 
 These tests need no recording: a router that answers every command with an empty JSON list still
-gets one verdict per thing a check looks at (no route, no BFD session, ...), which is what is counted.
+gets one verdict per thing a check looks at (no route, no BFD session, a ping with no answer, ...),
+which is what is counted.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from components.model.plan import LabPlan
+from components.ops.facts.needs import PingNeed, RoutesNeed
 from components.ops.shell import CommandOutput
-from components.ops.validate.runner import commands_for, evaluate
-from tests.ops.validate.gk41_sites import FULL_MESH, HUB_AND_SPOKE, four_sites, scope
+from components.ops.validate.framework import RouterScope
+from components.ops.validate.runner import needs_for
+from tests.ops.validate.gk41_r1 import judge
+from tests.ops.validate.gk41_sites import FULL_MESH, HUB_AND_SPOKE, four_sites
 
 PER_PAIR_CHECKS = ("ecmp route", "floating peer answers", "path peer answers", "bfd session")
 
@@ -35,7 +39,7 @@ def counts(plan: LabPlan) -> dict[str, tuple[int, ...]]:
     """Per router, how many results each per-pair check gives, in PER_PAIR_CHECKS order."""
     found = {}
     for router in plan.routers:
-        results = evaluate(scope(router.name, plan), EmptyRouter())
+        results = judge(plan, router.name, EmptyRouter())
         found[router.name] = tuple(sum(result.check == check for result in results) for check in PER_PAIR_CHECKS)
     return found
 
@@ -63,7 +67,7 @@ def test_the_routes_checked_on_the_three_routers_are_the_six_ordered_pairs() -> 
     routes = [
         (router.name, result.subject)
         for router in FULL_MESH.routers
-        for result in evaluate(scope(router.name), EmptyRouter())
+        for result in judge(FULL_MESH, router.name, EmptyRouter())
         if result.check == "ecmp route"
     ]
     assert routes == [
@@ -76,14 +80,14 @@ def test_the_routes_checked_on_the_three_routers_are_the_six_ordered_pairs() -> 
     ]
 
 
-def test_every_router_asks_for_one_route_and_one_floating_ping_per_peer() -> None:
+def test_every_router_needs_one_route_and_one_floating_ping_per_peer() -> None:
     for sender, receiver in FULL_MESH.pairs():
-        commands = commands_for(scope(sender.name))
-        assert f"ip -d -j route show {receiver.floating_ip.ip}/32" in commands
-        assert f"ping -n -q -c 2 -i 0.2 -W 1 -I {sender.floating_ip.ip} {receiver.floating_ip.ip}" in commands
+        needs = needs_for(RouterScope(FULL_MESH, sender))
+        assert RoutesNeed(receiver.floating_ip.network) in needs
+        assert PingNeed(receiver.floating_ip.ip, sender.floating_ip.ip) in needs
 
 
 def test_a_spoke_asks_nothing_of_the_other_spokes_path_addresses() -> None:
     other_spoke = {str(path.end("br2").address.ip) for path in HUB_AND_SPOKE.paths}
-    asked = " ".join(commands_for(scope("br1", HUB_AND_SPOKE))).split()
-    assert other_spoke.isdisjoint(asked)
+    needs = needs_for(RouterScope(HUB_AND_SPOKE, HUB_AND_SPOKE.router("br1")))
+    assert other_spoke.isdisjoint(str(need.target) for need in needs if isinstance(need, PingNeed))

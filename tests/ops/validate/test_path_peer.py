@@ -1,23 +1,34 @@
-"""Path peer answers: the peer's address replies over every active path, and only active paths are pinged."""
+"""Path peer answers: each neighbour's address replies over every active path, and only active paths are pinged."""
 
 from __future__ import annotations
 
-from components.ops.validate.runner import commands_for
-from tests.ops.validate.gk41_r1 import failures, healthy_r1, plan_with_runtime, r1_scope
+from components.ops.facts.model import Ping, Unread
+from components.ops.facts.needs import PingNeed
+from components.ops.validate.checks.path_peer import CHECK
+from components.ops.validate.framework import RouterScope
+from tests.ops.validate.gk41_r1 import VYOS, plan_with_runtime
+from tests.ops.validate.judged import ANSWERED, SILENT, ping, verdicts
+
+PEER_ADDRESSES = ("10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14")
+
+
+def test_every_answering_peer_passes_with_pings_summary() -> None:
+    answers = dict(ping(address) for address in PEER_ADDRESSES)
+    assert verdicts(CHECK, answers)[0] == ("path 1: 10.14.0.2", "pass", ANSWERED)
 
 
 def test_a_silent_path_peer_fails_with_pings_summary() -> None:
-    assert failures(healthy_r1("gk41-r1-path3-peer-silent")) == [
-        # A next hop in the route whose far end is silent fails the route as well (test_ecmp_route).
-        ("ecmp route", "10.0.55.2/32", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer"),
-        ("path peer answers", "path 3: 10.14.0.10", "2 packets transmitted, 0 received, 100% packet loss, time 1023ms"),
-    ]
+    answers = dict(ping(address, received=0 if address == "10.14.0.10" else 2) for address in PEER_ADDRESSES)
+    assert verdicts(CHECK, answers)[2] == ("path 3: 10.14.0.10", "fail", SILENT)
 
 
-def test_inactive_paths_are_not_pinged() -> None:
+def test_a_ping_that_could_not_be_sent_fails_with_its_complaint() -> None:
+    answers: dict[PingNeed, Ping | Unread] = dict(ping(address) for address in PEER_ADDRESSES)
+    answers[ping("10.14.0.6")[0]] = Unread("ping", "failed", "ping: connect: Network is unreachable")
+    assert verdicts(CHECK, answers)[1] == ("path 2: 10.14.0.6", "fail", "ping: connect: Network is unreachable")
+
+
+def test_only_active_paths_are_pinged() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 2})
-    assert [command for command in commands_for(r1_scope(plan)) if command.startswith("ping")] == [
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.2",
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.6",
-        "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
-    ]
+    assert CHECK.needs(RouterScope(plan, plan.router("r1"))) == [ping("10.14.0.2")[0], ping("10.14.0.6")[0]]
+    assert len(CHECK.needs(RouterScope(VYOS, VYOS.router("r1")))) == 4

@@ -6,8 +6,7 @@ import pytest
 
 from components.model.plan import LabPlan
 from components.ops.shell import CommandOutput
-from components.ops.validate.framework import RouterScope
-from components.ops.validate.runner import commands_for
+from components.ops.validate.runner import commands_for, target_of
 from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
 from tests.ops.validate import gk41_sites
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
@@ -25,12 +24,12 @@ RECORDED_ROUTERS: list[tuple[LabPlan, str]] = [
 
 
 def asked() -> set[str]:
-    return {command for plan, router in RECORDED_ROUTERS for command in commands_for(RouterScope(plan, plan.router(router)))}
+    return {command for plan, router in RECORDED_ROUTERS for command in commands_for(target_of(plan, plan.router(router)))}
 
 
 def test_no_two_commands_validate_asks_share_a_recording_file() -> None:
     for plan, router in RECORDED_ROUTERS:
-        commands = commands_for(RouterScope(plan, plan.router(router)))
+        commands = commands_for(target_of(plan, plan.router(router)))
         assert len({slug(command) for command in commands}) == len(commands)
 
 
@@ -42,7 +41,7 @@ def test_every_recording_answers_a_command_validate_asks(case: str) -> None:
 
 def test_the_healthy_router_answers_every_command_it_is_asked() -> None:
     answers = healthy_r1()
-    for command in commands_for(RouterScope(VYOS, VYOS.router("r1"))):
+    for command in commands_for(target_of(VYOS, VYOS.router("r1"))):
         assert recording_file("gk41-r1-vyos", command).exists()
         assert answers[command].ok
 
@@ -50,10 +49,10 @@ def test_the_healthy_router_answers_every_command_it_is_asked() -> None:
 @pytest.mark.parametrize("router", gk41_sites.ROUTERS)
 def test_each_healthy_site_answers_every_command_it_is_asked(router: str) -> None:
     full_mesh, hub_and_spoke = gk41_sites.healthy(router), gk41_sites.hub_and_spoke(router)
-    for command in commands_for(gk41_sites.scope(router)):
+    for command in commands_for(target_of(gk41_sites.FULL_MESH, gk41_sites.FULL_MESH.router(router))):
         assert recording_file(f"gk41-sites-{router}-vyos", command).exists()
         assert full_mesh[command].ok
-    for command in commands_for(gk41_sites.scope(router, gk41_sites.HUB_AND_SPOKE)):
+    for command in commands_for(target_of(gk41_sites.HUB_AND_SPOKE, gk41_sites.HUB_AND_SPOKE.router(router))):
         assert hub_and_spoke[command].ok
 
 

@@ -1,112 +1,124 @@
-"""The validate runner: which commands a router is asked, in what order, and the report it prints."""
+"""The validate runner: each router asked every command once, in check order, its facts read once; the report it prints."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from collections.abc import Sequence
 
 import pytest
 
 from components.cli.main import build_parser
-from components.ops.shell import CommandOutput
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.model import BfdPeers, HashPolicy
+from components.ops.facts.needs import BFD_PEERS, HASH_POLICY, AnyNeed
+from components.ops.validate.checks import ecmp_route, path_peer
 from components.ops.validate.framework import Check, CheckResult, RouterScope
 from components.ops.validate.registry import CHECKS
-from components.ops.validate.runner import commands_for, evaluate, exit_status, render_results, validate_lab
+from components.ops.validate.runner import commands_for, exit_status, needs_for, render_results, target_of, validate_lab
 from tests.ops.recorded_router import RecordedShell
-from tests.ops.validate.gk41_r1 import DOCKER, VYOS, cli, healthy_r1, plan_with_runtime, process_cpus_command, r1_scope
+from tests.ops.validate.gk41_r1 import DOCKER, VYOS, check_named, healthy_r1, judge
+from tests.ops.validate.gk41_sites import FULL_MESH, ROUTERS, healthy
+
+R1 = target_of(VYOS, VYOS.router("r1"))
 
 
-def test_commands_run_on_a_vyos_router_in_check_order() -> None:
-    assert commands_for(r1_scope()) == [
-        "cat /config/zt-ecmp/gk41-r1.owned.unconfirmed 2>/dev/null; /bin/systemctl is-active commit-confirm.timer || true",
-        "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
-        *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks", "peers")),
-        *(process_cpus_command(path) for path in range(1, 5)),
-        "ip -j link show",
-        "ip -d -j route show 10.0.55.2/32",
-        # The route's next hops must answer: the same pings the path peer check reads, asked once.
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.2",
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.6",
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.10",
-        "ping -n -q -c 2 -i 0.2 -W 1 10.14.0.14",
-        "cat /proc/sys/net/ipv4/fib_multipath_hash_policy",
-        "ping -n -q -c 2 -i 0.2 -W 1 -I 10.0.55.1 10.0.55.2",
-        "vtysh -c 'show bfd peers json'",
-        "/sbin/ethtool eth2",
-        "ip -j link show dev eth2",
+def sites() -> dict[str, RecordedShell]:
+    """The three routers of the gk41-sites full mesh, each answering from its recordings."""
+    return {router: RecordedShell(router, healthy(router)) for router in ROUTERS}
+
+
+def only(*names: str) -> list[Check]:
+    return [check_named(name) for name in names]
+
+
+def test_each_command_is_asked_once_per_router_and_every_one_the_checks_need_is_asked() -> None:
+    lab = sites()
+    validate_lab(FULL_MESH, lab)
+    for router in ROUTERS:
+        asked = lab[router].asked
+        assert len(asked) == len(set(asked))
+        assert asked == commands_for(target_of(FULL_MESH, FULL_MESH.router(router)))
+
+
+def test_commands_come_in_the_order_of_the_checks_that_need_them() -> None:
+    in_check_order = list(dict.fromkeys(command for check in CHECKS for command in commands_for(R1, [check])))
+    assert commands_for(R1) == in_check_order
+
+
+def test_a_fact_two_checks_need_is_read_with_one_command() -> None:
+    # The route check pings its next hops, the path peer check the same addresses (N = K = 4, two routers).
+    assert commands_for(R1, [ecmp_route.CHECK, path_peer.CHECK]) == commands_for(R1, [ecmp_route.CHECK])
+
+
+def test_the_needs_of_all_checks_are_each_checks_needs_once_in_check_order() -> None:
+    scope = RouterScope(VYOS, VYOS.router("r1"))
+    assert needs_for(scope) == list(dict.fromkeys(need for check in CHECKS for need in check.needs(scope)))
+
+
+def test_results_come_router_by_router_in_the_order_of_the_checks() -> None:
+    results = validate_lab(FULL_MESH, sites(), only("path link up", "layer-4 hashing"))
+    assert [(result.router, result.check) for result in results] == [
+        (router, check) for router in ROUTERS for check in ["path link up"] * 4 + ["layer-4 hashing"]
     ]
 
 
-def test_a_healthy_router_passes_every_check() -> None:
-    results = evaluate(r1_scope(), healthy_r1())
-    assert {result.status for result in results} == {"pass"}
-    assert [(result.check, result.subject) for result in results if result.check in ("ecmp route", "floating peer answers")] == [
-        ("ecmp route", "10.0.55.2/32"),
-        ("floating peer answers", "10.0.55.1 -> 10.0.55.2"),
-    ]
-    # commit, containers, zerotier, pins, links, route, hashing, path pings, floating ping, BFD per path, underlay
-    assert len(results) == 1 + 4 + 4 + 4 + 4 + 1 + 1 + 4 + 1 + 4 + 5
+def test_every_router_is_read_before_any_is_judged_and_each_sees_the_others_facts() -> None:
+    seen: dict[str, list[str]] = {}
 
+    def evaluate(scope: RouterScope, facts: RouterFacts) -> Sequence[CheckResult]:
+        seen[scope.router.name] = sorted(scope.elsewhere)
+        policy = facts[HASH_POLICY]
+        peer_policies = {name: other[HASH_POLICY] for name, other in scope.elsewhere.items()}
+        same = all(isinstance(found, HashPolicy) and found == policy for found in peer_policies.values())
+        return [scope.result("same hashing", "peers", "pass" if same else "fail", "")]
 
-def test_docker_runtime_inspects_each_container_and_runs_zerotier_cli_through_docker_exec() -> None:
-    commands = commands_for(r1_scope(DOCKER))
-    assert commands[1:3] == [
-        "docker --context default inspect --type container zt-ecmp-gk41-path1",
-        "docker --context default inspect --type container zt-ecmp-gk41-path2",
-    ]
-    assert "docker --context default exec zt-ecmp-gk41-path2 zerotier-cli -p9995 -D/var/lib/zerotier-one -j listnetworks" in commands
-    assert process_cpus_command(4, engine="docker --context default") in commands
+    def needs(scope: RouterScope) -> list[AnyNeed]:
+        return [HASH_POLICY]
 
-
-def test_docker_commands_use_the_routers_own_engine_whatever_context_is_selected() -> None:
-    # A DOCKER_CONTEXT or `docker context use` on the router would point the CLI at another engine.
-    docker = [command for command in commands_for(r1_scope(DOCKER)) if command.startswith("docker")]
-    assert docker
-    assert all(command.startswith("docker --context default ") for command in docker)
-
-
-def test_runner_asks_each_router_for_each_command_once_and_routes_answers_to_checks() -> None:
-    def bfd_evaluate(scope: RouterScope, observed: Any) -> list[CheckResult]:
-        peers = json.loads(observed["vtysh -c 'show bfd peers json'"].stdout)
-        return [
-            CheckResult(scope.router.name, "bfd up", peer["peer"], "pass" if peer["status"] == "up" else "fail", peer["status"])
-            for peer in peers
-        ]
-
-    bfd = Check("bfd up", lambda scope: ["vtysh -c 'show bfd peers json'"], bfd_evaluate)
-    hashing = next(check for check in CHECKS if check.name == "layer-4 hashing")
-    answers = {
-        "r1": {
-            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
-            "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.2", "status": "up"}]'),
-        },
-        "r2": {
-            "cat /proc/sys/net/ipv4/fib_multipath_hash_policy": CommandOutput(0, "1\n"),
-            "vtysh -c 'show bfd peers json'": CommandOutput(0, '[{"peer": "10.14.0.1", "status": "down"}]'),
-        },
-    }
-    shells = {name: RecordedShell(name, answers[name]) for name in ("r1", "r2")}
-    results = validate_lab(VYOS, shells, checks=[hashing, hashing, bfd])
-    assert shells["r1"].asked == ["cat /proc/sys/net/ipv4/fib_multipath_hash_policy", "vtysh -c 'show bfd peers json'"]
-    assert [(r.router, r.check, r.status) for r in results] == [
-        ("r1", "layer-4 hashing", "pass"),
-        ("r1", "layer-4 hashing", "pass"),
-        ("r1", "bfd up", "pass"),
-        ("r2", "layer-4 hashing", "pass"),
-        ("r2", "layer-4 hashing", "pass"),
-        ("r2", "bfd up", "fail"),
-    ]
+    lab = {"r1": RecordedShell("r1", healthy_r1()), "r2": RecordedShell("r2", healthy_r1("gk41-r1-layer3-hashing"))}
+    results = validate_lab(VYOS, lab, [Check("same hashing", needs, evaluate)])
+    assert seen == {"r1": ["r2"], "r2": ["r1"]}
+    assert [result.status for result in results] == ["fail", "fail"]
     assert exit_status(results) == 1
 
 
-def test_routers_without_zerotier_get_not_applicable_and_no_commands() -> None:
-    scope = RouterScope(VYOS, VYOS.router("r1"), zerotier_absent="no ZeroTier here")
-    zerotier_checks = [check for check in CHECKS if check.name in ("container running", "zerotier joined")]
-    assert commands_for(scope, zerotier_checks) == []
-    assert [(r.check, r.subject, r.status, r.detail) for r in evaluate(scope, {}, zerotier_checks)] == [
+def test_a_check_gets_exactly_the_facts_it_needs() -> None:
+    def evaluate(scope: RouterScope, facts: RouterFacts) -> Sequence[CheckResult]:
+        peers = facts[BFD_PEERS]
+        assert isinstance(peers, BfdPeers)
+        assert set(facts.known) == {BFD_PEERS}
+        return [scope.result("bfd read", "all", "pass", str(len(peers.peers)))]
+
+    def needs(scope: RouterScope) -> list[AnyNeed]:
+        return [BFD_PEERS]
+
+    results = validate_lab(FULL_MESH, sites(), [Check("bfd read", needs, evaluate)])
+    assert [(result.router, result.detail) for result in results] == [("hq", "8"), ("br1", "8"), ("br2", "8")]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[check.name for check in CHECKS])
+def test_every_check_judges_the_healthy_router_from_its_own_needs_alone(check: Check) -> None:
+    results = judge(VYOS, "r1", healthy_r1(), [check])
+    assert results and {result.status for result in results} == {"pass"}
+
+
+def test_routers_without_zerotier_are_not_asked_about_instances_and_report_not_applicable() -> None:
+    lab = {
+        name: RecordedShell(name, healthy_r1(), zerotier_absent="no ZeroTier here", underlay_absent="no underlay here")
+        for name in ("r1", "r2")
+    }
+    results = validate_lab(VYOS, lab, only("container running", "zerotier joined", "cpu pin", "underlay link"))
+    assert lab["r1"].asked == []
+    assert [(r.check, r.subject, r.status, r.detail) for r in results if r.router == "r1"] == [
         ("container running", "paths 1-4", "n/a", "no ZeroTier here"),
         ("zerotier joined", "paths 1-4", "n/a", "no ZeroTier here"),
+        ("cpu pin", "paths 1-4", "n/a", "no ZeroTier here"),
+        ("underlay link", "eth2", "n/a", "no underlay here"),
     ]
+
+
+def test_docker_routers_are_asked_through_docker() -> None:
+    commands = commands_for(target_of(DOCKER, DOCKER.router("r1")), only("container running"))
+    assert commands and all(command.startswith("docker --context default inspect") for command in commands)
 
 
 def test_report_is_a_table_with_a_summary_and_failures_make_the_exit_status_non_zero() -> None:
@@ -129,12 +141,3 @@ def test_report_is_a_table_with_a_summary_and_failures_make_the_exit_status_non_
 def test_validate_command_takes_a_stack() -> None:
     args = build_parser().parse_args(["validate", "--stack", "gk41"])
     assert args.stack == "gk41"
-
-
-@pytest.mark.parametrize("runtime", ["docker", "vyos"])
-def test_every_command_is_one_shell_line_without_secrets(runtime: str) -> None:
-    plan = plan_with_runtime(runtime)
-    for router in plan.routers:
-        for command in commands_for(RouterScope(plan, router)):
-            assert "\n" not in command
-            assert "secret" not in command.lower()

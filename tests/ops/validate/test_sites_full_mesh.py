@@ -5,48 +5,34 @@ Subjects name the peer a line is about, since a router has two of them here.
 
 from __future__ import annotations
 
-from components.ops.validate.runner import commands_for, validate_lab
+from ipaddress import IPv4Network
+
+from components.ops.facts.needs import PingNeed, RoutesNeed
+from components.ops.validate.framework import RouterScope
+from components.ops.validate.registry import CHECKS
+from components.ops.validate.runner import needs_for, validate_lab
 from tests.ops.recorded_router import RecordedShell
-from tests.ops.validate.gk41_sites import (
-    FULL_MESH,
-    ROUTERS,
-    cli,
-    failures,
-    healthy,
-    ping,
-    process_cpus_command,
-    route,
-    scope,
-    verdicts,
-)
+from tests.ops.validate.gk41_sites import FULL_MESH, ROUTERS, failures, healthy, verdicts
+
+
+def scope(router: str) -> RouterScope:
+    return RouterScope(FULL_MESH, FULL_MESH.router(router))
+
 
 PINGED = "2 packets transmitted, 2 received, 0% packet loss, time 201ms"
 
 
-def test_hq_is_asked_its_route_to_each_branch_and_pings_each_over_every_path_then_floating_ip_to_floating_ip() -> None:
-    assert commands_for(scope("hq")) == [
-        "cat /config/zt-ecmp/gk41-sites-hq.owned.unconfirmed 2>/dev/null; /bin/systemctl is-active commit-confirm.timer || true",
-        "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container",
-        *(cli(path, command) for path in range(1, 5) for command in ("info", "listnetworks", "peers")),
-        *(process_cpus_command(path) for path in range(1, 5)),
-        "ip -j link show",
-        route("10.0.55.2/32"),
-        route("10.0.55.3/32"),
-        # Each route's next hops, in route order: the pings the path peer check reads too.
-        ping("10.14.0.2"),
-        ping("10.14.0.10"),
-        ping("10.14.0.18"),
-        ping("10.14.0.26"),
-        ping("10.14.0.3"),
-        ping("10.14.0.11"),
-        ping("10.14.0.19"),
-        ping("10.14.0.27"),
-        "cat /proc/sys/net/ipv4/fib_multipath_hash_policy",
-        ping("10.0.55.2", "10.0.55.1"),
-        ping("10.0.55.3", "10.0.55.1"),
-        "vtysh -c 'show bfd peers json'",
-        "/sbin/ethtool eth2",
-        "ip -j link show dev eth2",
+def test_hq_needs_its_route_to_each_branch_and_a_ping_of_each_over_every_path_then_floating_ip_to_floating_ip() -> None:
+    needs = needs_for(scope("hq"))
+    assert [need for need in needs if isinstance(need, RoutesNeed)] == [
+        RoutesNeed(IPv4Network("10.0.55.2/32")),
+        RoutesNeed(IPv4Network("10.0.55.3/32")),
+    ]
+    # Each route's next hops, in route order (the pings the path peer check reads too), then the floating IPs.
+    assert [(str(need.target), need.source and str(need.source)) for need in needs if isinstance(need, PingNeed)] == [
+        *((f"10.14.0.{address}", None) for address in (2, 10, 18, 26, 3, 11, 19, 27)),
+        ("10.0.55.2", "10.0.55.1"),
+        ("10.0.55.3", "10.0.55.1"),
     ]
 
 
@@ -62,9 +48,9 @@ def test_every_site_passes_every_check_and_reports_each_of_its_two_peers() -> No
         ("br2", "10.0.55.1/32 (hq)"),
         ("br2", "10.0.55.2/32 (br1)"),
     ]
-    # Per router: containers, zerotier, pins, links (4 each), 2 routes, hashing, 4 paths x 2 peers
-    # pinged, 2 floating pings, 4 paths x 2 peers in BFD, 5 underlay properties.
-    assert len(results) == 3 * (1 + 4 + 4 + 4 + 4 + 2 + 1 + 8 + 2 + 8 + 5)
+    # Every router runs every check.
+    for router in ROUTERS:
+        assert {result.check for result in results if result.router == router} == {check.name for check in CHECKS}
 
 
 def test_hq_validates_its_routes_to_both_branches_each_over_that_branchs_four_addresses() -> None:

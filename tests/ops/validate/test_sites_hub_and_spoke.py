@@ -5,9 +5,11 @@ networks' flow rules drop frames between spokes by design).
 
 from __future__ import annotations
 
-from components.ops.validate.runner import commands_for, validate_lab
+from components.ops.facts.needs import PingNeed
+from components.ops.validate.framework import RouterScope
+from components.ops.validate.runner import needs_for, validate_lab
 from tests.ops.recorded_router import RecordedShell
-from tests.ops.validate.gk41_sites import FULL_MESH, HUB_AND_SPOKE, ROUTERS, healthy, hub_and_spoke, ping, scope, verdicts
+from tests.ops.validate.gk41_sites import FULL_MESH, HUB_AND_SPOKE, ROUTERS, healthy, hub_and_spoke, verdicts
 
 PINGED = "2 packets transmitted, 2 received, 0% packet loss, time 201ms"
 
@@ -18,7 +20,7 @@ def test_every_site_passes_every_check() -> None:
     assert {result.status for result in results} == {"pass"}
     # The hub as in the full mesh; a spoke pings and peers with the hub on 4 paths instead of 8 ends.
     per_router = {router: sum(result.router == router for result in results) for router in ROUTERS}
-    assert per_router == {"hq": 43, "br1": 35, "br2": 35}
+    assert (per_router["hq"] - per_router["br1"], per_router["hq"] - per_router["br2"]) == (4 + 4, 4 + 4)
 
 
 def test_a_spokes_route_to_the_other_spoke_goes_through_the_hubs_addresses() -> None:
@@ -39,13 +41,14 @@ def test_a_spoke_still_routing_straight_to_the_other_spoke_fails_naming_both_the
 
 
 def test_a_spoke_pings_only_the_hub_on_the_paths_and_both_peers_floating_ips() -> None:
-    assert [command for command in commands_for(scope("br1", HUB_AND_SPOKE)) if command.startswith("ping")] == [
-        ping("10.14.0.1"),
-        ping("10.14.0.9"),
-        ping("10.14.0.17"),
-        ping("10.14.0.25"),
-        ping("10.0.55.1", "10.0.55.2"),
-        ping("10.0.55.3", "10.0.55.2"),
+    needs = needs_for(RouterScope(HUB_AND_SPOKE, HUB_AND_SPOKE.router("br1")))
+    assert [(str(need.target), need.source and str(need.source)) for need in needs if isinstance(need, PingNeed)] == [
+        ("10.14.0.1", None),
+        ("10.14.0.9", None),
+        ("10.14.0.17", None),
+        ("10.14.0.25", None),
+        ("10.0.55.1", "10.0.55.2"),
+        ("10.0.55.3", "10.0.55.2"),
     ]
 
 

@@ -1,82 +1,77 @@
-"""Underlay link: what the underlay runs at, judged against the plan from `ethtool` and `ip -j link` output."""
+"""Underlay link: what the underlay runs at, judged against the plan, one line per property."""
 
 from __future__ import annotations
 
-from components.ops.validate.checks.underlay_link import UnderlayCheck, parse_ethtool, underlay_checks
-from components.ops.validate.framework import RouterScope
-from components.ops.validate.runner import commands_for, evaluate
-from tests.ops.recorded_router import recorded
-from tests.ops.validate.gk41_r1 import VYOS, failures, healthy_r1
+from components.ops.facts.model import Absent, Ethtool, Link, Underlay, Unread
+from components.ops.facts.needs import UNDERLAY
+from components.ops.validate.checks.underlay_link import CHECK
+from tests.ops.validate.judged import failed, verdicts
 from tests.support.stacks import jumbo_routers, lab_plan
 
-# -- the verdicts, on a 25G DAC of the ms01 lab with jumbo frames ----------------------------------
-
+# r1 of the ms01 lab with jumbo frames: a 25G DAC, forced (autonegotiation off), MTU 9000.
 JUMBO_MS01 = lab_plan("ms01", routers=jumbo_routers("ms01"))
-# r1's underlay at its planned 25G, forced, MTU 9000.
-AS_PLANNED = "ms01-r1-jumbo-underlay"
+AS_PLANNED = Ethtool(link_detected=True, speed="25000Mb/s", duplex="full", autonegotiation=False)
+JUMBO = Link("eth4", up=True, carrier=True, state="UP", mtu=9000)
 
 
-def r1_underlay(*broken: str) -> list[UnderlayCheck]:
-    answers = recorded(AS_PLANNED, *broken)
-    ethtool, link = answers["/sbin/ethtool eth4"], answers["ip -j link show dev eth4"]
-    return underlay_checks(JUMBO_MS01, "r1", ethtool.stdout, link.stdout)
+def ms01(ethtool: Ethtool | Unread = AS_PLANNED, link: Link | Unread | None = JUMBO) -> list[tuple[str, str, str]]:
+    return verdicts(CHECK, {UNDERLAY: Underlay("eth4", ethtool, link)}, JUMBO_MS01)
 
 
-def by_name(checks: list[UnderlayCheck]) -> dict[str, UnderlayCheck]:
-    return {check.name.removeprefix("r1 underlay eth4 "): check for check in checks}
-
-
-def test_ethtool_fields_are_read_by_name() -> None:
-    fields = parse_ethtool(recorded(AS_PLANNED)["/sbin/ethtool eth4"].stdout)
-    assert (fields["Speed"], fields["Duplex"], fields["Auto-negotiation"], fields["Link detected"]) == ("25000Mb/s", "Full", "off", "yes")
-
-
-def test_a_link_at_the_planned_speed_and_mtu_passes_every_check() -> None:
-    assert [(check.name, check.ok) for check in r1_underlay()] == [
-        ("r1 underlay eth4 link", True),
-        ("r1 underlay eth4 speed", True),
-        ("r1 underlay eth4 duplex", True),
-        ("r1 underlay eth4 autonegotiation", True),
-        ("r1 underlay eth4 mtu", True),
+def test_a_link_at_the_planned_speed_and_mtu_passes_every_property() -> None:
+    assert ms01() == [
+        ("eth4 link", "pass", "link detected: yes"),
+        ("eth4 speed", "pass", "negotiated 25000Mb/s, planned 25000Mb/s (25G)"),
+        ("eth4 duplex", "pass", "full, planned full"),
+        ("eth4 autonegotiation", "pass", "off, planned off"),
+        ("eth4 mtu", "pass", "9000, planned 9000"),
     ]
 
 
-def test_a_link_that_settled_at_10g_fails_the_speed_check_and_says_both() -> None:
-    speed = by_name(r1_underlay("ms01-r1-underlay-at-10g"))["speed"]
-    assert speed == UnderlayCheck("r1 underlay eth4 speed", False, "negotiated 10000Mb/s, planned 25000Mb/s (25G)")
+def test_a_link_that_settled_at_10g_fails_the_speed_and_says_both() -> None:
+    at_10g = Ethtool(link_detected=True, speed="10000Mb/s", duplex="full", autonegotiation=False)
+    assert ms01(at_10g)[1] == ("eth4 speed", "fail", "negotiated 10000Mb/s, planned 25000Mb/s (25G)")
 
 
 def test_a_down_link_fails_link_speed_and_duplex() -> None:
-    checks = by_name(r1_underlay("ms01-r1-underlay-no-link"))
-    assert [checks[name].ok for name in ("link", "speed", "duplex")] == [False, False, False]
+    no_link = Ethtool(link_detected=False, speed="Unknown!", duplex="unknown! (255)", autonegotiation=False)
+    assert [status for _, status, _ in ms01(no_link)[:3]] == ["fail", "fail", "fail"]
 
 
 def test_an_mtu_other_than_planned_fails() -> None:
-    mtu = by_name(r1_underlay("ms01-r1-underlay-mtu-1500"))["mtu"]
-    assert mtu == UnderlayCheck("r1 underlay eth4 mtu", False, "1500, planned 9000")
+    assert ms01(link=Link("eth4", up=True, carrier=True, state="UP", mtu=1500))[4] == ("eth4 mtu", "fail", "1500, planned 9000")
 
 
-def test_a_missing_underlay_interface_fails_the_mtu_check() -> None:
-    mtu = by_name(r1_underlay("ms01-r1-underlay-missing"))["mtu"]
-    assert (mtu.ok, mtu.detail) == (False, "interface not found, planned 9000")
+def test_a_missing_underlay_interface_fails_the_mtu() -> None:
+    assert ms01(link=None)[4] == ("eth4 mtu", "fail", "interface not found, planned 9000")
 
 
-# -- the check, on r1 of the gk41 lab ----------------------------------------------------------------
+def test_ethtool_that_could_not_run_fails_once() -> None:
+    assert ms01(Unread("ethtool", "missing", "bash: line 1: /sbin/ethtool: No such file or directory")) == [
+        ("eth4", "fail", "ethtool: bash: line 1: /sbin/ethtool: No such file or directory")
+    ]
+
+
+# -- r1 of the gk41 lab: 2.5G, autonegotiated, MTU not set by the lab --------------------------------
+
+AT_2500 = Ethtool(link_detected=True, speed="2500Mb/s", duplex="full", autonegotiation=True)
+ETH2 = Link("eth2", up=True, carrier=True, state="UP", mtu=9000)
+
+
+def test_an_mtu_the_lab_does_not_set_is_reported() -> None:
+    assert verdicts(CHECK, {UNDERLAY: Underlay("eth2", AT_2500, ETH2)})[4] == ("eth2 mtu", "pass", "9000 (not set by the lab)")
 
 
 def test_a_link_negotiated_below_the_planned_speed_fails() -> None:
-    assert failures(healthy_r1("gk41-r1-underlay-at-1g")) == [
-        ("underlay link", "eth2 speed", "negotiated 1000Mb/s, planned 2500Mb/s (2.5G)")
-    ]
+    at_1g = Ethtool(link_detected=True, speed="1000Mb/s", duplex="full", autonegotiation=True)
+    assert failed(CHECK, {UNDERLAY: Underlay("eth2", at_1g, ETH2)}) == [("eth2 speed", "negotiated 1000Mb/s, planned 2500Mb/s (2.5G)")]
 
 
 def test_an_underlay_mtu_other_than_planned_fails() -> None:
     plan = lab_plan("gk41", routers=jumbo_routers("gk41"))
-    assert failures(healthy_r1("gk41-r1-underlay-mtu-1500"), plan) == [("underlay link", "eth2 mtu", "1500, planned 9000")]
+    at_1500 = Link("eth2", up=True, carrier=True, state="UP", mtu=1500)
+    assert failed(CHECK, {UNDERLAY: Underlay("eth2", AT_2500, at_1500)}, plan) == [("eth2 mtu", "1500, planned 9000")]
 
 
 def test_routers_without_an_underlay_get_not_applicable() -> None:
-    scope = RouterScope(VYOS, VYOS.router("r1"), underlay_absent="no underlay here")
-    assert not any("ethtool" in command for command in commands_for(scope))
-    underlay = [result for result in evaluate(scope, healthy_r1()) if result.check == "underlay link"]
-    assert [(result.status, result.detail) for result in underlay] == [("n/a", "no underlay here")]
+    assert verdicts(CHECK, {UNDERLAY: Absent("no underlay here")}) == [("eth2", "n/a", "no underlay here")]

@@ -1,2 +1,2 @@
-"""One module per validation check, each with its ``commands`` and ``evaluate`` and the ``CHECK`` that
+"""One module per validation check, each with its ``needs`` and ``evaluate`` and the ``CHECK`` that
 pairs them; ``components.ops.validate.registry`` lists them in order."""

@@ -7,15 +7,14 @@ hub alone: a spoke expects no session with another spoke, whose next hops it nev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from components.model.flavors import flavor
 from components.model.plan import PathEnd, PathPlan
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, Status, parsed_json
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.model import BfdPeers, Unread
+from components.ops.facts.needs import BFD_PEERS, AnyNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope, Status
 
 NAME = "bfd session"
-BFD_PEERS_COMMAND = "vtysh -c 'show bfd peers json'"
 
 
 def _untracked(scope: RouterScope) -> str | None:
@@ -33,18 +32,16 @@ def _subject(scope: RouterScope, path: PathPlan, other: PathEnd) -> str:
     return scope.about_peer(f"path {path.index} {other.address.ip}", other.router)
 
 
-def commands(scope: RouterScope) -> list[str]:
-    return [] if _untracked(scope) else [BFD_PEERS_COMMAND]
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    return [] if _untracked(scope) else [BFD_PEERS]
 
 
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
     if (untracked := _untracked(scope)) is not None:
         return scope.every_path_not_applicable(NAME, untracked)
-    output = observed[BFD_PEERS_COMMAND]
-    listed = parsed_json(output) if output.ok else None
-    if not isinstance(listed, list):
-        return [scope.result(NAME, "all paths", "fail", f"cannot read BFD peers: {output.why() if not output.ok else 'not JSON'}")]
-    peers = {str(peer.get("peer")): peer for peer in listed if isinstance(peer, dict)}
+    peers = facts[BFD_PEERS]
+    if isinstance(peers, Unread):
+        return [scope.result(NAME, "all paths", "fail", f"cannot read BFD peers: {peers.reason}")]
     # Where the flavor peers on every built path, a missing session on an inactive one is a fault;
     # elsewhere (FRR on Linux peers only over active paths) it is what the plan asks for.
     peered_inactive = flavor(scope.router.flavor).bfd_on_inactive_paths
@@ -53,37 +50,36 @@ def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
         end = path.end(scope.router.name)
         for other in scope.neighbours(path):
             subject = _subject(scope, path, other)
-            peer = peers.get(str(other.address.ip))
-            status = str(peer.get("status", "unknown")) if peer else None
-            if not path.active and (peer is None or status != "up"):
-                shown = "not peered" if peer is None else f"session {status}"
+            peer = peers.with_address(str(other.address.ip))
+            if not path.active and (peer is None or peer.status != "up"):
+                shown = "not peered" if peer is None else f"session {peer.status}"
                 state: Status = "fail" if peered_inactive and peer is None else "n/a"
                 results.append(scope.result(NAME, subject, state, f"inactive path: {shown}"))
             elif peer is None:
                 results.append(scope.result(NAME, subject, "fail", "no BFD session with the path's peer"))
-            elif status == "up":
-                results.append(scope.result(NAME, subject, "pass", f"up on {peer.get('interface', end.interface)}"))
+            elif peer.status == "up":
+                results.append(scope.result(NAME, subject, "pass", f"up on {peer.interface or end.interface}"))
             else:
-                why = f"session {status}, diagnostic {peer.get('diagnostic', '?')}: the next-hop is withdrawn"
+                why = f"session {peer.status}, diagnostic {peer.diagnostic or '?'}: the next-hop is withdrawn"
                 results.append(scope.result(NAME, subject, "fail", why))
         results += _unplanned(scope, path, peers)
     return results
 
 
-def _unplanned(scope: RouterScope, path: PathPlan, peers: Mapping[str, Mapping[str, Any]]) -> list[CheckResult]:
+def _unplanned(scope: RouterScope, path: PathPlan, peers: BfdPeers) -> list[CheckResult]:
     """A spoke's sessions with the other spokes' addresses on ``path``: the plan has none (their frames
     never arrive, so such a session can never come up); finding one means the router's configuration
     is not the plan's. Sessions with addresses outside the lab are not this check's business."""
     neighbours = scope.neighbours(path)
     results = []
     for other in path.peers(scope.router.name):
-        peer = peers.get(str(other.address.ip))
+        peer = peers.with_address(str(other.address.ip))
         if other in neighbours or peer is None:
             continue
         subject = _subject(scope, path, other)
-        why = f"unplanned session ({peer.get('status', 'unknown')}): spokes reach each other only through {scope.plan.routing.hub}"
+        why = f"unplanned session ({peer.status}): spokes reach each other only through {scope.plan.routing.hub}"
         results.append(scope.result(NAME, subject, "fail", why))
     return results
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

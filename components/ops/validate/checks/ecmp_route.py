@@ -15,33 +15,20 @@ router that has the extra path.
 
 from __future__ import annotations
 
-import shlex
-from typing import Any
-
 from components.model.plan import NextHop, RoutePlan
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, parsed_json
-from components.ops.validate.ping import ping_command
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.model import RouteNextHop, Routes
+from components.ops.facts.needs import AnyNeed, PingNeed, RoutesNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope
+from components.ops.validate.ping import answered
 
 NAME = "ecmp route"
 
 
-def _command(route: RoutePlan) -> str:
-    # -d: without it, iproute2 (6.1) leaves a next hop's "linkdown" flag out of its JSON.
-    return shlex.join(["ip", "-d", "-j", "route", "show", str(route.destination)])
-
-
-def commands(scope: RouterScope) -> list[str]:
-    routes = [_command(route) for route in scope.router.routes]
-    pings = [ping_command(str(hop.address)) for route in scope.router.routes for hop in route.active_next_hops]
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    routes: list[AnyNeed] = [RoutesNeed(route.destination) for route in scope.router.routes]
+    pings: list[AnyNeed] = [PingNeed(hop.address) for route in scope.router.routes for hop in route.active_next_hops]
     return list(dict.fromkeys([*routes, *pings]))
-
-
-def _next_hops(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # A route with one next hop carries it at the top level, without a "nexthops" list.
-    hops: list[dict[str, Any]] = []
-    for route in routes:
-        hops += route.get("nexthops") or ([route] if "gateway" in route else [])
-    return hops
 
 
 def _owner(scope: RouterScope, hop: NextHop) -> str:
@@ -49,48 +36,42 @@ def _owner(scope: RouterScope, hop: NextHop) -> str:
     return next(end.router for end in scope.plan.path(hop.path_index).ends.values() if end.address.ip == hop.address)
 
 
-def _live_paths(scope: RouterScope, router: str, hops: list[dict[str, Any]]) -> set[int]:
+def _live_paths(scope: RouterScope, router: str, hops: tuple[RouteNextHop, ...]) -> set[int]:
     """The paths of ``router``'s next hops that are neither dead nor link-down, by their interface."""
     by_interface = {path.end(router).interface: path.index for path in scope.plan.paths}
-    return {
-        by_interface[str(hop.get("dev"))]
-        for hop in hops
-        if str(hop.get("dev")) in by_interface and not {"dead", "linkdown"} & set(hop.get("flags", []))
-    }
+    return {by_interface[str(hop.device)] for hop in hops if str(hop.device) in by_interface and not hop.dead_flags}
 
 
-def _unmatched_paths(scope: RouterScope, route: RoutePlan, hops: list[dict[str, Any]]) -> str | None:
+def _unmatched_paths(scope: RouterScope, route: RoutePlan, hops: tuple[RouteNextHop, ...]) -> str | None:
     """Paths this router routes over towards the peer that the peer's route back does not use, where
-    the peer's answer was observed (validate asks every router before it judges any)."""
+    the peer's route was read (validate reads every router before it judges any)."""
     if route.via is not None or route.peer not in scope.elsewhere:
         return None
     back = scope.plan.router(route.peer).route_to(scope.router.name)
-    output = scope.elsewhere[route.peer].get(_command(back))
-    routes = parsed_json(output) if output is not None and output.ok else None
-    if not isinstance(routes, list):
+    routes_back = scope.elsewhere[route.peer].get(RoutesNeed(back.destination))
+    if not isinstance(routes_back, Routes):
         return None
-    extra = sorted(_live_paths(scope, scope.router.name, hops) - _live_paths(scope, route.peer, _next_hops(routes)))
+    extra = sorted(_live_paths(scope, scope.router.name, hops) - _live_paths(scope, route.peer, routes_back.next_hops))
     if not extra:
         return None
     listed = ", ".join(str(index) for index in extra)
     return f"routes over path{'s' if len(extra) > 1 else ''} {listed}, which {route.peer}'s route back does not use"
 
 
-def _one_route(scope: RouterScope, route: RoutePlan, observed: Observed) -> CheckResult:
+def _one_route(scope: RouterScope, route: RoutePlan, facts: RouterFacts) -> CheckResult:
     destination = str(route.destination)
     subject = scope.about_peer(destination, route.peer, route.via)
-    output = observed[_command(route)]
-    routes = parsed_json(output)
-    if not output.ok or not isinstance(routes, list):
-        return scope.result(NAME, subject, "fail", f"ip route: {output.why()}")
-    if not routes:
+    routes = facts[RoutesNeed(route.destination)]
+    if not isinstance(routes, Routes):
+        return scope.result(NAME, subject, "fail", str(routes))
+    if not routes.routes:
         return scope.result(NAME, subject, "fail", f"no route to {destination}")
-    if len(routes) > 1:
-        return scope.result(NAME, subject, "fail", f"{len(routes)} routes to {destination}, expected one multipath route")
+    if len(routes.routes) > 1:
+        return scope.result(NAME, subject, "fail", f"{len(routes.routes)} routes to {destination}, expected one multipath route")
     planned = [(str(hop.address), hop.interface) for hop in route.next_hops]
     wanted = [(str(hop.address), hop.interface) for hop in route.active_next_hops]
-    hops = _next_hops(routes)
-    found = [(str(hop.get("gateway")), str(hop.get("dev"))) for hop in hops]
+    hops = routes.next_hops
+    found = [(str(hop.gateway), str(hop.device)) for hop in hops]
     problems = []
     if missing := [hop for hop in wanted if hop not in found]:
         problems.append("missing " + ", ".join(f"{gateway} dev {dev}" for gateway, dev in missing))
@@ -100,22 +81,21 @@ def _one_route(scope: RouterScope, route: RoutePlan, observed: Observed) -> Chec
         extra.sort(key=lambda hop: planned.index(hop) if hop in planned else len(planned))
         problems.append("unplanned " + ", ".join(f"{gateway} dev {dev}" for gateway, dev in extra))
     for hop in hops:
-        flags = [flag for flag in hop.get("flags", []) if flag in ("dead", "linkdown")]
-        if flags:
-            problems.append(f"{hop.get('gateway')} dev {hop.get('dev')} is {', '.join(flags)}")
+        if hop.dead_flags:
+            problems.append(f"{hop.gateway} dev {hop.device} is {', '.join(hop.dead_flags)}")
     for planned_hop in route.active_next_hops:
-        answer = observed.get(ping_command(str(planned_hop.address)))
-        if (str(planned_hop.address), planned_hop.interface) in found and answer is not None and not answer.ok:
+        in_route = (str(planned_hop.address), planned_hop.interface) in found
+        if in_route and not answered(facts[PingNeed(planned_hop.address)]):
             problems.append(f"path {planned_hop.path_index}: {planned_hop.address} ({_owner(scope, planned_hop)}) does not answer")
     if unmatched := _unmatched_paths(scope, route, hops):
         problems.append(unmatched)
     if problems:
         return scope.result(NAME, subject, "fail", f"{len(hops)} next hops, K={len(wanted)} planned: " + "; ".join(problems))
-    return scope.result(NAME, subject, "pass", f"{len(hops)} next hops: " + ", ".join(str(hop.get("gateway")) for hop in hops))
+    return scope.result(NAME, subject, "pass", f"{len(hops)} next hops: " + ", ".join(str(hop.gateway) for hop in hops))
 
 
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    return [_one_route(scope, route, observed) for route in scope.router.routes]
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
+    return [_one_route(scope, route, facts) for route in scope.router.routes]
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

@@ -6,28 +6,32 @@ Every peer, spokes included: a spoke's ping to another spoke goes through the hu
 from __future__ import annotations
 
 from components.model.plan import RoutePlan
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
-from components.ops.validate.ping import ping_command, ping_summary
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.needs import AnyNeed, PingNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope
+from components.ops.validate.ping import ping_verdict
 
 NAME = "floating peer answers"
 
 
-def _command(scope: RouterScope, route: RoutePlan) -> str:
+def _ping(scope: RouterScope, route: RoutePlan) -> PingNeed:
     # From the own floating IP: the reply then comes back over the peer's ECMP route too.
-    return ping_command(str(route.destination.network_address), str(scope.router.floating_ip.ip))
+    return PingNeed(route.destination.network_address, scope.router.floating_ip.ip)
 
 
-def commands(scope: RouterScope) -> list[str]:
-    return [_command(scope, route) for route in scope.router.routes]
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    return [_ping(scope, route) for route in scope.router.routes]
 
 
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    results = []
-    for route in scope.router.routes:
-        output = observed[_command(scope, route)]
-        subject = scope.about_peer(f"{scope.router.floating_ip.ip} -> {route.destination.network_address}", route.peer, route.via)
-        results.append(scope.result(NAME, subject, "pass" if output.ok else "fail", ping_summary(output)))
-    return results
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
+    return [
+        scope.result(
+            NAME,
+            scope.about_peer(f"{scope.router.floating_ip.ip} -> {route.destination.network_address}", route.peer, route.via),
+            *ping_verdict(facts[_ping(scope, route)]),
+        )
+        for route in scope.router.routes
+    ]
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

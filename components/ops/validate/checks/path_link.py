@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope, parsed_json
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.model import Unread
+from components.ops.facts.needs import LINKS, AnyNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope
 
 NAME = "path link up"
-LINKS_COMMAND = "ip -j link show"
 
 
-def commands(scope: RouterScope) -> list[str]:
-    return [LINKS_COMMAND]
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    return [LINKS]
 
 
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    output = observed[LINKS_COMMAND]
-    links = parsed_json(output)
-    if not output.ok or not isinstance(links, list):
-        return [scope.result(NAME, "links", "fail", f"ip link: {output.why()}")]
-    by_name = {link.get("ifname"): link for link in links}
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
+    links = facts[LINKS]
+    if isinstance(links, Unread):
+        return [scope.result(NAME, "links", "fail", str(links))]
     results = []
     for path in scope.active_paths():
         end = path.end(scope.router.name)
         subject = f"path {path.index}: {end.interface}"
-        link = by_name.get(end.interface)
+        link = links.named(end.interface)
         if link is None:
             results.append(scope.result(NAME, subject, "fail", f"no interface {end.interface}"))
-            continue
-        flags = link.get("flags", [])
-        state = link.get("operstate", "?")
-        if "UP" not in flags:
+        elif not link.up:
             results.append(scope.result(NAME, subject, "fail", f"{end.interface} is administratively down"))
-        elif "LOWER_UP" not in flags:
-            results.append(scope.result(NAME, subject, "fail", f"{end.interface} has no carrier (state {state})"))
+        elif not link.carrier:
+            results.append(scope.result(NAME, subject, "fail", f"{end.interface} has no carrier (state {link.state})"))
         else:
-            results.append(scope.result(NAME, subject, "pass", f"up, state {state}, mtu {link.get('mtu')}"))
+            results.append(scope.result(NAME, subject, "pass", f"up, state {link.state}, mtu {link.mtu}"))
     return results
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

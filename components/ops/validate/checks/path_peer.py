@@ -9,8 +9,10 @@ each other through the hub (the floating peer check covers that).
 from __future__ import annotations
 
 from components.model.plan import PathEnd, PathPlan
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
-from components.ops.validate.ping import ping_command, ping_summary
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.needs import AnyNeed, PingNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope
+from components.ops.validate.ping import ping_verdict
 
 NAME = "path peer answers"
 
@@ -20,17 +22,17 @@ def _pinged(scope: RouterScope) -> list[tuple[PathPlan, PathEnd]]:
     return [(path, end) for path in scope.active_paths() for end in scope.neighbours(path)]
 
 
-def commands(scope: RouterScope) -> list[str]:
-    return [ping_command(str(end.address.ip)) for _, end in _pinged(scope)]
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    return [PingNeed(end.address.ip) for _, end in _pinged(scope)]
 
 
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    results = []
-    for path, end in _pinged(scope):
-        output = observed[ping_command(str(end.address.ip))]
-        subject = scope.about_peer(f"path {path.index}: {end.address.ip}", end.router)
-        results.append(scope.result(NAME, subject, "pass" if output.ok else "fail", ping_summary(output)))
-    return results
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
+    return [
+        scope.result(
+            NAME, scope.about_peer(f"path {path.index}: {end.address.ip}", end.router), *ping_verdict(facts[PingNeed(end.address.ip)])
+        )
+        for path, end in _pinged(scope)
+    ]
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

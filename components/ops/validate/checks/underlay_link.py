@@ -1,121 +1,74 @@
 """Underlay link: what the underlay actually runs at, checked against the plan.
 
-``underlay_checks`` judges what the router prints for ``ethtool <underlay>`` and ``ip -j link show
-dev <underlay>``, one verdict per property (link, speed, duplex, autonegotiation, MTU); the check
-asks for those two commands and reports each verdict as one line.
+One verdict per property (link, speed, duplex, autonegotiation, MTU) of the ``Underlay`` fact, each
+reported as one line naming the interface and the property.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
-from dataclasses import dataclass
-from typing import Any
-
-from components.model.plan import LabPlan
+from components.model.plan import RouterPlan
 from components.model.underlay import LINK_SPEED_MBPS
-from components.ops.validate.framework import Check, CheckResult, Observed, RouterScope
+from components.ops.facts.gather import RouterFacts
+from components.ops.facts.model import Absent, Ethtool, Link, Unread
+from components.ops.facts.needs import UNDERLAY, AnyNeed
+from components.ops.validate.framework import Check, CheckResult, RouterScope
 
 NAME = "underlay link"
-# By its full path: ethtool is in /sbin, which the router's SSH user does not have on its
-# non-interactive PATH (on VyOS: /usr/local/bin:/usr/bin:/bin:/usr/games, OpenSSH's default).
-# Debian's ethtool package installs /sbin/ethtool, which merged-/usr systems reach as well.
-ETHTOOL = "/sbin/ethtool"
 
 
-@dataclass(frozen=True)
-class UnderlayCheck:
-    name: str
-    ok: bool
-    detail: str
+def needs(scope: RouterScope) -> list[AnyNeed]:
+    return [UNDERLAY]
 
 
-def parse_ethtool(text: str) -> dict[str, str]:
-    """``ethtool <if>`` as {"Speed": "2500Mb/s", "Duplex": "Full", "Auto-negotiation": "on", ...}."""
-    fields = {}
-    for line in text.splitlines():
-        match = re.match(r"^\s+([A-Za-z][A-Za-z -]*):\s*(.*?)\s*$", line)
-        if match:
-            fields[match.group(1)] = match.group(2)
-    return fields
+def _said(value: bool | None, yes: str, no: str) -> str | None:
+    return None if value is None else yes if value else no
 
 
-def _link(ip_link_json: str, interface: str) -> dict[str, Any] | None:
-    for link in json.loads(ip_link_json or "[]"):
-        if isinstance(link, dict) and link.get("ifname") == interface:
-            return link
-    return None
-
-
-def underlay_checks(plan: LabPlan, router: str, ethtool_text: str, ip_link_json: str) -> list[UnderlayCheck]:
-    """Link, negotiated speed and duplex, autonegotiation and MTU of ``router``'s underlay, against its plan.
+def verdicts(router: RouterPlan, ethtool: Ethtool, link: Link | Unread | None) -> list[tuple[str, bool, str]]:
+    """(property, as planned, detail) for the router's underlay, against its plan.
 
     Speed is checked against ``underlay.speed`` whether or not the lab sets it: the capacity estimate
     assumes it. MTU is checked where the lab sets one and otherwise only reported.
     """
-    own = plan.router(router)
-    tuning = own.underlay_tuning
-    interface = own.underlay_interface
-    prefix = f"{router} underlay {interface}"
-    fields = parse_ethtool(ethtool_text)
-    checks = []
+    tuning = router.underlay_tuning
+    found = []
 
-    detected = fields.get("Link detected", "")
-    checks.append(UnderlayCheck(f"{prefix} link", detected == "yes", f"link detected: {detected or 'not reported'}"))
+    detected = _said(ethtool.link_detected, "yes", "no")
+    found.append(("link", detected == "yes", f"link detected: {detected or 'not reported'}"))
 
-    wanted_speed = LINK_SPEED_MBPS[own.link_speed]
-    speed_text = fields.get("Speed", "")
-    speed = re.match(r"^(\d+)Mb/s$", speed_text)
-    checks.append(
-        UnderlayCheck(
-            f"{prefix} speed",
-            speed is not None and int(speed.group(1)) == wanted_speed,
-            f"negotiated {speed_text or 'not reported'}, planned {wanted_speed}Mb/s ({own.link_speed})",
-        )
-    )
+    wanted_speed = LINK_SPEED_MBPS[router.link_speed]
+    speed = f"negotiated {ethtool.speed or 'not reported'}, planned {wanted_speed}Mb/s ({router.link_speed})"
+    found.append(("speed", ethtool.speed_mbps == wanted_speed, speed))
 
     wanted_duplex = tuning.link.duplex if tuning.link is not None and tuning.link.duplex else "full"
-    duplex = fields.get("Duplex", "").lower()
-    checks.append(UnderlayCheck(f"{prefix} duplex", duplex == wanted_duplex, f"{duplex or 'not reported'}, planned {wanted_duplex}"))
+    found.append(("duplex", ethtool.duplex == wanted_duplex, f"{ethtool.duplex or 'not reported'}, planned {wanted_duplex}"))
 
     if tuning.link is not None:
         wanted_autoneg = "on" if tuning.link.autoneg else "off"
-        autoneg = fields.get("Auto-negotiation", "")
-        checks.append(
-            UnderlayCheck(f"{prefix} autonegotiation", autoneg == wanted_autoneg, f"{autoneg or 'not reported'}, planned {wanted_autoneg}")
-        )
+        autoneg = _said(ethtool.autonegotiation, "on", "off")
+        found.append(("autonegotiation", autoneg == wanted_autoneg, f"{autoneg or 'not reported'}, planned {wanted_autoneg}"))
 
-    link = _link(ip_link_json, interface)
-    mtu = link.get("mtu") if link else None
-    if tuning.mtu is not None:
-        checks.append(
-            UnderlayCheck(f"{prefix} mtu", mtu == tuning.mtu, f"{mtu if mtu is not None else 'interface not found'}, planned {tuning.mtu}")
-        )
+    if isinstance(link, Unread):
+        found.append(("mtu", False, str(link)))
+    elif tuning.mtu is not None:
+        mtu = link.mtu if link is not None else None
+        found.append(("mtu", mtu == tuning.mtu, f"{mtu if mtu is not None else 'interface not found'}, planned {tuning.mtu}"))
     else:
-        checks.append(UnderlayCheck(f"{prefix} mtu", link is not None, f"{mtu} (not set by the lab)" if link else "interface not found"))
-    return checks
+        found.append(("mtu", link is not None, f"{link.mtu} (not set by the lab)" if link is not None else "interface not found"))
+    return found
 
 
-def commands(scope: RouterScope) -> list[str]:
-    if scope.underlay_absent:
-        return []
+def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
     interface = scope.router.underlay_interface
-    return [shlex.join([ETHTOOL, interface]), shlex.join(["ip", "-j", "link", "show", "dev", interface])]
-
-
-def evaluate(scope: RouterScope, observed: Observed) -> list[CheckResult]:
-    if scope.underlay_absent:
-        return [scope.result(NAME, scope.router.underlay_interface, "n/a", scope.underlay_absent)]
-    ethtool, link = (observed[command] for command in commands(scope))
-    if not ethtool.ok:
-        return [scope.result(NAME, scope.router.underlay_interface, "fail", f"ethtool: {ethtool.why()}")]
-    # The router is the report's own column: each line names only the interface and the property.
-    prefix = f"{scope.router.name} underlay "
+    underlay = facts[UNDERLAY]
+    if isinstance(underlay, Absent):
+        return [scope.result(NAME, interface, "n/a", underlay.why)]
+    if isinstance(underlay.ethtool, Unread):
+        return [scope.result(NAME, interface, "fail", str(underlay.ethtool))]
     return [
-        scope.result(NAME, check.name.removeprefix(prefix), "pass" if check.ok else "fail", check.detail)
-        for check in underlay_checks(scope.plan, scope.router.name, ethtool.stdout, link.stdout if link.ok else "[]")
+        scope.result(NAME, f"{interface} {name}", "pass" if ok else "fail", detail)
+        for name, ok, detail in verdicts(scope.router, underlay.ethtool, underlay.link)
     ]
 
 
-CHECK = Check(NAME, commands, evaluate)
+CHECK = Check(NAME, needs, evaluate)

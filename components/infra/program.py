@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi
 
+from components.infra.container_reclaim import check_reclaim_tools
 from components.infra.docker_runtime import check_docker_environment
 from components.infra.flavors import ROUTER_COMPONENTS, RUNTIME_INSTANCES, RouterContext
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
@@ -39,5 +40,8 @@ def run() -> None:
     settings = read_stack_settings()
     plan = build_plan(settings.lab, pulumi.get_project(), pulumi.get_stack())
     check_docker_environment(plan)
+    if not pulumi.runtime.is_dry_run():
+        # A preview never runs the hooks that need it.
+        check_reclaim_tools(plan)
     for key, value in deploy(plan, settings).items():
         pulumi.export(key, value)

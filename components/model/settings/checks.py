@@ -376,6 +376,16 @@ class _CrossChecks:
                 f"routers[{later}].ssh.host: {routers[later].ssh.host!r} is also routers[{earlier}].ssh.host; "
                 "each router needs its own host"
             )
+        # Two routers on one Docker engine would give their instances the same container names and
+        # owner labels: each router's create would take the other's container for its own leftover.
+        on_docker = [(position, router) for position, router in enumerate(routers) if router.container_runtime == "docker"]
+        for later, earlier in _repeats([router.docker_endpoint for _, router in on_docker]):
+            (later_position, later_router), (earlier_position, _) = on_docker[later], on_docker[earlier]
+            problems.append(
+                f"routers[{later_position}].dockerHost: {later_router.docker_endpoint!r} is also the Docker engine of "
+                f"routers[{earlier_position}]; the instances of both would have the same container names, so each router needs "
+                "its own engine"
+            )
         for later, earlier in _repeats([router.underlay.address.ip for router in routers]):
             problems.append(
                 f"routers[{later}].underlay.address: {routers[later].underlay.address.ip} is also routers[{earlier}].underlay.address; "

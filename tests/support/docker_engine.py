@@ -1,0 +1,95 @@
+"""A real Docker daemon on this machine for the `docker` tier: what answers, a tiny image, containers made by hand.
+
+There is no registry here: the image is imported from a root filesystem holding busybox alone
+(Debian's busybox-static), which is all a container needs to exist and to run ``sleep``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from components.model.naming import instance_owner_labels
+from components.model.plan import LabPlan, build_plan
+from tests.support.stacks import lab_config, stack_settings
+
+BUSYBOX = Path("/bin/busybox")
+IMAGE = "zt-ecmp-test/busybox:1"
+# The engine the tests use: the environment's, or the daemon's default socket.
+ENDPOINT = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+
+
+def engine_plan(stack: str, endpoint: str = ENDPOINT) -> LabPlan:
+    """gk41 as stack ``stack`` with r1 a Linux router whose Docker engine is ``endpoint`` (this machine's
+    daemon by default); r2 as committed (VyOS containers)."""
+    routers = stack_settings("gk41")["routers"]
+    routers[0].update(flavor="linux", dockerHost=endpoint)
+    return build_plan(lab_config("gk41", routers=routers), "zt-ecmp", stack)
+
+
+def lab_labels(plan: LabPlan, path_index: int, router: str = "r1") -> dict[str, str]:
+    """Every label the lab puts on the container of ``router``'s instance on the path (docker_runtime.py)."""
+    end = plan.path(path_index).end(router)
+    return {
+        **instance_owner_labels(plan.project, plan.stack, path_index),
+        "zt-ecmp.port": str(end.port),
+        "zt-ecmp.interface": end.interface,
+    }
+
+
+def docker(*argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "DOCKER_HOST": ENDPOINT}
+    return subprocess.run(["docker", *argv], capture_output=True, text=True, check=check, timeout=60, env=environment)
+
+
+@functools.cache
+def unavailable() -> str | None:
+    """Why the docker tier cannot run here, or None."""
+    if shutil.which("docker") is None:
+        return "no docker CLI (Debian: apt-get install docker.io)"
+    if not BUSYBOX.exists():
+        return f"no {BUSYBOX} to build the test image from (Debian: apt-get install busybox-static)"
+    answered = docker("version", "--format", "{{.Server.Version}}", check=False)
+    if answered.returncode != 0:
+        return f"no Docker daemon answers at {ENDPOINT} (start dockerd; .ci/run does): {answered.stderr.strip()}"
+    return None
+
+
+@functools.cache
+def busybox_image() -> str:
+    """The test image, imported once per session from a root filesystem of busybox and its ``sleep``."""
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Path(scratch) / "rootfs.tar"
+        with tarfile.open(archive, "w") as tar:
+            tar.add(BUSYBOX, arcname="bin/busybox")
+            link = tarfile.TarInfo("bin/sleep")
+            link.type, link.linkname = tarfile.SYMTYPE, "busybox"
+            tar.addfile(link)
+        docker("import", str(archive), IMAGE)
+    return IMAGE
+
+
+def create_container(name: str, labels: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``docker create`` of a container that would sleep, as a provider's create makes one (not started)."""
+    label_options = [option for key, value in labels.items() for option in ("--label", f"{key}={value}")]
+    return docker("create", "--name", name, *label_options, busybox_image(), "/bin/sleep", "600", check=False)
+
+
+def container_id(name: str) -> str | None:
+    """The id of the container named exactly ``name``, or None."""
+    found = docker("container", "inspect", "--format", "{{.Id}} {{.Name}}", name, check=False)
+    if found.returncode != 0:
+        return None
+    identifier, shown = found.stdout.split()
+    return identifier if shown == f"/{name}" else None
+
+
+def remove_containers(*names: str) -> None:
+    for name in names:
+        docker("container", "rm", "--force", name, check=False)

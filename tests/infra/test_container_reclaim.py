@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,7 +18,16 @@ from components.model.naming import instance_name
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import ConfigError
 from components.render.docker.reclaim import ReclaimCommand, reclaim_command
-from tests.support.docker_engine import container_id, create_container, engine_plan, lab_labels, remove_containers, unavailable
+from tests.support.docker_engine import (
+    container_id,
+    create_container,
+    engine_plan,
+    lab_labels,
+    remove_containers,
+    ssh_router,
+    sshd_binary,
+    unavailable,
+)
 from tests.support.offline_runs import CONTAINER, docker_run
 from tests.support.stacks import lab_config, stack_settings
 
@@ -67,7 +77,7 @@ def test_an_engine_that_never_answers_fails_the_create_within_the_timeout() -> N
     try:
         with pytest.raises(
             ReclaimError,
-            match=r"^zt-ecmp: looking for a leftover container c on r1's Docker engine \(tcp://192\.0\.2\.50:2375\) got no answer within 0\.5 s$",
+            match=r"^zt-ecmp: looking for a leftover container c on r1's Docker engine \(tcp://[^)]*\) got no answer within 0\.5 s$",
         ):
             loop.run_until_complete(reclaim(hung, timeout_seconds=0.5))
     finally:
@@ -141,3 +151,62 @@ def test_an_engine_that_does_not_answer_fails_the_create_saying_which(plan: LabP
         match=rf"^zt-ecmp: could not look for a leftover container {instance_name(plan.project, plan.stack, 1)} on r1's Docker engine \(unix://",
     ):
         run_reclaim(reclaim_command(silent, "r1", 1))
+
+
+# Over ssh://, against an OpenSSH server standing in for the router, with the pinned key.
+
+
+def ssh_plan(stack: str, port: int, host_key: str) -> LabPlan:
+    """r1 a Linux router reached at 127.0.0.1:``port`` as root, its host key pinned to ``host_key``."""
+    routers = stack_settings("gk41")["routers"]
+    routers[0].update(flavor="linux", dockerHost=f"ssh://root@127.0.0.1:{port}")
+    routers[0]["ssh"].update(host="127.0.0.1", port=port, user="root", hostKey=host_key)
+    return build_plan(lab_config("gk41", routers=routers), "zt-ecmp", stack)
+
+
+def end_control_master(command: ReclaimCommand) -> None:
+    """Stops the multiplexing master the command started (ControlPersist keeps it a minute)."""
+    to = command.argv.index("--")
+    subprocess.run([*command.argv[:to], "-O", "exit", *command.argv[to : to + 2]], capture_output=True, check=False)
+
+
+needs_sshd = pytest.mark.skipif(sshd_binary() is None, reason="no OpenSSH server to stand in for a router's (Debian: openssh-server)")
+
+
+@on_docker
+@needs_sshd
+def test_over_ssh_the_leftover_is_removed_on_the_router_through_the_pinned_transport(
+    plan: LabPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ssh_router(tmp_path) as (port, host_key, agent):
+        for key, value in agent.items():
+            monkeypatch.setenv(key, value)
+        over_ssh = ssh_plan(plan.stack, port, host_key)
+        name = instance_name(plan.project, plan.stack, 1)
+        left = create_container(name, lab_labels(over_ssh, 1))
+        assert left.returncode == 0, left.stderr
+        command = reclaim_command(over_ssh, "r1", 1)
+        try:
+            removed = run_reclaim(command)
+        finally:
+            end_control_master(command)
+        assert removed.startswith(f"zt-ecmp: removed container {name} ({left.stdout.strip()[:12]}) from r1's Docker engine: ")
+        assert container_id(name) is None
+
+
+@on_docker
+@needs_sshd
+def test_over_ssh_a_router_without_the_pinned_host_key_is_refused_before_anything_runs(
+    plan: LabPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ssh_router(tmp_path) as (port, _, agent):
+        for key, value in agent.items():
+            monkeypatch.setenv(key, value)
+        # r2's pin of the committed stack: not the key this server holds.
+        impostor = ssh_plan(plan.stack, port, stack_settings("gk41")["routers"][1]["ssh"]["hostKey"])
+        name = instance_name(plan.project, plan.stack, 1)
+        left = create_container(name, lab_labels(impostor, 1))
+        assert left.returncode == 0, left.stderr
+        with pytest.raises(ReclaimError, match=r"(?s)\(exit 255\): .*Host key verification failed\.$"):
+            run_reclaim(reclaim_command(impostor, "r1", 1))
+        assert container_id(name) == left.stdout.strip()

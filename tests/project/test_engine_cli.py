@@ -466,8 +466,9 @@ def test_a_router_gone_for_good_leaves_the_state_by_state_delete_dependants_firs
 @pytest.mark.docker
 @pytest.mark.skipif(docker_unavailable() is not None, reason=str(docker_unavailable()))
 def test_the_update_after_a_killed_one_removes_the_container_docker_created_after_the_engine_died(engine_project: Path) -> None:
-    lab = {"lab_stack": f"engine{os.getpid()}", "docker": True}
-    name = instance_name("zt-ecmp", lab["lab_stack"], 1)
+    lab_stack = f"engine{os.getpid()}"
+    lab: dict[str, Any] = {"lab_stack": lab_stack, "docker": True}
+    name = instance_name("zt-ecmp", lab_stack, 1)
     try:
         # The stand-in of the provider creates the container, and the engine dies before it hears back.
         _killed_update(engine_project, reclaim=True, **lab)

@@ -17,8 +17,9 @@ are the environment's (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE).
   Docker daemon), ``docker`` (a create hook making the container as the provider does) and ``hang``
   (a create hook that writes ``marker`` and waits to be killed, as an engine killed mid-create).
 - ``routers``: per router, its Docker engine, an instance on it and the routing commands that need
-  the instance, each needing the one before (as its child: deleted first, and its failure keeps it); the routing of each router in ``down`` fails to
-  delete (``before_delete`` hook: the router does not answer). ``continue_on_error`` for destroy.
+  the instance, each needing the one before (as its child: deleted first, and its failure keeps
+  it); the routing of each router in ``down`` fails to delete (``before_delete`` hook: the router
+  does not answer). ``continue_on_error`` for destroy.
 
 Prints the engine's output; exits 1 with the CLI's error when the engine fails.
 """

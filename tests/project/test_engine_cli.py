@@ -186,6 +186,16 @@ def test_setting_one_router_value_by_path_keeps_the_comments(project: Path) -> N
     assert offline["zt-ecmp:routers"][1]["underlay"]["address"] == "203.0.113.2/29"
 
 
+def test_a_bad_setting_stops_the_lab_program_with_its_message_and_no_traceback(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert _pulumi(project, "config", "set", "--secret", "--stack", "gk41", "sshPrivateKey", stdin=FAKE_SSH_KEY).returncode == 0
+    assert _pulumi(project, "config", "set", "--stack", "gk41", "--path", "zerotier.image", "zerotier/zerotier:latest").returncode == 0
+    done = _program(project, "preview", "lab", stack="gk41", project="zt-ecmp")
+    assert done.returncode == 1
+    assert "error: invalid stack configuration:\n      - zerotier.image: " in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 # What the `config:` declarations of Pulumi.yaml make the CLI check before any program runs.
 
 
@@ -267,7 +277,7 @@ def engine_project(tmp_path: Path) -> Path:
 
 def _program(work: Path, action: str, program: str = "instance", **settings: Any) -> subprocess.CompletedProcess[str]:
     spec = work / f"{action}.json"
-    spec.write_text(json.dumps({"work_dir": str(work), "stack": ENGINE_STACK, "action": action, "program": program, **settings}))
+    spec.write_text(json.dumps({"work_dir": str(work), "stack": ENGINE_STACK, "action": action, "program": program} | settings))
     return subprocess.run(
         [sys.executable, "-m", "tests.support.inline_program", str(spec)],
         cwd=PROJECT_DIR,

@@ -20,6 +20,8 @@ are the environment's (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE).
   the instance, each needing the one before (as its child: deleted first, and its failure keeps
   it); the routing of each router in ``down`` fails to delete (``before_delete`` hook: the router
   does not answer). ``continue_on_error`` for destroy.
+- ``lab``: the lab's own program (components/infra/program.py), with ``project`` ``zt-ecmp``: as far
+  as it gets without the provider plugins.
 
 Prints the engine's output; exits 1 with the CLI's error when the engine fails.
 """
@@ -36,6 +38,7 @@ import pulumi
 from pulumi import automation as auto
 
 from components.infra.container_reclaim import reclaim_hook
+from components.infra.program import run
 from components.model.naming import instance_name
 from components.render.docker.reclaim import reclaim_command
 from tests.support.docker_engine import create_container, engine_plan, lab_labels
@@ -84,14 +87,18 @@ def _routers(spec: dict[str, Any]) -> None:
         Stand("Routing", f"{router}-linux-routing", pulumi.ResourceOptions(parent=instance, hooks=hooks))
 
 
-PROGRAMS = {"instance": _instance, "routers": _routers}
+def _lab(spec: dict[str, Any]) -> None:
+    run()
+
+
+PROGRAMS = {"instance": _instance, "routers": _routers, "lab": _lab}
 
 
 def main(spec_file: str) -> int:
     spec = json.loads(Path(spec_file).read_text())
     stack = auto.create_or_select_stack(
         spec["stack"],
-        project_name=PROJECT,
+        project_name=spec.get("project", PROJECT),
         program=lambda: PROGRAMS[spec["program"]](spec),
         opts=auto.LocalWorkspaceOptions(work_dir=spec["work_dir"]),
     )

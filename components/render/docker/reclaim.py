@@ -14,7 +14,9 @@ It reaches the engine the way the Docker provider does:
   kreuzwerker/terraform-provider-docker calls ``GetConnectionHelperWithSSHOpts`` with the provider's
   ``ssh_opts``). The script runs through the same command with ``sh -s`` in place of dial-stdio, so
   with the same options (``docker_transport_options``): the pinned host key, and the same control
-  socket, ``%C`` being a hash of the same user, host and port. It then runs the router's docker CLI,
+  socket, ``%C`` being a hash of the same user, host and port. (Newer docker/cli releases append a
+  ControlPath of their own, addMultiplexingArgs; ssh keeps the first value given for an option, so
+  the transport's stands.) It then runs the router's docker CLI,
   which dial-stdio needs there anyway. A URL path names the engine's socket on the router, as
   ``docker --host=unix://<path>`` does for dial-stdio.
 - ``tcp://`` and ``unix://`` hosts: the script runs on the machine running Pulumi, with DOCKER_HOST

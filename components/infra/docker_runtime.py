@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_docker as docker
 
+from components.infra.container_reclaim import reclaim_hooks
 from components.infra.zerotier_path import InstanceIdentity, ZeroTierPath
-from components.model.naming import ZEROTIER_HOME, host_resource, instance_name, instance_resource
+from components.model.naming import ZEROTIER_HOME, host_resource, instance_name, instance_owner_labels, instance_resource
 from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
+from components.render.docker.reclaim import ReclaimCommand, reclaim_command
 from components.render.ssh import CONTROL_SOCKET_EXTRA_BYTES, SOCKET_PATH_MAX_BYTES, docker_transport_options
 from components.render.zerotier import introduced_routers, render_devicemap, render_local_conf
 
@@ -117,6 +119,9 @@ class ZeroTierInstanceArgs:
     identity: InstanceIdentity | None
     cpus: tuple[int, ...]
     labels: Mapping[str, str]
+    # Run before every create of the container: removes one of its name that a killed run left
+    # behind, refuses any other (container_reclaim.py).
+    reclaim: ReclaimCommand
     # What must exist before the container starts: its member on the path network, so the instance
     # joins authorized instead of waiting to be.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
@@ -181,6 +186,7 @@ class ZeroTierInstance(pulumi.ComponentResource):
                 # --replace` never consults the provider (pulumi/pulumi step_generator.go, diff): only
                 # this option covers both.
                 delete_before_replace=True,
+                hooks=reclaim_hooks(name, args.reclaim, self),
             ),
         )
         self.register_outputs({"containerName": self.container.name})
@@ -213,13 +219,12 @@ def docker_instances(plan: LabPlan, router: RouterPlan, paths: Mapping[int, Zero
                 identity=zerotier.identities.get(router.name),
                 cpus=end.cpus,
                 labels={
-                    "zt-ecmp.project": plan.project,
-                    "zt-ecmp.stack": plan.stack,
-                    "zt-ecmp.path": str(path.index),
+                    **instance_owner_labels(plan.project, plan.stack, path.index),
                     "zt-ecmp.port": str(end.port),
                     "zt-ecmp.interface": end.interface,
                 },
                 depends_on=[zerotier.members[router.name]] if router.name in zerotier.members else [],
+                reclaim=reclaim_command(plan, router.name, path.index),
             ),
             opts=pulumi.ResourceOptions(parent=host),
         )

@@ -6,11 +6,13 @@ from typing import Any
 
 import pulumi
 
+from components.infra.container_reclaim import check_reclaim_tools
 from components.infra.docker_runtime import check_docker_environment
 from components.infra.flavors import ROUTER_COMPONENTS, RUNTIME_INSTANCES, RouterContext
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 from components.model.naming import path_resource
 from components.model.plan import LabPlan, build_plan
+from components.model.settings import ConfigError
 from components.render.plan_document import plan_document
 from components.stack.runtime import read_stack_settings, ssh_private_keys
 from components.stack.settings import StackSettings
@@ -36,8 +38,16 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
 
 def run() -> None:
     """Entry point of ``__main__.py``."""
-    settings = read_stack_settings()
-    plan = build_plan(settings.lab, pulumi.get_project(), pulumi.get_stack())
-    check_docker_environment(plan)
+    try:
+        settings = read_stack_settings()
+        plan = build_plan(settings.lab, pulumi.get_project(), pulumi.get_stack())
+        check_docker_environment(plan)
+        if not pulumi.runtime.is_dry_run():
+            # A preview never runs the hooks that need it.
+            check_reclaim_tools(plan)
+    except ConfigError as error:
+        # Pulumi's Python language host prints a RunError's message alone, any other exception with
+        # its traceback (sdk/python/cmd/pulumi-language-python-exec: `except pulumi.RunError`).
+        raise pulumi.RunError(str(error)) from None
     for key, value in deploy(plan, settings).items():
         pulumi.export(key, value)

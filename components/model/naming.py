@@ -19,6 +19,12 @@ def instance_name(project: str, stack: str, path_index: int) -> str:
     return f"{project}-{stack}-path{path_index}"
 
 
+def instance_owner_labels(project: str, stack: str, path_index: int) -> dict[str, str]:
+    """The Docker labels that say whose an instance's container is: this project's, this stack's, this
+    path's. Only a container carrying all three is the lab's to remove (a leftover of a killed engine)."""
+    return {"zt-ecmp.project": project, "zt-ecmp.stack": stack, "zt-ecmp.path": str(path_index)}
+
+
 def member_name(stack: str, router: str, path_index: int) -> str:
     """A router instance's member on its path network, as Central lists it."""
     return f"{stack}-{router}-path{path_index}"

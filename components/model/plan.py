@@ -350,7 +350,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         flavor=router.flavor,
         runtime=router.container_runtime,
         ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
-        docker_host=router.docker_host or f"ssh://{ssh.user}@{ssh.host}:{ssh.port}",
+        docker_host=router.docker_endpoint,
         underlay_interface=router.underlay.interface,
         underlay_address=router.underlay.address,
         link_speed=router.underlay.speed,

@@ -45,6 +45,13 @@ from components.render.linux.routing import LinuxHostPaths, keeps_routes, render
 REQUIRED_TOOLS = ("ip", "tc", "bridge", "iperf3", "ping")
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
 TBF_LATENCY_MS = 25
+# The forwarding switches of a router as it ships, set in every namespace the lab creates.
+FORWARDING_SWITCHES = tuple(
+    f"/proc/sys/net/{family}/conf/{which}/forwarding" for family in ("ipv4", "ipv6") for which in ("all", "default")
+)
+# A kernel without IPv6 has no IPv6 switches.
+SHIPPED_FORWARDING = "; ".join(f"[ ! -e {switch} ] || echo 0 > {switch}" for switch in FORWARDING_SWITCHES)
+IPV6_OFF = 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done; true'
 
 
 def missing_requirements() -> list[str]:
@@ -236,14 +243,13 @@ class NetnsLab:
     def _add_namespace(self, name: str) -> None:
         _run(["ip", "netns", "add", name])
         self._created.append(name)
+        # Forwarding as a router ships (off, IPv4 and IPv6), whatever the host's: a new namespace
+        # copies IPv4's `all` and `default` switches from the host's by default (the kernel's
+        # Documentation/networking/ip-sysctl.rst, devconf_inherit_init_net), and a host running
+        # dockerd forwards. `all` first: writing it sets `default` and every interface's as well.
         # IPv6 off so that an idle path interface sends nothing at all (no router solicitations);
-        # interfaces created later take the `default` switch.
-        _run(
-            [
-                *("ip", "netns", "exec", name, "sh", "-c"),
-                'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done; true',
-            ]
-        )
+        # interfaces created later take the `default` switches.
+        _run([*("ip", "netns", "exec", name, "sh", "-c"), f"{SHIPPED_FORWARDING}; {IPV6_OFF}"])
         _run(["ip", "-n", name, "link", "set", "lo", "up"])
 
     def build(self) -> None:

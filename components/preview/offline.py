@@ -63,6 +63,8 @@ class RegisteredResource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The explicit provider, as a reference (``urn::id``); empty for the default provider.
     provider: str = ""
+    # The resource hooks bound to it, by kind (``before_create``...): the names the engine calls.
+    hooks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def parent_name(self) -> str | None:
@@ -146,6 +148,7 @@ class RecordingMonitor(MockMonitor):
                     ),
                     property_dependencies={key: tuple(sorted(deps.urns)) for key, deps in request.propertyDependencies.items()},
                     provider=request.provider,
+                    hooks={kind.name: tuple(names) for kind, names in request.hooks.ListFields()},
                 )
             )
         return response

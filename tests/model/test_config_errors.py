@@ -109,6 +109,20 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
     ("a port list of the wrong length", _zerotier(ports=[9994, 9995]), "zerotier.ports", "exactly one per path"),
     ("duplicate router names", _router(1, name="r1"), "routers[1].name", "must differ"),
     ("duplicate router hosts", _ssh(1, host="192.0.2.41"), "routers[1].ssh.host", "own host"),
+    (
+        "two routers on one Docker engine",
+        _both(
+            _router(0, flavor="linux", dockerHost="tcp://192.0.2.50:2375"), _router(1, flavor="linux", dockerHost="tcp://192.0.2.50:2375")
+        ),
+        "routers[1].dockerHost",
+        "tcp://192.0.2.50:2375 is the Docker engine of routers[0] (r1) too; two sites on one engine would clash",
+    ),
+    (
+        "a Docker engine that is another router's by default",
+        _both(_router(0, flavor="linux"), _router(1, flavor="linux", dockerHost="ssh://vyos@192.0.2.41:22")),
+        "routers[1].dockerHost",
+        "ssh://vyos@192.0.2.41:22 is the Docker engine of routers[0] (r1) too",
+    ),
     ("pinning list shorter than N", _router(0, cpus=[0, 1]), "routers[0].cpus", "2 CPUs listed but 4 are needed"),
     ("pinning a CPU the box lacks", _router(0, cpus=[0, 1, 2, 7]), "routers[0].cpus", "CPU 7 does not exist"),
     ("a CPU pinned twice", _router(0, cpus=[0, 1, 1, 2]), "routers[0].cpus", "listed twice"),

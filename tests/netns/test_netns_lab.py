@@ -168,6 +168,21 @@ def test_a_failing_apply_rolls_back_to_the_state_before_it(lab: NetnsLab, tmp_pa
     assert not (tmp_path / "state" / "netns").exists()
 
 
+def test_every_router_starts_forwarding_nothing_as_a_router_ships_whatever_the_host_does() -> None:
+    # New namespaces copy the host's IPv4 `all` and `default` switches, and a host running dockerd
+    # forwards: there, a lab that left them alone would start with routers that forward.
+    with netns_lab(netns_lab_plan(PATHS)) as built:
+        for router in built.plan.routers:
+            shown = built.exec(
+                router.name, ["sh", "-c", "grep -H . /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv6/conf/*/forwarding"]
+            )
+            switches = dict(line.rsplit(":", 1) for line in shown.stdout.splitlines())
+            assert {
+                f"/proc/sys/net/{family}/conf/{which}/forwarding" for family in ("ipv4", "ipv6") for which in ("all", "default")
+            } <= set(switches)
+            assert set(switches.values()) == {"0"}, (router.name, switches)
+
+
 def test_lab_namespaces_are_gone_after_an_exception() -> None:
     prefix = "zte-test-cleanup"
     with pytest.raises(KeyboardInterrupt), netns_lab(netns_lab_plan(2), prefix=prefix):

@@ -1,16 +1,24 @@
-"""The real Pulumi CLI reads the project and its stacks the way the offline runner does.
+"""The real Pulumi CLI reads the project and its stacks the way the offline runner does, and the
+engine's steps of README's Recovery do what it says.
 
 These need the `pulumi` binary (`.ci/pulumi-toolchain` builds it from Go modules); the provider
-plugins cannot be built on an offline machine, so no test here runs the program through the engine.
+plugins cannot be built on an offline machine, so no test here runs the lab's program through the
+engine. Recovery runs on small programs of component resources that stand in for the lab's
+(tests/support/inline_program.py), through the Automation API, which needs no language host.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pty
 import re
+import select
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +26,12 @@ import pytest
 import yaml
 
 from components.cli.main import main
+from components.model.naming import instance_name
 from components.model.settings.json_schema import MODELINE
 from components.stack.files import PROJECT_DIR, load_stack_file
 from components.stack.settings import parse_stack_settings
+from tests.support.docker_engine import container_id, remove_containers
+from tests.support.docker_engine import unavailable as docker_unavailable
 
 pytestmark = [
     pytest.mark.engine,
@@ -177,6 +188,16 @@ def test_setting_one_router_value_by_path_keeps_the_comments(project: Path) -> N
     assert offline["zt-ecmp:routers"][1]["underlay"]["address"] == "203.0.113.2/29"
 
 
+def test_a_bad_setting_stops_the_lab_program_with_its_message_and_no_traceback(project: Path) -> None:
+    assert _pulumi(project, "stack", "init", "gk41").returncode == 0
+    assert _pulumi(project, "config", "set", "--secret", "--stack", "gk41", "sshPrivateKey", stdin=FAKE_SSH_KEY).returncode == 0
+    assert _pulumi(project, "config", "set", "--stack", "gk41", "--path", "zerotier.image", "zerotier/zerotier:latest").returncode == 0
+    done = _program(project, "preview", "lab", stack="gk41", project="zt-ecmp")
+    assert done.returncode == 1
+    assert "error: invalid stack configuration:\n      - zerotier.image: " in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 # What the `config:` declarations of Pulumi.yaml make the CLI check before any program runs.
 
 
@@ -271,3 +292,245 @@ def test_stack_init_and_config_set_keep_the_schema_line_editors_read(project: Pa
     assert _pulumi(project, "stack", "init", "gk41").returncode == 0
     assert _pulumi(project, "config", "set", "--stack", "gk41", "--path", "paths.active", "3").returncode == 0
     assert (project / "Pulumi.gk41.yaml").read_text().splitlines()[0] == MODELINE
+
+
+# Recovery (README.md), step by step, on the real engine: small programs of component resources stand
+# in for the lab's (tests/support/inline_program.py), since its provider plugins cannot be built here.
+
+ENGINE_STACK = "recovery"
+CONTAINER_STAND_IN = f"urn:pulumi:{ENGINE_STACK}::zt-ecmp-engine-test::zt-ecmp:test:Instance$zt-ecmp:test:Container::r1-path1"
+
+
+@pytest.fixture
+def engine_project(tmp_path: Path) -> Path:
+    """A project for the inline programs, with a throwaway state backend beside it (as ``project``)."""
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / "Pulumi.yaml").write_text("name: zt-ecmp-engine-test\nruntime: python\n")
+    (tmp_path / "state").mkdir()
+    return work
+
+
+def _program(work: Path, action: str, program: str = "instance", **settings: Any) -> subprocess.CompletedProcess[str]:
+    spec = work / f"{action}.json"
+    spec.write_text(json.dumps({"work_dir": str(work), "stack": ENGINE_STACK, "action": action, "program": program} | settings))
+    return subprocess.run(
+        [sys.executable, "-m", "tests.support.inline_program", str(spec)],
+        cwd=PROJECT_DIR,
+        env=_environment(work),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def _killed_update(work: Path, **settings: Any) -> None:
+    """A `pulumi up` killed with SIGKILL, engine and program together, while it creates the instance's container."""
+    marker = work / "creating"
+    spec = work / "killed.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "work_dir": str(work),
+                "stack": ENGINE_STACK,
+                "action": "up",
+                "program": "instance",
+                "hang": True,
+                "marker": str(marker),
+                **settings,
+            }
+        )
+    )
+    running = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.inline_program", str(spec)],
+        cwd=PROJECT_DIR,
+        env=_environment(work),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        assert running.poll() is None, "the update ended before it began the create"
+        assert time.monotonic() < deadline, "the update never began the create"
+        time.sleep(0.2)
+    os.killpg(running.pid, signal.SIGKILL)
+    running.wait()
+
+
+def _at_a_terminal(work: Path, *args: str, answers: dict[str, str], timeout_seconds: float = 120) -> tuple[int, str, set[str]]:
+    """(exit status, what it showed, the prompts answered): the CLI run as an operator runs it, on a
+    pseudo-terminal, each prompt of ``answers`` (a piece of it with no colour inside) answered once
+    when it shows. The prompt library asks
+    the terminal where its cursor is (ESC [6n) and waits for the reply, which a terminal gives."""
+    controller, terminal = pty.openpty()
+    running = subprocess.Popen(
+        ["pulumi", *args], cwd=work, env=_environment(work), stdin=terminal, stdout=terminal, stderr=terminal, start_new_session=True
+    )
+    os.close(terminal)
+    shown, answered = b"", set()
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if not ready:
+                if running.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal is gone with the CLI
+                break
+            shown += chunk
+            if b"\x1b[6n" in chunk:
+                os.write(controller, b"\x1b[1;1R")
+            for prompt, answer in answers.items():
+                if prompt not in answered and prompt.encode() in shown:
+                    answered.add(prompt)
+                    time.sleep(0.3)  # until the prompt reads its terminal
+                    os.write(controller, answer.encode())
+    finally:
+        if running.poll() is None:
+            running.kill()
+        running.wait()
+        os.close(controller)
+    return running.returncode, shown.decode(errors="replace"), answered
+
+
+def _pending_operations(work: Path) -> list[tuple[str, str]]:
+    exported = _pulumi(work, "stack", "export", "--stack", ENGINE_STACK)
+    assert exported.returncode == 0, exported.stderr
+    deployment = json.loads(exported.stdout)["deployment"]
+    return [(operation["type"], operation["resource"]["urn"]) for operation in deployment.get("pending_operations", [])]
+
+
+def _resource_names(work: Path) -> set[str]:
+    exported = _pulumi(work, "stack", "export", "--stack", ENGINE_STACK)
+    assert exported.returncode == 0, exported.stderr
+    return {resource["urn"].rsplit("::", 1)[1] for resource in json.loads(exported.stdout)["deployment"].get("resources", [])}
+
+
+def test_a_killed_update_leaves_the_stack_locked_until_pulumi_cancel(engine_project: Path) -> None:
+    _killed_update(engine_project)
+    locked = _program(engine_project, "up")
+    assert locked.returncode == 1
+    assert "the stack is currently locked by 1 lock(s)" in locked.stderr
+    assert "delete the lock file with `pulumi cancel`" in locked.stderr
+    # At a terminal it asks for the stack's name first (the other tests answer with --yes).
+    prompt = "Please confirm that this is what you'd like to do by typing"
+    status, shown, answered = _at_a_terminal(engine_project, "cancel", "--stack", ENGINE_STACK, answers={prompt: f"{ENGINE_STACK}\n"})
+    assert status == 0 and answered == {prompt}, shown
+    assert f"The currently running update for '{ENGINE_STACK}' has been canceled!" in shown
+    done = _program(engine_project, "up")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_create_a_killed_update_left_pending_stays_until_a_refresh_clears_pending_creates(engine_project: Path) -> None:
+    _killed_update(engine_project)
+    assert _pulumi(engine_project, "cancel", "--stack", ENGINE_STACK, "--yes").returncode == 0
+    pending = [("creating", CONTAINER_STAND_IN)]
+    assert _pending_operations(engine_project) == pending
+    # The next update creates it again, warns, and keeps the pending create all the same.
+    again = _program(engine_project, "up")
+    assert again.returncode == 0, again.stderr
+    assert "Attempting to deploy or update resources with 1 pending operations from previous deployment." in again.stdout
+    assert _pending_operations(engine_project) == pending
+    # A refresh without a terminal keeps it, and so does a destroy.
+    refreshed = _pulumi(engine_project, "refresh", "--stack", ENGINE_STACK, "--yes")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert _pending_operations(engine_project) == pending
+    destroyed = _pulumi(engine_project, "destroy", "--stack", ENGINE_STACK, "--yes")
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert _resource_names(engine_project) == set()
+    assert _pending_operations(engine_project) == pending
+    cleared = _pulumi(engine_project, "refresh", "--stack", ENGINE_STACK, "--yes", "--clear-pending-creates")
+    assert cleared.returncode == 0, cleared.stderr
+    assert _pending_operations(engine_project) == []
+
+
+def test_an_interactive_refresh_asks_about_each_pending_create_and_clear_drops_it(engine_project: Path) -> None:
+    _killed_update(engine_project)
+    assert _pulumi(engine_project, "cancel", "--stack", ENGINE_STACK, "--yes").returncode == 0
+    assert _pending_operations(engine_project) == [("creating", CONTAINER_STAND_IN)]
+    answers = {
+        # The first choice, as the prompt offers it.
+        "Options for pending CREATE of": "\r",
+        "Do you want to perform this refresh?": "yes\r",
+    }
+    status, shown, answered = _at_a_terminal(engine_project, "refresh", "--stack", ENGINE_STACK, answers=answers)
+    assert (status, answered) == (0, set(answers)), shown
+    assert f"Options for pending CREATE of {CONTAINER_STAND_IN}" in shown
+    assert "> clear (the CREATE failed; remove the pending CREATE)" in shown
+    assert _pending_operations(engine_project) == []
+
+
+ROUTERS = {"routers": ["r1", "r2", "r3"]}
+UNREACHABLE_ROUTER = ["r2-linux-routing", "r2-path1", "r2-zerotier"]
+
+
+def _destroyed_with_r2_down(work: Path) -> None:
+    """The three-router stand-in up, then destroyed while r2 does not answer: first as is, then with
+    ``--continue-on-error``."""
+    assert _program(work, "up", "routers", **ROUTERS).returncode == 0
+    stopped = _program(work, "destroy", "routers", down=["r2"], **ROUTERS)
+    assert stopped.returncode == 1
+    assert "r2-linux-routing: ssh: connect to host port 22: No route to host" in stopped.stderr
+    # The deletes under way when it failed (the other routers' routing) may finish; nothing after them
+    # starts: every router's instance and engine stay, and all of the unreachable router.
+    left = {f"{router}-{resource}" for router in ("r1", "r2", "r3") for resource in ("zerotier", "path1")} | {"r2-linux-routing"}
+    assert left <= _resource_names(work)
+    carried_on = _program(work, "destroy", "routers", down=["r2"], continue_on_error=True, **ROUTERS)
+    assert carried_on.returncode == 1
+    assert _resource_names(work) == {f"zt-ecmp-engine-test-{ENGINE_STACK}", *UNREACHABLE_ROUTER}
+
+
+def test_a_destroy_with_a_router_down_stops_and_continue_on_error_deletes_everything_else(engine_project: Path) -> None:
+    _destroyed_with_r2_down(engine_project)
+    # The router is back: destroy again.
+    again = _program(engine_project, "destroy", "routers", **ROUTERS)
+    assert again.returncode == 0, again.stderr
+    assert _resource_names(engine_project) == set()
+
+
+def test_a_router_gone_for_good_leaves_the_state_by_state_delete_dependants_first(engine_project: Path) -> None:
+    _destroyed_with_r2_down(engine_project)
+    exported = json.loads(_pulumi(engine_project, "stack", "export", "--stack", ENGINE_STACK).stdout)["deployment"]["resources"]
+    urns = {resource["urn"].rsplit("::", 1)[1]: resource["urn"] for resource in exported}
+    # What the routing needs cannot go before it.
+    refused = _pulumi(engine_project, "state", "delete", "--stack", ENGINE_STACK, urns["r2-zerotier"], "--yes")
+    assert refused.returncode != 0
+    assert "r2-zerotier" in _resource_names(engine_project)
+    for name in UNREACHABLE_ROUTER:
+        deleted = _pulumi(engine_project, "state", "delete", "--stack", ENGINE_STACK, urns[name], "--yes")
+        assert deleted.returncode == 0, deleted.stderr
+    done = _pulumi(engine_project, "destroy", "--stack", ENGINE_STACK, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert _resource_names(engine_project) == set()
+
+
+@pytest.mark.docker
+@pytest.mark.skipif(docker_unavailable() is not None, reason=str(docker_unavailable()))
+def test_the_update_after_a_killed_one_removes_the_container_docker_created_after_the_engine_died(engine_project: Path) -> None:
+    lab_stack = f"engine{os.getpid()}"
+    lab: dict[str, Any] = {"lab_stack": lab_stack, "docker": True}
+    name = instance_name("zt-ecmp", lab_stack, 1)
+    try:
+        # The stand-in of the provider creates the container, and the engine dies before it hears back.
+        _killed_update(engine_project, reclaim=True, **lab)
+        left = container_id(name)
+        assert left is not None
+        assert _pulumi(engine_project, "cancel", "--stack", ENGINE_STACK, "--yes").returncode == 0
+        # What every run met before the check: the create of that name fails.
+        conflict = _program(engine_project, "up", **lab)
+        assert conflict.returncode == 1
+        assert f'Conflict. The container name "/{name}" is already in use' in conflict.stderr
+        # A preview runs no hook: the container is still there.
+        assert _program(engine_project, "preview", reclaim=True, **lab).returncode == 0
+        assert container_id(name) == left
+        done = _program(engine_project, "up", reclaim=True, **lab)
+        assert done.returncode == 0, done.stderr
+        assert f"warning: zt-ecmp: removed container {name} ({left[:12]}) from r1's Docker engine" in done.stdout
+        assert container_id(name) not in (None, left)
+    finally:
+        remove_containers(name)

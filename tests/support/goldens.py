@@ -47,7 +47,7 @@ def _shown(value: Any) -> Any:
 
 
 def registered_document(run: OfflineRun) -> str:
-    """Every resource the program registered: URN, type, name, parent, options and inputs, by URN (the
+    """Every resource the program registered: URN, type, name, parent, options, hooks and inputs, by URN (the
     order of registration varies from run to run: outputs resolve asynchronously)."""
     resources = [
         {
@@ -61,6 +61,8 @@ def registered_document(run: OfflineRun) -> str:
             "replaceOnChanges": list(resource.replace_on_changes),
             "deleteBeforeReplace": resource.delete_before_replace,
             "inputs": _shown(dict(resource.inputs)),
+            # Only where there are some, so that resources without hooks read as they always did.
+            **({"hooks": {kind: list(names) for kind, names in resource.hooks.items()}} if resource.hooks else {}),
         }
         for resource in sorted(run.resources, key=lambda resource: resource.urn)
     ]

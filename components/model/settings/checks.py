@@ -390,7 +390,7 @@ class _CrossChecks:
                 continue
             setting = "dockerHost" if routers[at].docker_host is not None else "ssh.host"
             problems.append(
-                f"routers[{at}].{setting}: {docker_endpoint(routers[at])} is the Docker engine of routers[{before}] "
+                f"routers[{at}].{setting}: {routers[at].docker_endpoint} is the Docker engine of routers[{before}] "
                 f"({routers[before].name}) too; two sites on one engine would clash (their instances' containers, ports "
                 "and interfaces are named alike), so give each router a Docker host of its own"
             )
@@ -552,15 +552,10 @@ def machine(host: str) -> str:
         return host.lower().rstrip(".")
 
 
-def docker_endpoint(router: RouterConfig) -> str:
-    """The Docker engine a router's instances run on, as an endpoint: its dockerHost, or SSH to the router."""
-    return router.docker_host or f"ssh://{router.ssh.user}@{router.ssh.host}:{router.ssh.port}"
-
-
 def docker_engine(router: RouterConfig) -> tuple[str, str, int | str]:
     """(scheme, machine, port or socket) of the Docker engine a router's instances run on: two routers with the same
     one would put their containers side by side on one engine."""
-    endpoint = urlsplit(docker_endpoint(router))
+    endpoint = urlsplit(router.docker_endpoint)
     if endpoint.scheme == "unix":
         return ("unix", "", endpoint.path)
     default_port = {"ssh": 22, "tcp": 2375}.get(endpoint.scheme, 0)

@@ -310,6 +310,11 @@ class RouterConfig(_Model):
             return self.runtime
         return flavor(self.flavor).default_runtime
 
+    @property
+    def docker_endpoint(self) -> str:
+        """The Docker engine of the router: dockerHost, or its SSH login's when unset."""
+        return self.docker_host or f"ssh://{self.ssh.user}@{self.ssh.host}:{self.ssh.port}"
+
     @field_validator("docker_host")
     @classmethod
     def _docker_scheme(cls, value: str | None) -> str | None:

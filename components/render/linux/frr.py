@@ -18,7 +18,9 @@ works with every FRR a Debian or Ubuntu router is likely to have. Every router m
 BFD peers are configured for every built path, active or not, so ``vtysh -c 'show bfd peers'`` shows
 the health of a path before it is enabled; only active paths join OSPF and so the route.
 
-The configuration is one marked block in ``frr.conf``, rewritten by each apply and removed by undo;
+The configuration is one marked block in ``frr.conf``, rewritten by each apply and removed by undo,
+each under the router's lock from its first action (the lock of the Linux scripts, transaction.py) and
+cleaned up however it ends;
 FRR's own ``frr-reload.py`` brings the daemons to the file (what ``systemctl reload frr`` does), so
 changes made in vtysh and never written to ``frr.conf`` do not survive an apply.
 
@@ -45,7 +47,7 @@ from components.model.naming import frr_block_markers, frr_path_host_filter
 from components.model.plan import LabPlan, RouterPlan
 from components.render.linux import PROGRAMS
 from components.render.linux.routing import destinations_text, floating_interface, require_safe_paths
-from components.render.linux.transaction import rollback_on_failure
+from components.render.linux.transaction import rollback_on_failure, router_lock
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 OSPF_AREA = "0"
@@ -230,9 +232,11 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
     return PROGRAMS.text(
         "frr-apply.sh",
         COMMON=_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
+        LOCK=router_lock(f"FRR apply of zt-ecmp stack {plan.stack} on {own.name}"),
         ROLLBACK=rollback_on_failure(
             "FRR apply",
-            [
+            take_lock=False,
+            restore_lines=[
                 'write_conf "$run_dir/frr.conf.before"',
                 '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
                 "reload_frr",
@@ -255,6 +259,7 @@ def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FR
     return PROGRAMS.text(
         "frr-undo.sh",
         COMMON=_common(plan, own, paths, "remove the route and the BFD sessions"),
+        LOCK=router_lock(f"FRR undo of zt-ecmp stack {plan.stack} on {own.name}"),
         STATE_ROOT_WORD=shlex.quote(paths.state_root),
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),

@@ -1,8 +1,9 @@
 #!/bin/sh
 #@ Writes this stack's block (@BLOCK@, with the forwarding statements after its first line) into
-#@ frr.conf and reloads FRR: idempotent, and frr.conf, daemons, the running daemons and every
-#@ forwarding switch restored on failure (@ROLLBACK@, rollback.sh). Blocks: @COMMON@
-#@ (frr-common.sh), @ENABLE_DAEMONS@ (enable-daemons.sh where FRR is the system service, else none).
+#@ frr.conf and reloads FRR: idempotent, under the router's lock from its first action (@LOCK@,
+#@ lock.sh), and frr.conf, daemons, the running daemons and every forwarding switch restored on
+#@ failure (@ROLLBACK@, rollback.sh). Blocks: @COMMON@ (frr-common.sh), @ENABLE_DAEMONS@
+#@ (enable-daemons.sh where FRR is the system service, else none).
 #@ @IPV4_FORWARDING_WORD@: `ip forwarding` as a shell word on a router the lab makes forward (a
 #@ hub), else an empty word.
 @COMMON@
@@ -22,6 +23,10 @@ forwarding_statements() {
     case "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" in 0) echo "no ipv6 forwarding" ;; *) echo "ipv6 forwarding" ;; esac
   fi
 }
+@LOCK@
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/zt-ecmp-frr.XXXXXX")
+# Until the snapshot is whole there is nothing to restore, but the scratch directory goes all the same.
+trap 'rm -rf "$run_dir"; release_lock' EXIT
 cp -p "$conf" "$run_dir/frr.conf.before"
 [ ! -f "$daemons" ] || cp -p "$daemons" "$run_dir/daemons.before"
 forwarding_snapshot > "$run_dir/forwarding.before"

@@ -147,20 +147,20 @@ class RunOverPaths:
 SWITCH = "switch"
 
 
-def _switch_port(path_index: int, position: int) -> str:
-    """The bridge's end of router ``position``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
-    return f"p{path_index}r{position + 1}"
+def _switch_port(path_index: int, site_number: int) -> str:
+    """The bridge's end of site ``site_number``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
+    return f"p{path_index}r{site_number}"
 
 
 def _bridge(path_index: int) -> str:
     return f"path{path_index}"
 
 
-def path_mac(path_index: int, position: int) -> str:
-    """The MAC address of router ``position``'s interface on a path: the same whenever the interface is
+def path_mac(path_index: int, site_number: int) -> str:
+    """The MAC address of site ``site_number``'s interface on a path: the same whenever the interface is
     made again, as a restarted ZeroTier instance keeps the MAC its node address and network give it,
     so the other routers' ARP entries stay right. Locally administered (02:...)."""
-    return f"02:7a:00:{path_index:02x}:00:{position + 1:02x}"
+    return f"02:7a:00:{path_index:02x}:00:{site_number:02x}"
 
 
 def isolated_routers(plan: LabPlan, path_index: int, cuts: Iterable[tuple[int, str, str]] = (), *, segmented: bool = True) -> set[str]:
@@ -271,7 +271,7 @@ class NetnsLab:
         if not self.bridged:
             first, second = (router.name for router in self.plan.routers)
             near, far = path.end(first), path.end(second)
-            first_mac, second_mac = (path_mac(path_index, router.position) for router in self.plan.routers)
+            first_mac, second_mac = (path_mac(path_index, router.site_number) for router in self.plan.routers)
             _run(
                 [
                     *("ip", "-n", self.namespace(first), "link", "add", near.interface, "address", first_mac, "type", "veth"),
@@ -283,10 +283,10 @@ class NetnsLab:
             return
         for name in routers:
             end, router = path.end(name), self.plan.router(name)
-            port = _switch_port(path_index, router.position)
+            port = _switch_port(path_index, router.site_number)
             _run(
                 [
-                    *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.position)),
+                    *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.site_number)),
                     *("type", "veth", "peer", "name", port, "netns", self.switch_namespace),
                 ]
             )
@@ -372,7 +372,7 @@ class NetnsLab:
     def _apply_isolation(self, path_index: int) -> None:
         isolated = isolated_routers(self.plan, path_index, self._cuts, segmented=self.segmented)
         for router in self.plan.routers:
-            port = _switch_port(path_index, router.position)
+            port = _switch_port(path_index, router.site_number)
             state = "on" if router.name in isolated else "off"
             _run(["bridge", "-n", self.switch_namespace, "link", "set", "dev", port, "isolated", state])
 

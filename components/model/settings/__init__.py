@@ -11,6 +11,8 @@ from components.model.settings.derived import (
     path_interfaces,
     path_ports,
     path_prefix_length,
+    planned_sites,
+    site_numbers,
 )
 from components.model.settings.parse import parse_lab_config
 from components.model.settings.problems import ConfigError, closest_name, nested_model
@@ -31,4 +33,6 @@ __all__ = [
     "path_interfaces",
     "path_ports",
     "path_prefix_length",
+    "planned_sites",
+    "site_numbers",
 ]

@@ -82,9 +82,10 @@ assert MAX_PATHS < NEXTHOP_IDS_PER_PEER
 class NexthopIds:
     """The block of nexthop ids of one stack: a group per peer and a member per peer and path.
 
-    Ids follow the peer's place in the router list, not the route's, so appending a router changes no
-    existing id. Two stacks share a block one time in NEXTHOP_BLOCKS; the first apply then refuses the
-    second, as it refuses any id of the block the router has already.
+    Ids follow the peer's site number (``peer_number``), not the route's place, so appending a router
+    changes no existing id, nor does removing one before a router that keeps its site number. Two
+    stacks share a block one time in NEXTHOP_BLOCKS; the first apply then refuses the second, as it
+    refuses any id of the block the router has already.
     """
 
     first: int
@@ -97,11 +98,11 @@ class NexthopIds:
     def last(self) -> int:
         return self.first + NEXTHOP_BLOCK_SIZE - 1
 
-    def group(self, peer_position: int) -> int:
-        return self.first + peer_position * NEXTHOP_IDS_PER_PEER
+    def group(self, peer_number: int) -> int:
+        return self.first + (peer_number - 1) * NEXTHOP_IDS_PER_PEER
 
-    def member(self, peer_position: int, path_index: int) -> int:
-        return self.group(peer_position) + path_index
+    def member(self, peer_number: int, path_index: int) -> int:
+        return self.group(peer_number) + path_index
 
 
 def require_safe_paths(paths: object, *settings: str) -> None:
@@ -163,11 +164,11 @@ def floating_interface(router: RouterPlan) -> str:
 
 
 def _member_id(plan: LabPlan, route: RoutePlan, hop: NextHop) -> int:
-    return NexthopIds.of(plan.stack).member(plan.router(route.peer).position, hop.path_index)
+    return NexthopIds.of(plan.stack).member(plan.router(route.peer).site_number, hop.path_index)
 
 
 def _group_id(plan: LabPlan, route: RoutePlan) -> int:
-    return NexthopIds.of(plan.stack).group(plan.router(route.peer).position)
+    return NexthopIds.of(plan.stack).group(plan.router(route.peer).site_number)
 
 
 def wanted_nexthop_ids(plan: LabPlan, router: str) -> tuple[int, ...]:

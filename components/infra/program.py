@@ -6,8 +6,10 @@ from typing import Any
 
 import pulumi
 
+from components.infra.connection import RouterConnection
 from components.infra.docker_runtime import check_docker_environment
-from components.infra.flavors import ROUTER_COMPONENTS, RUNTIME_INSTANCES, RouterContext
+from components.infra.flavors import ROUTER_COMPONENTS, RouterContext
+from components.infra.rolling import rolled_instances
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 from components.model.naming import path_resource
 from components.model.plan import LabPlan, build_plan
@@ -24,10 +26,13 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
         path.index: ZeroTierPath(path_resource(path.index), ZeroTierPathArgs(path=path, stack=plan.stack, separated=separated))
         for path in plan.paths
     }
+    connections = {router.name: RouterConnection(router.ssh, keys.get(router.name)) for router in plan.routers}
+    rolled = rolled_instances(plan, paths, connections)
+    by_path = {path.index: {name: per_path[path.index] for name, per_path in rolled.keys.items()} for path in plan.paths}
     for router in plan.routers:
-        build_instances = RUNTIME_INSTANCES.get(router.runtime)
-        instances = build_instances(plan, router, paths) if build_instances is not None else {}
-        ROUTER_COMPONENTS[router.flavor](RouterContext(plan, router, keys.get(router.name), paths, instances))
+        instances = rolled.instances.get(router.name, {})
+        context = RouterContext(plan, router, keys.get(router.name), paths, instances, rolled.last_gates, by_path)
+        ROUTER_COMPONENTS[router.flavor](context)
     # Plain data from the plan, free of secrets by construction, and the ids only Central knows.
     outputs = plan_document(plan)
     outputs["networkIds"] = {path_resource(index): path.network_id for index, path in paths.items()}

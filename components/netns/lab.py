@@ -40,7 +40,10 @@ from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
 from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_client
 from components.ops.shell import NetnsShell
+from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
+from components.render.linux.rolling import PathInstances, render_drain, render_gate, render_instance_record
 from components.render.linux.routing import LinuxHostPaths, keeps_routes, render_linux_apply, render_linux_undo
+from components.render.restarts import DRAIN_LEASE_SECONDS, GATE_WAIT_SECONDS
 
 REQUIRED_TOOLS = ("ip", "tc", "bridge", "iperf3", "ping")
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
@@ -195,6 +198,8 @@ class NetnsLab:
     _cuts: set[tuple[int, str, str]] = field(default_factory=set)
     # The route keepers running, by router (``start_keepers``).
     _keepers: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
+    # Where each router's FRR is reached, where FRR runs (components/netns/frr.py sets it).
+    frr_paths: dict[str, FrrHostPaths] = field(default_factory=dict)
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
@@ -421,6 +426,60 @@ class NetnsLab:
         for router in self.plan.routers:
             self.run_script(router.name, render_linux_undo(self.plan, router.name, self.host_paths(router.name)))
         self._reap_keepers()
+
+    def record_instances(self, instances: Mapping[int, PathInstances]) -> None:
+        """What each apply of a lab with instances on Docker records after it: every path's instance keys."""
+        for router in self.plan.routers:
+            self.run_script(router.name, render_instance_record(self.plan, router.name, instances, self.host_paths(router.name)))
+
+    def drain(
+        self, path_index: int, instances: PathInstances, lease_seconds: int = DRAIN_LEASE_SECONDS
+    ) -> dict[str, subprocess.CompletedProcess[str]]:
+        """Every router's drain of the path, with the keys its instances are about to have, one router after the other."""
+        return {
+            router.name: self.run_script(
+                router.name,
+                render_drain(
+                    self.plan,
+                    router.name,
+                    path_index,
+                    instances,
+                    paths=self.host_paths(router.name),
+                    frr_paths=self.frr_paths.get(router.name, DEFAULT_FRR_PATHS),
+                    lease_seconds=lease_seconds,
+                ),
+            )
+            for router in self.plan.routers
+        }
+
+    def gate(self, path_index: int, wait_seconds: int = GATE_WAIT_SECONDS) -> dict[str, subprocess.CompletedProcess[str]]:
+        """Every router's gate of the path, at the same time, as Pulumi runs them; a gate that fails is returned, not raised."""
+        scripts = {
+            router.name: render_gate(
+                self.plan,
+                router.name,
+                path_index,
+                paths=self.host_paths(router.name),
+                frr_paths=self.frr_paths.get(router.name, DEFAULT_FRR_PATHS),
+                wait_seconds=wait_seconds,
+            )
+            for router in self.plan.routers
+        }
+        running = {
+            name: subprocess.Popen(
+                ["ip", "netns", "exec", self.namespace(name), "sh", "-s"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in scripts
+        }
+        done = {}
+        for name, process in running.items():
+            stdout, stderr = process.communicate(scripts[name])
+            done[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        return done
 
     def keeper_script(self, router: str) -> Path:
         return Path(self.host_paths(router).keeper_script(self.plan))

@@ -185,7 +185,8 @@ def wanted_nexthop_ids(plan: LabPlan, router: str) -> tuple[int, ...]:
 
 
 def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[str]:
-    """keep_routes' lines for one route: a member per active path whose interface is usable, then its group."""
+    """keep_routes' lines for one route: a member per active path that is not drained (drain.sh) and whose
+    interface is usable, then its group."""
     text = f"{route.peer}'s {route.destination}"
     group = _group_id(plan, route)
     lines = [f"# {text}: group {group}", "members='' over='' down=''"]
@@ -195,7 +196,9 @@ def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[st
         what = f"next hop {hop.address} on path {hop.path_index} ({hop.interface}) ready for {text}"
         add = f"ip nexthop replace id {member} via {hop.address} dev {hop.interface}"
         lines += [
-            f"if usable {hop.interface} {end.address}; then",
+            f"if drained {hop.path_index}; then",
+            f'  down="$down {hop.path_index}(drained)"',
+            f"elif usable {hop.interface} {end.address}; then",
             f'  has_nexthop {member} {hop.address} {hop.interface} || fix "{what}" {add}',
             f'  members="$members/{member}"',
             f'  over="$over {hop.path_index}"',
@@ -220,7 +223,7 @@ def _redirect_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
     return lines
 
 
-def _route_keeping(plan: LabPlan, router: RouterPlan) -> str:
+def route_keeping(plan: LabPlan, router: RouterPlan) -> str:
     """The functions keeping the router's routes (route-keeping.sh): ``keep_routes``, ``lab_nexthops``..."""
     ids = NexthopIds.of(plan.stack)
     routes: list[str] = []
@@ -460,7 +463,7 @@ def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         PEERS=" and ".join(route.peer for route in own.routes),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=False),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         CONVERGE=_converge_function(plan, own),
         TUNE_UNDERLAY=underlay_tune_functions(own),
         WAIT=wait,
@@ -483,7 +486,7 @@ def render_keeper(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HO
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         LOCK_FUNCTIONS=lock_functions(),
-        KEEP_ROUTES=_route_keeping(plan, own),
+        KEEP_ROUTES=route_keeping(plan, own),
     )
 
 
@@ -551,7 +554,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         NEEDS_NEXTHOPS=_needs_nexthops(own),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=True),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         CONVERGE=_converge_function(plan, own),
         UNDERLAY_FUNCTIONS=underlay_shell_functions(own),
         SNAPSHOT=snapshot,
@@ -604,7 +607,7 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
         LOCK=router_lock(f"undo of zt-ecmp stack {plan.stack} on {own.name}"),
         STOP_KEEPER=stop_keeper,
         UNDERLAY_RESTORE=underlay_restore_functions(),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         RESTORE=_state_functions(own)[1],
         PERSISTED_FILES_WORDS=" ".join(shlex.quote(path) for path in _persisted_files(plan, paths)),
         RELOAD_UNITS=["if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi"] if paths.systemd else [],

@@ -24,6 +24,7 @@ namespaces it creates and a temporary directory standing in for the routers' /et
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -35,6 +36,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
@@ -71,10 +73,11 @@ UNDERLAY_INTERFACE = "ulnk0"
 UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
 
 
-def netns_lab_config(
+def netns_lab_settings(
     paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
-) -> LabConfig:
-    """``routers`` Linux routers r1..rM reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
+) -> dict[str, Any]:
+    """The stack settings (``zt-ecmp:`` keys without the namespace) of ``routers`` Linux routers r1..rM
+    reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
 
     def router(name: str, position: int) -> dict[str, object]:
         return {
@@ -86,14 +89,19 @@ def netns_lab_config(
             "underlay": {"interface": UNDERLAY_INTERFACE, "speed": "10G", "address": f"192.0.2.{position + 1}/24"},
         }
 
-    raw: dict[str, object] = {
+    return {
         "hardware": {"model": "network namespaces on this host", "performanceCores": os.cpu_count() or 1, "instanceGbps": 0.1},
         "routers": [router(f"r{position + 1}", position) for position in range(routers)],
         "paths": {"count": paths, "active": active if active is not None else paths},
         "addressing": {"floatingOn": "loopback"},
         **(stack_settings or {}),
     }
-    return parse_lab_config(raw)
+
+
+def netns_lab_config(
+    paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
+) -> LabConfig:
+    return parse_lab_config(netns_lab_settings(paths, active, stack_settings, routers))
 
 
 def netns_lab_plan(
@@ -200,14 +208,18 @@ class NetnsLab:
     _keepers: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
     # Where each router's FRR is reached, where FRR runs (components/netns/frr.py sets it).
     frr_paths: dict[str, FrrHostPaths] = field(default_factory=dict)
+    # One bridge per path even between two routers (a ZeroTier network is a LAN whatever its size):
+    # each router's interface then comes and goes on its own, and routers can join and leave.
+    always_bridged: bool = False
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
 
     @property
     def bridged(self) -> bool:
-        """Three or more routers share a bridge per path; two keep one veth pair per path between them."""
-        return len(self.plan.routers) > 2
+        """Three or more routers share a bridge per path; two keep one veth pair per path between them,
+        unless the lab was built ``always_bridged``."""
+        return self.always_bridged or len(self.plan.routers) > 2
 
     @property
     def switch_namespace(self) -> str:
@@ -302,7 +314,7 @@ class NetnsLab:
                 # What the path delivers to the router: one instance's ceiling, as its sending is.
                 self._limit(self.switch_namespace, port, self.rate_mbit)
             self._configure_end(name, path_index)
-        self._apply_isolation(path_index)
+        self._apply_isolation(path_index, routers)
 
     def _configure_end(self, router: str, path_index: int) -> None:
         end, ns = self.plan.path(path_index).end(router), self.namespace(router)
@@ -374,9 +386,13 @@ class NetnsLab:
         else:
             self.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
 
-    def _apply_isolation(self, path_index: int) -> None:
+    def _apply_isolation(self, path_index: int, routers: Sequence[str] | None = None) -> None:
+        """Each bridge port of the path isolated or not as the plan and the cuts say: every router's, or
+        only those of ``routers`` (ports just made: another router's may be going or coming meanwhile)."""
         isolated = isolated_routers(self.plan, path_index, self._cuts, segmented=self.segmented)
         for router in self.plan.routers:
+            if routers is not None and router.name not in routers:
+                continue
             port = _switch_port(path_index, router.site_number)
             state = "on" if router.name in isolated else "off"
             _run(["bridge", "-n", self.switch_namespace, "link", "set", "dev", port, "isolated", state])
@@ -427,59 +443,96 @@ class NetnsLab:
             self.run_script(router.name, render_linux_undo(self.plan, router.name, self.host_paths(router.name)))
         self._reap_keepers()
 
+    # -- one router at a time, as the engine's steps change a running lab (components/netns/rollout.py) --
+
+    def add_router(self, router: str) -> None:
+        """The namespace of a router of the plan the lab did not have: a box before its first `pulumi up`."""
+        if not self.bridged:
+            raise ValueError("routers join a lab built with a bridge per path (always_bridged)")
+        self.namespaces[router] = f"{self.prefix}-{router}"
+        self._add_namespace(self.namespace(router))
+
+    def remove_router(self, router: str) -> None:
+        """The router and everything in its namespace gone: its keeper, its interfaces."""
+        if router in self._keepers:
+            process = self._keepers.pop(router)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        name = self.namespaces.pop(router)
+        _run(["ip", "netns", "del", name], check=False)
+        self._created.remove(name)
+
+    def readdress(self, router: str, path_index: int, old: str, new: str) -> None:
+        """What a running instance does when the controller gives it a new address or prefix (zerotier-one's
+        service/OneService.cpp, syncManagedStuff: the addresses no longer assigned go, then the new come).
+        Idempotent: the network's route and the member's address may each bring the same change."""
+        interface = self.plan.path(path_index).end(router).interface
+        held = self.exec(router, ["ip", "-4", "-o", "addr", "show", "dev", interface], check=False).stdout
+        if f" inet {old} " in held and old != new:
+            self.exec(router, ["ip", "addr", "del", old, "dev", interface], check=False)
+        if f" inet {new} " not in held:
+            self.exec(router, ["ip", "addr", "add", new, "dev", interface])
+
+    def apply_router(self, router: str) -> subprocess.CompletedProcess[str]:
+        """One router's apply, rendered from the lab's plan; its keeper, if it ran, starts again from the new script."""
+        keeping = self.keeper_running(router)
+        done = self.run_script(router, render_linux_apply(self.plan, router, self.host_paths(router)))
+        self._reap_keepers([router])
+        if keeping or keeps_routes(self.plan.router(router)):
+            self.start_keepers([router])
+        return done
+
+    def undo_router(self, router: str, plan: LabPlan) -> subprocess.CompletedProcess[str]:
+        """One router's undo, rendered from the plan it was applied with."""
+        done = self.run_script(router, render_linux_undo(plan, router, self.host_paths(router)))
+        self._reap_keepers([router])
+        return done
+
+    def drain_on(
+        self, router: str, path_index: int, instances: PathInstances, lease_seconds: int = DRAIN_LEASE_SECONDS
+    ) -> subprocess.CompletedProcess[str]:
+        script = render_drain(
+            self.plan,
+            router,
+            path_index,
+            instances,
+            paths=self.host_paths(router),
+            frr_paths=self.frr_paths.get(router, DEFAULT_FRR_PATHS),
+            lease_seconds=lease_seconds,
+        )
+        return self.run_script(router, script)
+
+    def gate_on(self, router: str, path_index: int, wait_seconds: int = GATE_WAIT_SECONDS) -> subprocess.CompletedProcess[str]:
+        script = render_gate(
+            self.plan,
+            router,
+            path_index,
+            paths=self.host_paths(router),
+            frr_paths=self.frr_paths.get(router, DEFAULT_FRR_PATHS),
+            wait_seconds=wait_seconds,
+        )
+        return self.exec(router, ["sh", "-s"], input_text=script, check=False)
+
+    def record_instances_on(self, router: str, instances: Mapping[int, PathInstances]) -> None:
+        self.run_script(router, render_instance_record(self.plan, router, instances, self.host_paths(router)))
+
     def record_instances(self, instances: Mapping[int, PathInstances]) -> None:
         """What each apply of a lab with instances on Docker records after it: every path's instance keys."""
         for router in self.plan.routers:
-            self.run_script(router.name, render_instance_record(self.plan, router.name, instances, self.host_paths(router.name)))
+            self.record_instances_on(router.name, instances)
 
     def drain(
         self, path_index: int, instances: PathInstances, lease_seconds: int = DRAIN_LEASE_SECONDS
     ) -> dict[str, subprocess.CompletedProcess[str]]:
         """Every router's drain of the path, with the keys its instances are about to have, one router after the other."""
-        return {
-            router.name: self.run_script(
-                router.name,
-                render_drain(
-                    self.plan,
-                    router.name,
-                    path_index,
-                    instances,
-                    paths=self.host_paths(router.name),
-                    frr_paths=self.frr_paths.get(router.name, DEFAULT_FRR_PATHS),
-                    lease_seconds=lease_seconds,
-                ),
-            )
-            for router in self.plan.routers
-        }
+        return {router.name: self.drain_on(router.name, path_index, instances, lease_seconds) for router in self.plan.routers}
 
     def gate(self, path_index: int, wait_seconds: int = GATE_WAIT_SECONDS) -> dict[str, subprocess.CompletedProcess[str]]:
         """Every router's gate of the path, at the same time, as Pulumi runs them; a gate that fails is returned, not raised."""
-        scripts = {
-            router.name: render_gate(
-                self.plan,
-                router.name,
-                path_index,
-                paths=self.host_paths(router.name),
-                frr_paths=self.frr_paths.get(router.name, DEFAULT_FRR_PATHS),
-                wait_seconds=wait_seconds,
-            )
-            for router in self.plan.routers
-        }
-        running = {
-            name: subprocess.Popen(
-                ["ip", "netns", "exec", self.namespace(name), "sh", "-s"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for name in scripts
-        }
-        done = {}
-        for name, process in running.items():
-            stdout, stderr = process.communicate(scripts[name])
-            done[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-        return done
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(self.plan.routers)) as pool:
+            running = {router.name: pool.submit(self.gate_on, router.name, path_index, wait_seconds) for router in self.plan.routers}
+        return {name: future.result() for name, future in running.items()}
 
     def keeper_script(self, router: str) -> Path:
         return Path(self.host_paths(router).keeper_script(self.plan))
@@ -504,9 +557,12 @@ class NetnsLab:
     def keeper_running(self, router: str) -> bool:
         return router in self._keepers and self._keepers[router].poll() is None
 
-    def _reap_keepers(self) -> None:
-        """Forgets the keepers the scripts have stopped (an apply or undo kills its router's keeper)."""
+    def _reap_keepers(self, routers: Sequence[str] | None = None) -> None:
+        """Forgets the keepers the scripts have stopped (an apply or undo kills its router's keeper):
+        every router's, or those of ``routers`` alone (whose scripts ran)."""
         for name, process in list(self._keepers.items()):
+            if routers is not None and name not in routers:
+                continue
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
             if process.poll() is not None:
@@ -595,7 +651,9 @@ class NetnsLab:
 
 
 @contextlib.contextmanager
-def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None, segmented: bool = True) -> Iterator[NetnsLab]:
+def netns_lab(
+    plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None, segmented: bool = True, always_bridged: bool = False
+) -> Iterator[NetnsLab]:
     """The routers' namespaces with their path links (and bridges), not yet configured; always removed on the way out."""
     reasons = missing_requirements()
     if reasons:
@@ -606,6 +664,7 @@ def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | No
         work_dir=Path(tempfile.mkdtemp(prefix="zt-ecmp-netns-")),
         rate_mbit=rate_mbit,
         segmented=segmented,
+        always_bridged=always_bridged,
     )
     try:
         lab.build()

@@ -19,6 +19,10 @@ import hashlib
 # restarted instances have rejoined (GATE_WAIT_SECONDS at most after they started), and a roll that
 # never gets to its gate (an interrupted `pulumi up`) does not keep the path out for longer than this.
 DRAIN_LEASE_SECONDS = 600
+# How long a drain waits, once the path is out of the routes, before it lets the instances go: what was
+# already on its way over the path (queued on the interface, in the instance, on the underlay) arrives
+# instead of being lost with the instance.
+DRAIN_SETTLE_SECONDS = 1
 # How long a gate waits for a path's restarted instances to answer on it before it puts the path back
 # anyway and fails: a restarted instance answers within seconds (its identity is unchanged, and
 # local.conf tells it where its peers are), so this is the mark of an instance that does not come back.

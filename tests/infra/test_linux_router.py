@@ -123,7 +123,7 @@ def test_dropping_path_4_changes_only_the_lines_about_path_4_and_the_path_count(
             # Path 4's member of the route's nexthop group, kept by keep_routes and the keeper...
             "-  if drained 4; then",
             '-    down="$down 4(drained)"',
-            "-  elif usable ztecmp4 10.14.0.13/30; then",
+            "-  elif usable ztecmp4 10.14.0.13; then",
             '-    has_nexthop 259511044 10.14.0.14 ztecmp4 || fix "next hop 10.14.0.14 on path 4 (ztecmp4) ready for r2\'s 10.0.55.2/32" '
             "ip nexthop replace id 259511044 via 10.14.0.14 dev ztecmp4",
             '-    members="$members/259511044"',

@@ -52,22 +52,22 @@ def test_r1_keeps_its_route_to_r2_as_a_group_of_one_member_per_active_path() -> 
 
 
 def test_a_path_joins_the_group_only_while_its_interface_holds_its_address() -> None:
-    assert "elif usable ztecmp2 10.14.0.5/30; then" in keep_routes_lines(linux_plan())
+    assert "elif usable ztecmp2 10.14.0.5; then" in keep_routes_lines(linux_plan())
 
 
 def test_a_drained_path_stays_out_of_the_group_whatever_its_interface() -> None:
     lines = keep_routes_lines(linux_plan())
     assert lines[lines.index("if drained 2; then") + 1 : lines.index("if drained 2; then") + 3] == [
         'down="$down 2(drained)"',
-        "elif usable ztecmp2 10.14.0.5/30; then",
+        "elif usable ztecmp2 10.14.0.5; then",
     ]
 
 
 def test_inactive_paths_get_no_member() -> None:
     lines = keep_routes_lines(linux_plan(paths={"count": 4, "active": 2}))
     assert [line for line in lines if line.startswith("elif usable")] == [
-        "elif usable ztecmp1 10.14.0.1/30; then",
-        "elif usable ztecmp2 10.14.0.5/30; then",
+        "elif usable ztecmp1 10.14.0.1; then",
+        "elif usable ztecmp2 10.14.0.5; then",
     ]
     assert wanted_nexthop_ids(linux_plan(paths={"count": 4, "active": 2}), "r1") == (259511040, 259511041, 259511042)
 

@@ -46,7 +46,7 @@ from components.render.linux import PROGRAMS
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths, ospf_cost_command
 from components.render.linux.routing import DEFAULT_HOST_PATHS, LinuxHostPaths
 from components.render.linux.transaction import lock_functions
-from components.render.restarts import DRAIN_LEASE_SECONDS, GATE_WAIT_SECONDS
+from components.render.restarts import DRAIN_LEASE_SECONDS, DRAIN_SETTLE_SECONDS, GATE_WAIT_SECONDS
 
 # The keys of one path's instances on Docker engines, by router: what its drain compares.
 PathInstances = Mapping[str, str]
@@ -111,6 +111,7 @@ def render_drain(
         LEAVE_OUT=_route_owner_step(plan, own, path_index, frr_paths, drained=True),
         INSTANCES=_instance_lines(plan, instances),
         LEASE_SECONDS=str(lease_seconds),
+        SETTLE_SECONDS=str(DRAIN_SETTLE_SECONDS),
     )
 
 

@@ -198,7 +198,7 @@ def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[st
         lines += [
             f"if drained {hop.path_index}; then",
             f'  down="$down {hop.path_index}(drained)"',
-            f"elif usable {hop.interface} {end.address}; then",
+            f"elif usable {hop.interface} {end.address.ip}; then",
             f'  has_nexthop {member} {hop.address} {hop.interface} || fix "{what}" {add}',
             f'  members="$members/{member}"',
             f'  over="$over {hop.path_index}"',

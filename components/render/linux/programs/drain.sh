@@ -1,13 +1,12 @@
 #!/bin/sh
 #@ The drain of one path on a Linux router, run before any instance of the path restarts (rolling.py
 #@ says when and why). It compares the keys of the path's instances (@INSTANCES@: one line per
-#@ router, "<router> <key>") with what the router recorded of them (record-instances.sh, and this
-#@ script after each drain): where the key of an instance that was there changes, that instance is
+#@ router, "<router> <key>") with what the last apply recorded of them (record-instances.sh): where
+#@ the key of an instance that was there changes, that instance is
 #@ about to restart, and the path leaves the router's routes at once (@LEAVE_OUT@, the route owner's
 #@ way, under the router's lock) until its gate (gate.sh) puts it back, or at most @LEASE_SECONDS@ s.
-#@ An instance that is new or gone, or a router the lab is not on yet, drains nothing. The record is
-#@ the last apply's: a drain that ran for a change that did not happen drains again next time.
-#@ Values: @STACK@, @ROUTER@, @PATH@, @STATE_DIR_WORD@ (a shell word).
+#@ An instance that is new or gone, or a router the lab is not on yet, drains nothing. It returns @SETTLE_SECONDS@ s after the path is out. Values: @STACK@, @ROUTER@, @PATH@,
+#@ @STATE_DIR_WORD@ (a shell word).
 # zt-ecmp @STACK@: @ROUTER@ leaves path @PATH@ out of its routes while an instance of the path restarts.
 set -eu
 umask 022
@@ -36,4 +35,6 @@ ends=$(($(date +%s) + lease))
 printf 'until %s\nrestarting%s\n' "$ends" "$restarting" > "$state_dir/drained/path@PATH@.new"
 mv "$state_dir/drained/path@PATH@.new" "$state_dir/drained/path@PATH@"
 leave_out
+# What is already on its way over the path arrives before the instances go.
+sleep @SETTLE_SECONDS@
 echo "zt-ecmp: @ROUTER@ leaves path @PATH@ out of its routes while the instances of$restarting restart on it"

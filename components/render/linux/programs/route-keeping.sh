@@ -50,8 +50,11 @@ drained() {
   read -r _ ends < "$state_dir/drained/path$1" || return 1
   [ "$(date +%s)" -lt "$ends" ]
 }
+# usable INTERFACE ADDRESS: the interface is up, has carrier and holds the address, whatever its prefix
+# length: the path networks' subnets grow with the sites (/30 to /29...), and path 1 keeps its
+# addresses then, with every next hop on it still on-link.
 usable() {
-  case "$live" in *" $1=$2 "*) return 0 ;; esac
+  case "$live" in *" $1=$2/"*) return 0 ;; esac
   return 1
 }
 has_nexthop() {

@@ -38,7 +38,8 @@ from typing import Any, Literal
 
 from components.model.naming import drain_resource, instance_name
 from components.model.plan import LabPlan
-from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_stack_offline
+from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline, run_stack_offline
+from components.stack.settings import NAMESPACE
 
 Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
 
@@ -331,6 +332,15 @@ def render_restarts(changes: Sequence[ResourceChange]) -> list[str]:
         lines.append(f"instances that restart, {how}:")
         lines += [f"  {restart.line}" for restart in restarts.values()]
     return lines
+
+
+def diff_settings(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, project: str = "zt-ecmp", stack: str = "rollout"
+) -> list[ResourceChange]:
+    """What `pulumi up` would do between two versions of a stack's ``zt-ecmp:`` settings (keys without
+    the namespace), for a stack that needs no secret (routers reached with ssh.auth agent)."""
+    runs = [run_offline(project, stack, {f"{NAMESPACE}:{key}": value for key, value in settings.items()}) for settings in (before, after)]
+    return diff_runs(*runs)
 
 
 def stack_file_at(stack: str, before: str, project_dir: Path) -> tuple[str, str]:

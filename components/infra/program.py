@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -9,8 +10,9 @@ import pulumi
 from components.infra.connection import RouterConnection
 from components.infra.docker_runtime import check_docker_environment
 from components.infra.flavors import ROUTER_COMPONENTS, RouterContext
-from components.infra.rolling import rolled_instances
+from components.infra.rolling import DRAINS, DrainScript, GateScript, rolled_instances
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
+from components.model.flavors import RouterFlavor
 from components.model.naming import path_resource
 from components.model.plan import LabPlan, build_plan
 from components.render.plan_document import plan_document
@@ -18,8 +20,11 @@ from components.stack.runtime import read_stack_settings, ssh_private_keys
 from components.stack.settings import StackSettings
 
 
-def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
-    """Register every resource of the lab; returns the stack outputs."""
+def deploy(
+    plan: LabPlan, settings: StackSettings, drains: Mapping[RouterFlavor, tuple[DrainScript, GateScript]] = DRAINS
+) -> dict[str, Any]:
+    """Register every resource of the lab; returns the stack outputs. ``drains``: the router flavors
+    whose routes take a path out while its instances restart (components/infra/rolling.py)."""
     keys = ssh_private_keys(settings)
     separated = plan.separated_pairs()
     paths = {
@@ -27,7 +32,7 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
         for path in plan.paths
     }
     connections = {router.name: RouterConnection(router.ssh, keys.get(router.name)) for router in plan.routers}
-    rolled = rolled_instances(plan, paths, connections)
+    rolled = rolled_instances(plan, paths, connections, drains)
     by_path = {path.index: {name: per_path[path.index] for name, per_path in rolled.keys.items()} for path in plan.paths}
     for router in plan.routers:
         instances = rolled.instances.get(router.name, {})

@@ -96,9 +96,11 @@ class PathRestart(pulumi.ComponentResource):
         routers: Sequence[tuple[RouterPlan, RouterConnection]],
         keys: Mapping[str, pulumi.Output[str]],
         after: Sequence[pulumi.Resource],
+        *,
+        drains: Mapping[RouterFlavor, tuple[DrainScript, GateScript]] = DRAINS,
     ) -> None:
         super().__init__("zt-ecmp:index:PathRestart", path_restart_resource(path_index), None, None)
-        self._plan, self._index, self._routers = plan, path_index, routers
+        self._plan, self._index, self._routers, self._scripts = plan, path_index, routers, drains
         self._keys = pulumi.Output.all(**keys) if keys else pulumi.Output.from_input({})
         self.drains = [
             self._command(
@@ -112,11 +114,11 @@ class PathRestart(pulumi.ComponentResource):
         self.gates = []
 
     def _drain_text(self, router: RouterPlan, connection: RouterConnection, keys: Mapping[str, str]) -> str:
-        return remote_command(DRAINS[router.flavor][0](self._plan, router.name, self._index, dict(keys)), connection.ssh.user)
+        return remote_command(self._scripts[router.flavor][0](self._plan, router.name, self._index, dict(keys)), connection.ssh.user)
 
     def _gate_text(self, router: RouterPlan, connection: RouterConnection, known: list[Any]) -> str:
         keys, ids = known
-        script = remote_command(DRAINS[router.flavor][1](self._plan, router.name, self._index), connection.ssh.user)
+        script = remote_command(self._scripts[router.flavor][1](self._plan, router.name, self._index), connection.ssh.user)
         return instances_line({self._index: " ".join(map(str, ids))}) + _keys_comment(keys) + script
 
     def _command(
@@ -155,12 +157,18 @@ def _keys_comment(keys: Mapping[str, str]) -> str:
     return "".join(f"# zt-ecmp: {router} {key}\n" for router, key in sorted(keys.items()))
 
 
-def rolled_instances(plan: LabPlan, paths: Mapping[int, ZeroTierPath], connections: Mapping[str, RouterConnection]) -> RolledInstances:
+def rolled_instances(
+    plan: LabPlan,
+    paths: Mapping[int, ZeroTierPath],
+    connections: Mapping[str, RouterConnection],
+    drains: Mapping[RouterFlavor, tuple[DrainScript, GateScript]] = DRAINS,
+) -> RolledInstances:
     """Every router's instances on a Docker engine, path after path, with each path's drains and gates
-    on the routers that can leave a path out (none where no router can, or no router runs Docker)."""
+    on the routers whose flavor ``drains`` names (none where no router's is, or no router runs Docker:
+    the containers are then made and replaced side by side)."""
     docker = [router for router in plan.routers if router.runtime == "docker"]
     hosts: dict[str, ZeroTierHost] = {router.name: docker_host(plan, router) for router in docker}
-    draining = [(router, connections[router.name]) for router in plan.routers if router.flavor in DRAINS] if docker else []
+    draining = [(router, connections[router.name]) for router in plan.routers if router.flavor in drains] if docker else []
     instances: dict[str, dict[int, ZeroTierInstance]] = {router.name: {} for router in docker}
     keys: dict[str, dict[int, pulumi.Output[str]]] = {router.name: {} for router in docker}
     after: Sequence[pulumi.Resource] = []
@@ -168,10 +176,10 @@ def rolled_instances(plan: LabPlan, paths: Mapping[int, ZeroTierPath], connectio
         args = {router.name: instance_args(plan, router, hosts[router.name], paths[path.index], path.index) for router in docker}
         # What would restart each instance, known before its container is registered: its drains' text.
         path_keys = {router.name: restart_key(plan, router, path.index, args[router.name]) for router in docker}
-        restart = PathRestart(plan, path.index, draining, path_keys, after) if draining else None
+        restart = PathRestart(plan, path.index, draining, path_keys, after, drains=drains) if draining else None
         for router in docker:
-            drains: Sequence[pulumi.Resource] = restart.drains if restart is not None else ()
-            ordered = dataclasses.replace(args[router.name], depends_on=[*args[router.name].depends_on, *drains])
+            drained: Sequence[pulumi.Resource] = restart.drains if restart is not None else ()
+            ordered = dataclasses.replace(args[router.name], depends_on=[*args[router.name].depends_on, *drained])
             instances[router.name][path.index] = docker_instance(plan, router, path.index, ordered)
             keys[router.name][path.index] = path_keys[router.name]
         if restart is not None:

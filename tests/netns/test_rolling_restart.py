@@ -109,9 +109,10 @@ def test_a_path_that_was_not_drained_passes_its_gate_at_once(lab: NetnsLab) -> N
 
 def test_a_drain_ends_with_its_lease_if_no_gate_comes(lab: NetnsLab) -> None:
     lab.start_keepers()
-    lab.drain(2, NEW, lease_seconds=2)
+    # Each router's drain returns a second after the path is out: r2's lease runs out 5 s after its drain.
+    lab.drain(2, NEW, lease_seconds=5)
     assert route_next_hops(lab, "r1") == WITHOUT_PATH_2
-    assert await_path_in_routes(lab, 2, timeout_seconds=5.0) > 0
+    assert await_path_in_routes(lab, 2, timeout_seconds=8.0) > 0
 
 
 def test_a_router_the_lab_is_not_on_yet_drains_nothing() -> None:

@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=output_folder, default=Path("bench-netns"), help="directory for the CSV, Markdown and PNG")
     parser.add_argument(
+        "--restarts",
+        action="store_true",
+        help="instead: count the pings lost and TCP flows stalled between the sites that stay while the lab grows "
+        "(2 -> 3 -> 4, with and without plannedSites), loses its last router and changes its image, the engine's steps replayed",
+    )
+    parser.add_argument(
         "--routers",
         type=routers_argument,
         default=2,
@@ -55,6 +61,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     def measure() -> str:
+        if args.restarts:
+            # Loaded here: the offline diff loads the Pulumi runtime, which the other benchmarks do not need.
+            from components.netns.rollout import render_restart_table, run_restart_benchmark
+            from components.preview.diff import diff_settings
+
+            return render_restart_table(run_restart_benchmark(diff_settings, paths=args.paths, rate_mbit=args.rate_mbit))
         if args.routers > 2:
             sites = run_sites_benchmark(
                 routers=args.routers,

@@ -17,6 +17,7 @@ from components.model.naming import ZEROTIER_HOME, host_resource, instance_name,
 from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
 from components.render.docker.reclaim import ReclaimCommand, reclaim_command
+from components.render.restarts import instance_key
 from components.render.ssh import CONTROL_SOCKET_EXTRA_BYTES, SOCKET_PATH_MAX_BYTES, docker_transport_options
 from components.render.zerotier import introduced_routers, render_devicemap, render_local_conf
 
@@ -199,33 +200,48 @@ def _local_conf(plan: LabPlan, router: str, path_index: int, peers: Mapping[str,
     return pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, router, path_index))
 
 
-def docker_instances(plan: LabPlan, router: RouterPlan, paths: Mapping[int, ZeroTierPath]) -> dict[int, ZeroTierInstance]:
-    """The router's Docker engine with one instance per path, each rendered from the plan."""
-    host = ZeroTierHost(
-        host_resource(router.name), ZeroTierHostArgs(docker_host=router.docker_host, ssh=router.ssh, image=plan.zerotier.image)
+def docker_host(plan: LabPlan, router: RouterPlan) -> ZeroTierHost:
+    """The router's Docker engine, with the pinned image on it."""
+    args = ZeroTierHostArgs(docker_host=router.docker_host, ssh=router.ssh, image=plan.zerotier.image)
+    return ZeroTierHost(host_resource(router.name), args)
+
+
+def instance_args(plan: LabPlan, router: RouterPlan, host: ZeroTierHost, zerotier: ZeroTierPath, path_index: int) -> ZeroTierInstanceArgs:
+    """The router's instance on a path, rendered from the plan; it starts once its member exists."""
+    end = plan.path(path_index).end(router.name)
+    return ZeroTierInstanceArgs(
+        container_name=instance_name(plan.project, plan.stack, path_index),
+        host=host,
+        network_id=zerotier.network_id,
+        local_conf=_local_conf(plan, router.name, path_index, zerotier.node_ids(introduced_routers(plan, router.name))),
+        devicemap=pulumi.Output.from_input(zerotier.network_id).apply(functools.partial(render_devicemap, interface=end.interface)),
+        identity=zerotier.identities.get(router.name),
+        cpus=end.cpus,
+        labels={
+            **instance_owner_labels(plan.project, plan.stack, path_index),
+            "zt-ecmp.port": str(end.port),
+            "zt-ecmp.interface": end.interface,
+        },
+        depends_on=[zerotier.members[router.name]] if router.name in zerotier.members else [],
+        reclaim=reclaim_command(plan, router.name, path_index),
     )
-    instances = {}
-    for path in plan.paths:
-        end = path.end(router.name)
-        zerotier = paths[path.index]
-        instances[path.index] = ZeroTierInstance(
-            instance_resource(router.name, path.index),
-            ZeroTierInstanceArgs(
-                container_name=instance_name(plan.project, plan.stack, path.index),
-                host=host,
-                network_id=zerotier.network_id,
-                local_conf=_local_conf(plan, router.name, path.index, zerotier.node_ids(introduced_routers(plan, router.name))),
-                devicemap=pulumi.Output.from_input(zerotier.network_id).apply(functools.partial(render_devicemap, interface=end.interface)),
-                identity=zerotier.identities.get(router.name),
-                cpus=end.cpus,
-                labels={
-                    **instance_owner_labels(plan.project, plan.stack, path.index),
-                    "zt-ecmp.port": str(end.port),
-                    "zt-ecmp.interface": end.interface,
-                },
-                depends_on=[zerotier.members[router.name]] if router.name in zerotier.members else [],
-                reclaim=reclaim_command(plan, router.name, path.index),
-            ),
-            opts=pulumi.ResourceOptions(parent=host),
+
+
+def docker_instance(plan: LabPlan, router: RouterPlan, path_index: int, args: ZeroTierInstanceArgs) -> ZeroTierInstance:
+    return ZeroTierInstance(instance_resource(router.name, path_index), args, opts=pulumi.ResourceOptions(parent=args.host))
+
+
+def restart_key(plan: LabPlan, router: RouterPlan, path_index: int, args: ZeroTierInstanceArgs) -> pulumi.Output[str]:
+    """What replaces the instance's container, in one line (components/render/restarts.py): known in a
+    preview wherever the container's own inputs are, so a path's drain shows why it runs."""
+    node_id = args.identity.node_id if args.identity is not None else None
+    return pulumi.Output.all(network_id=args.network_id, local_conf=args.local_conf, node_id=node_id).apply(
+        lambda known: instance_key(
+            image=plan.zerotier.image,
+            network_id=str(known["network_id"]),
+            interface=plan.path(path_index).end(router.name).interface,
+            local_conf=str(known["local_conf"]),
+            node_id=known["node_id"],
+            host=router.docker_host,
         )
-    return instances
+    )

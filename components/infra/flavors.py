@@ -1,16 +1,17 @@
-"""Which components build each router flavor and each container runtime: one entry each
-(components/model/flavors.py says what each can do; components/render/ renders their text)."""
+"""Which component builds each router flavor: one entry each (components/model/flavors.py says what
+each can do; components/render/ renders their text). The instances on Docker engines are built before
+the routers, path after path, by components/infra/rolling.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pulumi
 
 from components.infra.connection import RouterConnection
-from components.infra.docker_runtime import ZeroTierInstance, docker_instances
+from components.infra.docker_runtime import ZeroTierInstance
 from components.infra.linux_router import LinuxRouter, linux_router_args
 from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
 from components.infra.zerotier_path import ZeroTierPath
@@ -29,15 +30,21 @@ class RouterContext:
     private_key: pulumi.Output[str] | None
     paths: Mapping[int, ZeroTierPath]
     instances: Mapping[int, ZeroTierInstance]
+    # What the router's commands run after besides its own instances: the last path's gates, so that
+    # its routes are applied once every path is back (components/infra/rolling.py).
+    after: Sequence[pulumi.Resource] = ()
+    # Every path's instance keys on Docker engines, by path then router: what a Linux apply records
+    # for the drains to compare with.
+    instance_keys: Mapping[int, Mapping[str, pulumi.Output[str]]] = field(default_factory=dict)
 
     @property
     def connection(self) -> RouterConnection:
         return RouterConnection(self.router.ssh, self.private_key)
 
     def waits_for(self) -> list[pulumi.Resource]:
-        """The router's containers (runtime docker) and its members on every path network."""
+        """The router's containers (runtime docker), its members on every path network, and ``after``."""
         members = [path.members[self.router.name] for path in self.paths.values() if self.router.name in path.members]
-        return [*self.instances.values(), *members]
+        return [*self.instances.values(), *members, *self.after]
 
     def instance_ids(self) -> dict[int, pulumi.Input[str]]:
         return {index: instance.container.id for index, instance in self.instances.items()}
@@ -73,16 +80,17 @@ def vyos_router(context: RouterContext) -> pulumi.ComponentResource:
 
 def linux_router(context: RouterContext) -> pulumi.ComponentResource:
     router = context.router
-    args = linux_router_args(context.plan, router, context.connection, instance_ids=context.instance_ids(), depends_on=context.waits_for())
+    args = linux_router_args(
+        context.plan,
+        router,
+        context.connection,
+        instance_ids=context.instance_ids(),
+        instance_keys=context.instance_keys,
+        depends_on=context.waits_for(),
+    )
     return LinuxRouter(router_resource(router.name, router.flavor), args)
 
 
 ROUTER_COMPONENTS: MappingProxyType[str, Callable[[RouterContext], pulumi.ComponentResource]] = MappingProxyType(
     {"vyos": vyos_router, "linux": linux_router}
-)
-
-# Runtimes whose instances are resources of their own, made before the router's component. A runtime
-# missing here (vyos) has the router component run the instances from its own configuration.
-RUNTIME_INSTANCES: MappingProxyType[str, Callable[[LabPlan, RouterPlan, Mapping[int, ZeroTierPath]], dict[int, ZeroTierInstance]]] = (
-    MappingProxyType({"docker": docker_instances})
 )

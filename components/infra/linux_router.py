@@ -13,6 +13,7 @@ from components.infra.connection import RouterConnection, instances_line
 from components.model.plan import LabPlan, RouterPlan
 from components.render.linux.commands import remote_commands, routing_scripts
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
+from components.render.linux.rolling import render_instance_record
 from components.render.linux.routing import DEFAULT_HOST_PATHS, LinuxHostPaths
 
 
@@ -60,18 +61,30 @@ def linux_router_args(
     connection: RouterConnection,
     *,
     instance_ids: Mapping[int, pulumi.Input[str]] | None = None,
+    instance_keys: Mapping[int, Mapping[str, pulumi.Input[str]]] | None = None,
     depends_on: Sequence[pulumi.Resource] = (),
     host_paths: LinuxHostPaths = DEFAULT_HOST_PATHS,
     frr_paths: FrrHostPaths = DEFAULT_FRR_PATHS,
 ) -> LinuxRouterArgs:
-    """The router's scripts rendered from the plan, named after the containers they follow."""
+    """The router's scripts rendered from the plan, named after the containers they follow. Where
+    instances run on Docker engines (``instance_keys``, by path then router), the apply then records
+    their keys, which the paths' drains compare with (components/render/linux/rolling.py)."""
     apply_scripts, undo_scripts = routing_scripts(plan, router.name, host_paths, frr_paths)
     user = connection.ssh.user
-    apply, undo = remote_commands(apply_scripts, user), remote_commands(undo_scripts, user)
+    undo = remote_commands(undo_scripts, user)
     ids = dict(instance_ids or {})
     indices = sorted(ids)
-    create = pulumi.Output.all(*(pulumi.Output.from_input(ids[index]) for index in indices)).apply(
-        lambda known: (instances_line(dict(zip(indices, map(str, known), strict=True))) if known else "") + apply
+    keys = {index: dict(by_router) for index, by_router in (instance_keys or {}).items() if by_router}
+    known_keys = pulumi.Output.all(**{str(index): pulumi.Output.all(**by_router) for index, by_router in keys.items()})
+
+    def text(known_ids: list[object], known: dict[str, dict[str, str]]) -> str:
+        by_path = {int(index): by_router for index, by_router in known.items()}
+        record = [render_instance_record(plan, router.name, by_path, host_paths)] if known else []
+        after = instances_line(dict(zip(indices, map(str, known_ids), strict=True))) if known_ids else ""
+        return after + remote_commands([*apply_scripts, *record], user)
+
+    create = pulumi.Output.all(pulumi.Output.all(*(pulumi.Output.from_input(ids[index]) for index in indices)), known_keys).apply(
+        lambda both: text(both[0], both[1])
     )
     summary = {"router": router.name, "floatingIp": str(router.floating_ip), "activePaths": plan.active_path_count}
     return LinuxRouterArgs(connection=connection, apply=create, undo=undo, summary=summary, depends_on=list(depends_on))

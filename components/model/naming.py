@@ -105,6 +105,21 @@ def instance_resource(router: str, path_index: int) -> str:
     return f"{router}-path{path_index}"
 
 
+def path_restart_resource(path_index: int) -> str:
+    """The component ordering a path's restarts: ``path<i>-restart``."""
+    return f"{path_resource(path_index)}-restart"
+
+
+def drain_resource(router: str, path_index: int) -> str:
+    """The command taking a path out of a router's routes before its instances restart."""
+    return f"{instance_resource(router, path_index)}-drain"
+
+
+def gate_resource(router: str, path_index: int) -> str:
+    """The command putting a path back into a router's routes once its instances have rejoined it."""
+    return f"{instance_resource(router, path_index)}-gate"
+
+
 def router_resource(router: str, flavor: str) -> str:
     """A router's component: ``r1-vyos``, ``r1-linux``."""
     return f"{router}-{flavor}"

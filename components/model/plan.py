@@ -25,6 +25,8 @@ from components.model.settings import (
     path_interfaces,
     path_ports,
     path_prefix_length,
+    planned_sites,
+    site_numbers,
 )
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
@@ -117,7 +119,11 @@ class RoutePlan:
 @dataclass(frozen=True)
 class RouterPlan:
     name: str
+    # Its place in the router list (0-based): which routers an instance of it is told of (those before it).
     position: int
+    # k: its host number on every path subnet and its default floating IP's; its place in the list
+    # (position + 1) unless routers[].siteNumber says otherwise, so that it outlives a removal before it.
+    site_number: int
     flavor: RouterFlavor
     runtime: ContainerRuntime
     ssh: SshTarget
@@ -277,8 +283,10 @@ def _pins(router: RouterConfig, path_position: int, per_instance: int) -> tuple[
 
 
 def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, ...]:
-    """Path i carries the i-th subnet of the transit supernet; router k takes its k-th host address."""
-    subnets = config.addressing.transit_supernet.subnets(new_prefix=path_prefix_length(len(config.routers)))
+    """Path i carries the i-th subnet of the transit supernet, sized for the planned sites; the router of
+    site number k takes its k-th host address."""
+    subnets = config.addressing.transit_supernet.subnets(new_prefix=path_prefix_length(planned_sites(config)))
+    numbers = site_numbers(config)
     ports, interfaces = path_ports(config), path_interfaces(config)
     per_instance = cpus_per_instance(config)
     networks = config.zerotier.networks
@@ -294,7 +302,7 @@ def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, 
                 interface=interfaces[position],
                 cpus=_pins(router, position, per_instance),
             )
-            for number, router in enumerate(config.routers, start=1)
+            for number, router in zip(numbers, config.routers, strict=True)
         }
         plans.append(
             PathPlan(
@@ -347,6 +355,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
     return RouterPlan(
         name=router.name,
         position=position,
+        site_number=site_numbers(config)[position],
         flavor=router.flavor,
         runtime=router.container_runtime,
         ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),

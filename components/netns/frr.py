@@ -201,7 +201,10 @@ def frr_lab(lab: NetnsLab) -> Iterator[FrrLab]:
     frr = FrrLab(lab=lab, root=Path(tempfile.mkdtemp(prefix="zt-ecmp-frr-")))
     try:
         frr.start()
+        # The lab's drains and gates reach these daemons too.
+        lab.frr_paths.update({router.name: frr.host_paths(router.name) for router in lab.plan.routers})
         yield frr
     finally:
+        lab.frr_paths.clear()
         frr.stop()
         shutil.rmtree(frr.root, ignore_errors=True)

@@ -24,6 +24,7 @@ namespaces it creates and a temporary directory standing in for the routers' /et
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -35,12 +36,16 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from components.model.plan import LabPlan, RouterPlan, build_plan
 from components.model.settings import LabConfig, parse_lab_config
 from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_client
 from components.ops.shell import NetnsShell
+from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
+from components.render.linux.rolling import PathInstances, render_drain, render_gate, render_instance_record
 from components.render.linux.routing import LinuxHostPaths, keeps_routes, render_linux_apply, render_linux_undo
+from components.render.restarts import DRAIN_LEASE_SECONDS, GATE_WAIT_SECONDS
 
 REQUIRED_TOOLS = ("ip", "tc", "bridge", "iperf3", "ping")
 # Token bucket queue: deep enough for TCP to fill the link, shallow enough to keep RTTs short.
@@ -75,10 +80,11 @@ UNDERLAY_INTERFACE = "ulnk0"
 UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
 
 
-def netns_lab_config(
+def netns_lab_settings(
     paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
-) -> LabConfig:
-    """``routers`` Linux routers r1..rM reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
+) -> dict[str, Any]:
+    """The stack settings (``zt-ecmp:`` keys without the namespace) of ``routers`` Linux routers r1..rM
+    reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
 
     def router(name: str, position: int) -> dict[str, object]:
         return {
@@ -90,14 +96,19 @@ def netns_lab_config(
             "underlay": {"interface": UNDERLAY_INTERFACE, "speed": "10G", "address": f"192.0.2.{position + 1}/24"},
         }
 
-    raw: dict[str, object] = {
+    return {
         "hardware": {"model": "network namespaces on this host", "performanceCores": os.cpu_count() or 1, "instanceGbps": 0.1},
         "routers": [router(f"r{position + 1}", position) for position in range(routers)],
         "paths": {"count": paths, "active": active if active is not None else paths},
         "addressing": {"floatingOn": "loopback"},
         **(stack_settings or {}),
     }
-    return parse_lab_config(raw)
+
+
+def netns_lab_config(
+    paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
+) -> LabConfig:
+    return parse_lab_config(netns_lab_settings(paths, active, stack_settings, routers))
 
 
 def netns_lab_plan(
@@ -154,20 +165,20 @@ class RunOverPaths:
 SWITCH = "switch"
 
 
-def _switch_port(path_index: int, position: int) -> str:
-    """The bridge's end of router ``position``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
-    return f"p{path_index}r{position + 1}"
+def _switch_port(path_index: int, site_number: int) -> str:
+    """The bridge's end of site ``site_number``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
+    return f"p{path_index}r{site_number}"
 
 
 def _bridge(path_index: int) -> str:
     return f"path{path_index}"
 
 
-def path_mac(path_index: int, position: int) -> str:
-    """The MAC address of router ``position``'s interface on a path: the same whenever the interface is
+def path_mac(path_index: int, site_number: int) -> str:
+    """The MAC address of site ``site_number``'s interface on a path: the same whenever the interface is
     made again, as a restarted ZeroTier instance keeps the MAC its node address and network give it,
     so the other routers' ARP entries stay right. Locally administered (02:...)."""
-    return f"02:7a:00:{path_index:02x}:00:{position + 1:02x}"
+    return f"02:7a:00:{path_index:02x}:00:{site_number:02x}"
 
 
 def isolated_routers(plan: LabPlan, path_index: int, cuts: Iterable[tuple[int, str, str]] = (), *, segmented: bool = True) -> set[str]:
@@ -202,14 +213,20 @@ class NetnsLab:
     _cuts: set[tuple[int, str, str]] = field(default_factory=set)
     # The route keepers running, by router (``start_keepers``).
     _keepers: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
+    # Where each router's FRR is reached, where FRR runs (components/netns/frr.py sets it).
+    frr_paths: dict[str, FrrHostPaths] = field(default_factory=dict)
+    # One bridge per path even between two routers (a ZeroTier network is a LAN whatever its size):
+    # each router's interface then comes and goes on its own, and routers can join and leave.
+    always_bridged: bool = False
 
     def namespace(self, router: str) -> str:
         return self.namespaces[router]
 
     @property
     def bridged(self) -> bool:
-        """Three or more routers share a bridge per path; two keep one veth pair per path between them."""
-        return len(self.plan.routers) > 2
+        """Three or more routers share a bridge per path; two keep one veth pair per path between them,
+        unless the lab was built ``always_bridged``."""
+        return self.always_bridged or len(self.plan.routers) > 2
 
     @property
     def switch_namespace(self) -> str:
@@ -277,7 +294,7 @@ class NetnsLab:
         if not self.bridged:
             first, second = (router.name for router in self.plan.routers)
             near, far = path.end(first), path.end(second)
-            first_mac, second_mac = (path_mac(path_index, router.position) for router in self.plan.routers)
+            first_mac, second_mac = (path_mac(path_index, router.site_number) for router in self.plan.routers)
             _run(
                 [
                     *("ip", "-n", self.namespace(first), "link", "add", near.interface, "address", first_mac, "type", "veth"),
@@ -289,10 +306,10 @@ class NetnsLab:
             return
         for name in routers:
             end, router = path.end(name), self.plan.router(name)
-            port = _switch_port(path_index, router.position)
+            port = _switch_port(path_index, router.site_number)
             _run(
                 [
-                    *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.position)),
+                    *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.site_number)),
                     *("type", "veth", "peer", "name", port, "netns", self.switch_namespace),
                 ]
             )
@@ -303,7 +320,7 @@ class NetnsLab:
                 # What the path delivers to the router: one instance's ceiling, as its sending is.
                 self._limit(self.switch_namespace, port, self.rate_mbit)
             self._configure_end(name, path_index)
-        self._apply_isolation(path_index)
+        self._apply_isolation(path_index, routers)
 
     def _configure_end(self, router: str, path_index: int) -> None:
         end, ns = self.plan.path(path_index).end(router), self.namespace(router)
@@ -375,10 +392,14 @@ class NetnsLab:
         else:
             self.exec(router, ["tc", "qdisc", "del", "dev", interface, "root"])
 
-    def _apply_isolation(self, path_index: int) -> None:
+    def _apply_isolation(self, path_index: int, routers: Sequence[str] | None = None) -> None:
+        """Each bridge port of the path isolated or not as the plan and the cuts say: every router's, or
+        only those of ``routers`` (ports just made: another router's may be going or coming meanwhile)."""
         isolated = isolated_routers(self.plan, path_index, self._cuts, segmented=self.segmented)
         for router in self.plan.routers:
-            port = _switch_port(path_index, router.position)
+            if routers is not None and router.name not in routers:
+                continue
+            port = _switch_port(path_index, router.site_number)
             state = "on" if router.name in isolated else "off"
             _run(["bridge", "-n", self.switch_namespace, "link", "set", "dev", port, "isolated", state])
 
@@ -428,6 +449,97 @@ class NetnsLab:
             self.run_script(router.name, render_linux_undo(self.plan, router.name, self.host_paths(router.name)))
         self._reap_keepers()
 
+    # -- one router at a time, as the engine's steps change a running lab (components/netns/rollout.py) --
+
+    def add_router(self, router: str) -> None:
+        """The namespace of a router of the plan the lab did not have: a box before its first `pulumi up`."""
+        if not self.bridged:
+            raise ValueError("routers join a lab built with a bridge per path (always_bridged)")
+        self.namespaces[router] = f"{self.prefix}-{router}"
+        self._add_namespace(self.namespace(router))
+
+    def remove_router(self, router: str) -> None:
+        """The router and everything in its namespace gone: its keeper, its interfaces."""
+        if router in self._keepers:
+            process = self._keepers.pop(router)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        name = self.namespaces.pop(router)
+        _run(["ip", "netns", "del", name], check=False)
+        self._created.remove(name)
+
+    def readdress(self, router: str, path_index: int, old: str, new: str) -> None:
+        """What a running instance does when the controller gives it a new address or prefix (zerotier-one's
+        service/OneService.cpp, syncManagedStuff: the addresses no longer assigned go, then the new come).
+        Idempotent: the network's route and the member's address may each bring the same change."""
+        interface = self.plan.path(path_index).end(router).interface
+        held = self.exec(router, ["ip", "-4", "-o", "addr", "show", "dev", interface], check=False).stdout
+        if f" inet {old} " in held and old != new:
+            self.exec(router, ["ip", "addr", "del", old, "dev", interface], check=False)
+        if f" inet {new} " not in held:
+            self.exec(router, ["ip", "addr", "add", new, "dev", interface])
+
+    def apply_router(self, router: str) -> subprocess.CompletedProcess[str]:
+        """One router's apply, rendered from the lab's plan; its keeper, if it ran, starts again from the new script."""
+        keeping = self.keeper_running(router)
+        done = self.run_script(router, render_linux_apply(self.plan, router, self.host_paths(router)))
+        self._reap_keepers([router])
+        if keeping or keeps_routes(self.plan.router(router)):
+            self.start_keepers([router])
+        return done
+
+    def undo_router(self, router: str, plan: LabPlan) -> subprocess.CompletedProcess[str]:
+        """One router's undo, rendered from the plan it was applied with."""
+        done = self.run_script(router, render_linux_undo(plan, router, self.host_paths(router)))
+        self._reap_keepers([router])
+        return done
+
+    def drain_on(
+        self, router: str, path_index: int, instances: PathInstances, lease_seconds: int = DRAIN_LEASE_SECONDS
+    ) -> subprocess.CompletedProcess[str]:
+        script = render_drain(
+            self.plan,
+            router,
+            path_index,
+            instances,
+            paths=self.host_paths(router),
+            frr_paths=self.frr_paths.get(router, DEFAULT_FRR_PATHS),
+            lease_seconds=lease_seconds,
+        )
+        return self.run_script(router, script)
+
+    def gate_on(self, router: str, path_index: int, wait_seconds: int = GATE_WAIT_SECONDS) -> subprocess.CompletedProcess[str]:
+        script = render_gate(
+            self.plan,
+            router,
+            path_index,
+            paths=self.host_paths(router),
+            frr_paths=self.frr_paths.get(router, DEFAULT_FRR_PATHS),
+            wait_seconds=wait_seconds,
+        )
+        return self.exec(router, ["sh", "-s"], input_text=script, check=False)
+
+    def record_instances_on(self, router: str, instances: Mapping[int, PathInstances]) -> None:
+        self.run_script(router, render_instance_record(self.plan, router, instances, self.host_paths(router)))
+
+    def record_instances(self, instances: Mapping[int, PathInstances]) -> None:
+        """What each apply of a lab with instances on Docker records after it: every path's instance keys."""
+        for router in self.plan.routers:
+            self.record_instances_on(router.name, instances)
+
+    def drain(
+        self, path_index: int, instances: PathInstances, lease_seconds: int = DRAIN_LEASE_SECONDS
+    ) -> dict[str, subprocess.CompletedProcess[str]]:
+        """Every router's drain of the path, with the keys its instances are about to have, one router after the other."""
+        return {router.name: self.drain_on(router.name, path_index, instances, lease_seconds) for router in self.plan.routers}
+
+    def gate(self, path_index: int, wait_seconds: int = GATE_WAIT_SECONDS) -> dict[str, subprocess.CompletedProcess[str]]:
+        """Every router's gate of the path, at the same time, as Pulumi runs them; a gate that fails is returned, not raised."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(self.plan.routers)) as pool:
+            running = {router.name: pool.submit(self.gate_on, router.name, path_index, wait_seconds) for router in self.plan.routers}
+        return {name: future.result() for name, future in running.items()}
+
     def keeper_script(self, router: str) -> Path:
         return Path(self.host_paths(router).keeper_script(self.plan))
 
@@ -451,9 +563,12 @@ class NetnsLab:
     def keeper_running(self, router: str) -> bool:
         return router in self._keepers and self._keepers[router].poll() is None
 
-    def _reap_keepers(self) -> None:
-        """Forgets the keepers the scripts have stopped (an apply or undo kills its router's keeper)."""
+    def _reap_keepers(self, routers: Sequence[str] | None = None) -> None:
+        """Forgets the keepers the scripts have stopped (an apply or undo kills its router's keeper):
+        every router's, or those of ``routers`` alone (whose scripts ran)."""
         for name, process in list(self._keepers.items()):
+            if routers is not None and name not in routers:
+                continue
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
             if process.poll() is not None:
@@ -542,7 +657,9 @@ class NetnsLab:
 
 
 @contextlib.contextmanager
-def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None, segmented: bool = True) -> Iterator[NetnsLab]:
+def netns_lab(
+    plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | None = None, segmented: bool = True, always_bridged: bool = False
+) -> Iterator[NetnsLab]:
     """The routers' namespaces with their path links (and bridges), not yet configured; always removed on the way out."""
     reasons = missing_requirements()
     if reasons:
@@ -553,6 +670,7 @@ def netns_lab(plan: LabPlan, *, prefix: str | None = None, rate_mbit: float | No
         work_dir=Path(tempfile.mkdtemp(prefix="zt-ecmp-netns-")),
         rate_mbit=rate_mbit,
         segmented=segmented,
+        always_bridged=always_bridged,
     )
     try:
         lab.build()

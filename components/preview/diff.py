@@ -16,6 +16,13 @@ source states:
 - The engine (pulumi/pulumi pkg/resource/deploy/step_generator.go): a provider replaced delete-first
   takes every resource it manages with it (calculateDependentReplacements); an input built from the
   outputs of a replaced resource is unknown until that resource exists again, so it counts as changed.
+
+Where an instance must restart, the diff says which and why, and how: on a Docker engine its container
+is replaced, one path at a time where a Linux router drains the path (components/infra/rolling.py),
+else all at once; on VyOS's own containers, a changed ``container name`` subtree restarts at the
+router's commit (vyos-1x src/conf_mode/container.py: ``get_config`` marks every container whose
+subtree changed, ``is_node_changed``, and ``apply`` runs ``systemctl restart`` for each in turn), and
+a rewritten home file restarts its container when it is written (components/infra/vyos_router.py).
 """
 
 from __future__ import annotations
@@ -29,13 +36,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from components.model.errors import InputError
+from components.model.naming import drain_resource, instance_name
 from components.model.plan import LabPlan
-from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_stack_offline
+from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline, run_stack_offline
 from components.render.artefacts import rendered_artefacts
 from components.stack.files import read_text_file
+from components.stack.settings import NAMESPACE
 
 Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
 
@@ -55,6 +64,31 @@ PROVIDER_DELETES_FIRST = frozenset({"docker:index/container:Container"})
 # Why a resource is replaced when none of its own inputs forces it.
 PROVIDER_REPLACED = "provider (replaced, delete first)"
 
+CONTAINER = "docker:index/container:Container"
+COMMAND = "command:remote:Command"
+REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
+ZEROTIER_HOME = "/var/lib/zerotier-one/"
+
+# How an instance restarts, by runtime and what changes it.
+ROLLING = "one path at a time: each path leaves every Linux router's routes until its instances have rejoined it"
+AT_ONCE = "all at once: no Linux router takes a path out of its routes while its instances restart"
+AT_COMMIT = "at {router}'s commit, each right after the other: VyOS restarts every container whose configuration changed"
+WHEN_WRITTEN = "on {router} when the file is written, each right after the other, without waiting for a path to rejoin"
+
+
+@dataclass(frozen=True)
+class InstanceRestart:
+    """An instance that will restart: which, why (what changes) and how (with the others of its kind)."""
+
+    router: str
+    path: int
+    why: tuple[str, ...]
+    how: str
+
+    @property
+    def line(self) -> str:
+        return f"restarts: {self.router}-path{self.path} ({'; '.join(self.why)})"
+
 
 @dataclass(frozen=True)
 class ResourceChange:
@@ -63,6 +97,15 @@ class ResourceChange:
     change: Change
     # The inputs that differ; for a replacement, the ones that force it (or why it is replaced).
     because: tuple[str, ...] = ()
+    # The instances this change restarts: a replaced container's own, a VyOS commit's or home file's.
+    restarts: tuple[InstanceRestart, ...] = ()
+    # The changed resources (``type::name``) it waits for, directly or through unchanged ones: what
+    # the engine must have done before it.
+    waits_for: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.type}::{self.name}"
 
 
 def _changed_inputs(old: RegisteredResource, new: RegisteredResource) -> set[str]:
@@ -146,7 +189,134 @@ def diff_runs(before: OfflineRun, after: OfflineRun) -> list[ResourceChange]:
             changes.append(ResourceChange(resource.type, resource.name, "same"))
     kept = {resource.urn for resource in after.resources}
     changes += [ResourceChange(resource.type, resource.name, "delete") for urn, resource in sorted(old.items()) if urn not in kept]
-    return changes
+    return [_with_restarts(change, before, after) for change in _with_waits(changes, after)]
+
+
+def _with_waits(changes: list[ResourceChange], after: OfflineRun) -> list[ResourceChange]:
+    """Each change with the changes it waits for: the changed resources it depends on, directly or
+    through resources that stay the same (those take no time, but are registered only after theirs)."""
+    by_urn = {resource.urn: resource for resource in after.resources}
+    label = {urn: f"{resource.type}::{resource.name}" for urn, resource in by_urn.items()}
+    changed = {change.label for change in changes if change.change not in ("same", "delete")}
+    found: dict[str, frozenset[str]] = {}
+
+    def waits(urn: str) -> frozenset[str]:
+        if urn not in found:
+            found[urn] = frozenset()  # a cycle the engine would refuse ends here
+            resource = by_urn[urn]
+            dependencies = sorted({*resource.dependencies, _provider_urn(resource.provider)} & by_urn.keys())
+            found[urn] = frozenset(
+                waited
+                for dependency in dependencies
+                for waited in ({label[dependency]} if label[dependency] in changed else waits(dependency))
+            )
+        return found[urn]
+
+    urns = {label[urn]: urn for urn in by_urn}
+    return [
+        ResourceChange(change.type, change.name, change.change, change.because, change.restarts, tuple(sorted(waits(urns[change.label]))))
+        if change.label in changed
+        else change
+        for change in changes
+    ]
+
+
+def _registered(run: OfflineRun, type_token: str, name: str) -> RegisteredResource | None:
+    return next((resource for resource in run.resources if resource.type == type_token and resource.name == name), None)
+
+
+INSTANCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")
+HOME_FILE = re.compile(r"^(?P<router>.+)-vyos-path(?P<path>[0-9]+)-(?P<file>local-conf|devicemap|start|identity-public|identity-secret)$")
+HOME_FILES = {
+    "local-conf": "local.conf",
+    "devicemap": "devicemap",
+    "start": "start script",
+    "identity-public": "identity",
+    "identity-secret": "identity",
+}
+CONTAINER_LEAF = re.compile(r"^set container name (?P<name>\S+) (?P<leaf>.*)$")
+
+
+def _uploaded(container: RegisteredResource | None) -> dict[str, Any]:
+    uploads = revealed(container.inputs.get("uploads")) if container is not None else None
+    return {str(item.get("file", "")).removeprefix(ZEROTIER_HOME): item for item in uploads or [] if isinstance(item, dict)}
+
+
+def _image_names(before: OfflineRun, after: OfflineRun, router: str) -> tuple[str, str] | None:
+    images = [_registered(run, REMOTE_IMAGE, f"{router}-zerotier-image") for run in (before, after)]
+    names = [str(image.inputs.get("name")) for image in images if image is not None]
+    return (names[0], names[1]) if len(names) == 2 and names[0] != names[1] else None
+
+
+def _docker_why(change: ResourceChange, before: OfflineRun, after: OfflineRun, router: str) -> tuple[str, ...]:
+    """What replaces an instance's container, in words: its image, the files in its home, its network..."""
+    why: list[str] = []
+    for key in change.because:
+        if key == "image":
+            names = _image_names(before, after, router)
+            why.append(f"image {names[0]} -> {names[1]}" if names else "image")
+        elif key == "uploads":
+            old, new = (_uploaded(_registered(run, CONTAINER, change.name)) for run in (before, after))
+            files = sorted({file for file in old.keys() | new.keys() if revealed(old.get(file)) != revealed(new.get(file))})
+            words = sorted({"identity" if file.startswith("identity.") else file for file in files})
+            why += words or ["its home files"]
+        elif key == "command":
+            why.append("network")
+        elif key.startswith("provider"):
+            why.append("its Docker host moved")
+        else:
+            why.append(key)
+    return tuple(dict.fromkeys(why))
+
+
+def _container_leaves(command: RegisteredResource | None) -> dict[str, set[str]]:
+    """``container name`` leaves by container, as a VyOS apply command's text sets them."""
+    text = str(revealed(command.inputs.get("create", ""))) if command is not None else ""
+    leaves: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if (found := CONTAINER_LEAF.match(line.strip())) is not None:
+            leaves.setdefault(found["name"], set()).add(found["leaf"])
+    return leaves
+
+
+def _leaf_change(old: set[str], new: set[str]) -> tuple[str, ...]:
+    """The leaves of one container that differ, in words: ``image A -> B`` for the image."""
+    removed, added = old - new, new - old
+    images = [sorted(leaf.split(" ", 1)[1].strip("'") for leaf in leaves if leaf.startswith("image ")) for leaves in (removed, added)]
+    why = [f"image {images[0][0]} -> {images[1][0]}"] if images[0] and images[1] else []
+    why += sorted({leaf.split(" ", 1)[0] for leaf in removed ^ added if not leaf.startswith("image ")})
+    return tuple(why)
+
+
+def _path_of(plan: LabPlan, container: str) -> int | None:
+    return next((path.index for path in plan.paths if instance_name(plan.project, plan.stack, path.index) == container), None)
+
+
+def _vyos_commit_restarts(change: ResourceChange, before: OfflineRun, after: OfflineRun) -> tuple[InstanceRestart, ...]:
+    router = change.name.removesuffix("-vyos-apply")
+    old, new = (_container_leaves(_registered(run, COMMAND, change.name)) for run in (before, after))
+    restarts = []
+    for container in sorted(old.keys() & new.keys()):
+        if old[container] != new[container] and (path := _path_of(after.plan, container)) is not None:
+            restarts.append(InstanceRestart(router, path, _leaf_change(old[container], new[container]), AT_COMMIT.format(router=router)))
+    return tuple(restarts)
+
+
+def _with_restarts(change: ResourceChange, before: OfflineRun, after: OfflineRun) -> ResourceChange:
+    """``change`` with the instance restarts it causes, if any."""
+    restarts: tuple[InstanceRestart, ...] = ()
+    if change.type == CONTAINER and change.change.startswith("replace") and (found := INSTANCE.match(change.name)):
+        router, path = found["router"], int(found["path"])
+        rolling = any(_registered(after, COMMAND, drain_resource(other.name, path)) is not None for other in after.plan.routers)
+        restarts = (InstanceRestart(router, path, _docker_why(change, before, after, router), ROLLING if rolling else AT_ONCE),)
+    elif change.type == COMMAND and change.change == "update" and change.name.endswith("-vyos-apply"):
+        restarts = _vyos_commit_restarts(change, before, after)
+    elif change.type == COMMAND and change.change == "update" and (found := HOME_FILE.match(change.name)):
+        router = found["router"]
+        restarts = (InstanceRestart(router, int(found["path"]), (HOME_FILES[found["file"]],), WHEN_WRITTEN.format(router=router)),)
+    if not restarts:
+        return change
+    return ResourceChange(change.type, change.name, change.change, change.because, restarts, change.waits_for)
 
 
 # Inputs as an operator would name them; any other input is named by its words (``ipAssignments``:
@@ -231,6 +401,7 @@ def render_diff_text(changes: Sequence[ResourceChange], before: str, stack: str,
     lines = [f"zt-ecmp diff for stack {stack}: {before} -> this working copy"]
     for change in shown:
         lines.append(f"  {change.change.ljust(width)}  {labels[id(change)]}: {_reason(change)}")
+    lines += render_restarts(changes)
     counts = {kind: sum(change.change == kind for change in changes) for kind in ("replace", "update", "create", "delete", "same")}
     counts["replace"] += sum(change.change == "replace, delete first" for change in changes)
     lines.append(
@@ -257,6 +428,30 @@ def _commit(before: str, project_dir: Path) -> str:
     if found.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         raise InputError(f"--before {before}: neither a file nor a git revision of {project_dir}; give a stack file or a commit, e.g. main")
     return commit
+
+
+def render_restarts(changes: Sequence[ResourceChange]) -> list[str]:
+    """The instances that restart, grouped by how, each with why; none where nothing restarts."""
+    by_how: dict[str, dict[tuple[str, int], InstanceRestart]] = {}
+    for restart in (restart for change in changes for restart in change.restarts):
+        known = by_how.setdefault(restart.how, {})
+        earlier = known.get((restart.router, restart.path))
+        why = (*earlier.why, *restart.why) if earlier is not None else restart.why
+        known[(restart.router, restart.path)] = InstanceRestart(restart.router, restart.path, tuple(dict.fromkeys(why)), restart.how)
+    lines = []
+    for how, restarts in by_how.items():
+        lines.append(f"instances that restart, {how}:")
+        lines += [f"  {restart.line}" for restart in restarts.values()]
+    return lines
+
+
+def diff_settings(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, project: str = "zt-ecmp", stack: str = "rollout"
+) -> list[ResourceChange]:
+    """What `pulumi up` would do between two versions of a stack's ``zt-ecmp:`` settings (keys without
+    the namespace), for a stack that needs no secret (routers reached with ssh.auth agent)."""
+    runs = [run_offline(project, stack, {f"{NAMESPACE}:{key}": value for key, value in settings.items()}) for settings in (before, after)]
+    return diff_runs(*runs)
 
 
 def stack_file_at(stack: str, before: str, project_dir: Path) -> tuple[str, str]:

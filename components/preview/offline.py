@@ -183,8 +183,11 @@ def run_offline(
     values: Mapping[str, Any],
     secret_keys: set[str] | frozenset[str] = frozenset(),
     program: Callable[..., dict[str, Any]] = deploy,
+    *,
+    mocks: LabMocks | None = None,
 ) -> OfflineRun:
-    """Run the lab program under mocks with these stack settings; raises ConfigError on bad settings."""
+    """Run the lab program under mocks (``LabMocks`` unless given) with these stack settings; raises
+    ConfigError on bad settings."""
     run = OfflineRun(plan=None)  # type: ignore[arg-type]  # filled in below
     resolved: dict[str, Any] = {}
 
@@ -194,7 +197,7 @@ def run_offline(
         run.plan = build_plan(settings.lab, pulumi.get_project(), pulumi.get_stack())
         return pulumi.Output.from_input(program(run.plan, settings)).apply(resolved.update)
 
-    mocks = LabMocks()
+    mocks = mocks or LabMocks()
     logger = logging.getLogger(f"zt-ecmp.offline.{stack}")
     logger.propagate = False
     collector = _LogCollector(run)

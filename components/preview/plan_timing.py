@@ -9,13 +9,18 @@ every resource registered under mocks).
 from __future__ import annotations
 
 import copy
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.preview.offline import run_offline
+import pulumi
+
+from components.infra.program import deploy
+from components.infra.rolling import DRAINS
+from components.preview.offline import LabMocks, run_offline
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 from components.stack.settings import NAMESPACE
 
@@ -84,6 +89,82 @@ def render_timings(timings: Sequence[PlanTiming]) -> str:
     rows += [
         f"| {t.routers} | {t.paths} | {t.routers * t.paths} | {t.resources} | {t.seconds:.2f} | {t.per_instance_ms:.1f} "
         f"| {t.per_resource_ms:.1f} |"
+        for t in timings
+    ]
+    return "\n".join(rows) + "\n"
+
+
+# -- what the chain of drains and gates costs a first `pulumi up` ------------------------------------
+
+# How long the engine's step for each kind of resource takes when it is created, for the first-up
+# figures: a container's create, uploads and start through the Docker API over SSH; a command that
+# runs its create over SSH; the image pulled once per router; the networks, members and identities
+# through ZeroTier Central's API or locally. Drains and gates have no create: pulumi-command returns
+# without connecting (provider/pkg/provider/remote/commandController.go), so theirs is an RPC alone.
+FIRST_UP_STEP_SECONDS: Mapping[str, float] = {
+    "docker:index/container:Container": 1.0,
+    "command:remote:Command": 0.5,
+    "docker:index/remoteImage:RemoteImage": 2.0,
+    "zerotier:index/network:Network": 0.5,
+    "zerotier:index/member:Member": 0.5,
+    "zerotier:index/identity:Identity": 0.1,
+}
+NO_CREATE_STEP_SECONDS = 0.02
+
+
+class TimedMocks(LabMocks):
+    """Mocks whose every create takes as long as the engine's step for it: the Python SDK registers a
+    resource once those it depends on are registered, so the wall time of the run follows the program's
+    longest chain of dependencies, as a real first `pulumi up` does."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        runs_nothing = args.typ == "command:remote:Command" and "create" not in args.inputs
+        time.sleep(NO_CREATE_STEP_SECONDS if runs_nothing else FIRST_UP_STEP_SECONDS.get(args.typ, 0.0))
+        return super().new_resource(args)
+
+
+@dataclass(frozen=True)
+class FirstUpTiming:
+    paths: int
+    # The first `up` with the containers made side by side, and path after path between the drains and gates.
+    side_by_side_seconds: float
+    one_path_at_a_time_seconds: float
+
+
+def first_up_settings(values: dict[str, Any], paths: int) -> dict[str, Any]:
+    """``values`` (a two-router stack's settings) with Linux routers, instances on Docker, ``paths`` paths."""
+    changed = copy.deepcopy(values)
+    for router in changed[f"{NAMESPACE}:routers"]:
+        router.update(flavor="linux")
+        router["ssh"] = {**router["ssh"], "auth": "agent"}
+        router.pop("cpus", None)
+    changed[f"{NAMESPACE}:paths"] = {"count": paths}
+    return changed
+
+
+def time_first_ups(paths: Sequence[int] = (4, 8), project_dir: Path = PROJECT_DIR) -> list[FirstUpTiming]:
+    """The first `up` of the gk41 stack on Linux routers, under TimedMocks, without and with the drains."""
+    project, values, secrets = load_stack_without_secrets("gk41", project_dir)
+    timings = []
+    for count in paths:
+        settings = first_up_settings(values, count)
+        seconds = []
+        for drains in ({}, DRAINS):
+            started = time.perf_counter()
+            run_offline(project, f"first-up-{count}", settings, secrets, functools.partial(deploy, drains=drains), mocks=TimedMocks())
+            seconds.append(time.perf_counter() - started)
+        timings.append(FirstUpTiming(count, seconds[0], seconds[1]))
+    return timings
+
+
+def render_first_ups(timings: Sequence[FirstUpTiming]) -> str:
+    rows = [
+        "| N paths | first up, containers side by side, s | first up, one path at a time, s | longer by, s |",
+        "|---|---|---|---|",
+    ]
+    rows += [
+        f"| {t.paths} | {t.side_by_side_seconds:.1f} | {t.one_path_at_a_time_seconds:.1f} | "
+        f"{t.one_path_at_a_time_seconds - t.side_by_side_seconds:.1f} |"
         for t in timings
     ]
     return "\n".join(rows) + "\n"

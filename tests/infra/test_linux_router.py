@@ -35,18 +35,21 @@ def run_linux_stack(stack: str = "gk41", active: int | None = None, auth: str = 
 def test_each_linux_router_gets_one_command_parented_to_its_component() -> None:
     run = run_linux_stack()
     assert sorted(resource.name for resource in run.of_type(LINUX_ROUTER)) == ["r1-linux", "r2-linux"]
-    commands = run.of_type(COMMAND)
+    commands = [command for command in run.of_type(COMMAND) if command.parent_name in ("r1-linux", "r2-linux")]
     assert sorted((command.name, command.parent_name) for command in commands) == [
         ("r1-linux-routing", "r1-linux"),
         ("r2-linux-routing", "r2-linux"),
     ]
 
 
-def test_create_applies_after_naming_its_instances_and_delete_undoes() -> None:
+def test_create_applies_after_naming_its_instances_then_records_them_and_delete_undoes() -> None:
     run = run_linux_stack()
     command = run.named(COMMAND, "r1-linux-routing").inputs
     containers = {index: f"r1-path{index}-id" for index in range(1, 5)}
-    assert command["create"] == instances_line(containers) + remote_command(render_linux_apply(run.plan, "r1"), "vyos")
+    applied = instances_line(containers) + "set -e\n" + remote_command(render_linux_apply(run.plan, "r1"), "vyos")
+    assert command["create"].startswith(applied)
+    recorded = command["create"].removeprefix(applied)
+    assert recorded.startswith("sudo -n sh -s <<'ZT_ECMP_SCRIPT'\n#!/bin/sh\n# zt-ecmp gk41: what r1's drains compare with")
     assert command["delete"] == remote_command(render_linux_undo(run.plan, "r1"), "vyos")
 
 
@@ -118,7 +121,9 @@ def test_dropping_path_4_changes_only_the_lines_about_path_4_and_the_path_count(
             "+# Floating 10.0.55.1/32 on lo; ECMP to r2's 10.0.55.2/32 over 3 of 4 paths; layer-4 hashing.",
             "-    ip -4 -o addr show dev ztecmp4 2>/dev/null | grep -qF ' inet 10.14.0.13/30 ' || missing=\"$missing ztecmp4\"",
             # Path 4's member of the route's nexthop group, kept by keep_routes and the keeper...
-            "-  if usable ztecmp4 10.14.0.13/30; then",
+            "-  if drained 4; then",
+            '-    down="$down 4(drained)"',
+            "-  elif usable ztecmp4 10.14.0.13; then",
             '-    has_nexthop 259511044 10.14.0.14 ztecmp4 || fix "next hop 10.14.0.14 on path 4 (ztecmp4) ready for r2\'s 10.0.55.2/32" '
             "ip nexthop replace id 259511044 via 10.14.0.14 dev ztecmp4",
             '-    members="$members/259511044"',

@@ -136,3 +136,34 @@ def test_an_instances_local_conf_waits_for_the_identities_of_earlier_sites_only(
     assert routers_waited_for == {
         f"{router}-path{path}": sorted({*own[router], *earlier[router]}) for router in ("hq", "br1", "br2") for path in range(1, 5)
     }
+
+
+def _members_changed(before: list[dict[str, Any]], after: list[dict[str, Any]], **overrides: Any) -> set[str]:
+    """The members of routers present before and after whose inputs the change touches."""
+    _, _, changed = diff_runs(changed_run("gk41-sites", routers=before, **overrides), changed_run("gk41-sites", routers=after, **overrides))
+    return {name for name in changed if name.startswith("zerotier:index/member:Member::")}
+
+
+def test_without_planned_sites_a_third_site_readdresses_paths_2_to_4_of_the_first_two() -> None:
+    hq, br1, br2 = stack_settings("gk41-sites")["routers"]
+    assert _members_changed([hq, br1], [hq, br1, br2]) == {
+        f"zerotier:index/member:Member::path{path}-{router}" for path in range(2, 5) for router in ("hq", "br1")
+    }
+
+
+def test_with_planned_sites_a_third_site_readdresses_no_member_of_the_first_two() -> None:
+    hq, br1, br2 = stack_settings("gk41-sites")["routers"]
+    assert _members_changed([hq, br1], [hq, br1, br2], addressing={"plannedSites": 4}) == set()
+
+
+def test_routers_keeping_their_site_numbers_keep_their_members_when_a_router_before_them_leaves() -> None:
+    hq, br1, br2 = stack_settings("gk41-sites")["routers"]
+    kept = [{**br2, "siteNumber": 3}, {**_branch(3), "siteNumber": 4}]
+    assert _members_changed([hq, br1, *kept], [hq, *kept]) == set()
+
+
+def test_without_site_numbers_the_routers_after_a_removed_one_move_down_one_address() -> None:
+    hq, br1, br2 = stack_settings("gk41-sites")["routers"]
+    assert _members_changed([hq, br1, br2, _branch(3)], [hq, br2, _branch(3)]) == {
+        f"zerotier:index/member:Member::path{path}-{router}" for path in range(1, 5) for router in ("br2", "br3")
+    }

@@ -79,6 +79,10 @@ def _sites(count: int) -> Callable[[Settings], None]:
     return change
 
 
+def _planned(sites: int) -> Callable[[Settings], None]:
+    return lambda s: s.update(addressing={"plannedSites": sites})
+
+
 def _routing(**values: Any) -> Callable[[Settings], None]:
     return lambda s: s.update(routing=values)
 
@@ -185,6 +189,40 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
         "10.0.55.1 equals routers[0].floatingIp",
     ),
     ("duplicate names among three routers", _both(_sites(3), _router(2, name="r1")), "routers[2].name", "'r1' is also routers[0].name"),
+    (
+        "planned sites below the routers",
+        _both(_sites(3), _planned(2)),
+        "addressing.plannedSites",
+        "2 is fewer than the 3 routers; each needs a host address of its own on every path subnet: use 3..16",
+    ),
+    ("seventeen planned sites", _planned(17), "addressing.plannedSites", "less than or equal to 16"),
+    (
+        "supernet too small for the planned sites",
+        lambda s: s.update(addressing={"plannedSites": 7, "transitSupernet": "10.14.0.0/27"}),
+        "addressing.transitSupernet",
+        "10.14.0.0/27 holds 2 /28s but paths.count is 4 (each path's subnet is a /28 to hold addressing.plannedSites 7 sites)",
+    ),
+    ("one planned site", _planned(1), "addressing.plannedSites", "greater than or equal to 2"),
+    (
+        "a site number past the planned sites",
+        _both(_planned(3), _router(1, siteNumber=4)),
+        "routers[1].siteNumber",
+        "4 is more than addressing.plannedSites (3), which sizes the path subnets; use a free number such as 2, or raise "
+        "addressing.plannedSites to 4",
+    ),
+    (
+        "a site number another router has by its place",
+        _router(1, siteNumber=1),
+        "routers[1].siteNumber",
+        "1 is also the site number of routers[0] (r1) (its place in the list); each router needs its own; use a free number such as 2",
+    ),
+    (
+        "a site number given to the first router that the second has by its place",
+        _router(0, siteNumber=2),
+        "routers[0].siteNumber",
+        "2 is also the site number of routers[1] (r2) (its place in the list)",
+    ),
+    ("site number zero", _router(0, siteNumber=0), "routers[0].siteNumber", "greater than or equal to 1"),
     ("duplicate hosts among three routers", _both(_sites(3), _ssh(2, host="192.0.2.42")), "routers[2].ssh.host", "is also routers[1]"),
     # An underlay interface the instances would never send over.
     (
@@ -711,6 +749,34 @@ HINTS: list[tuple[str, Callable[[Settings], None], str, str, Callable[[Settings]
         "addressing.transitSupernet",
         "use a /27 or larger that overlaps nothing else the lab uses, such as 10.14.0.0/27",
         _supernet("10.14.0.0/27"),
+    ),
+    (
+        "planned sites below the routers",
+        _both(_sites(3), _planned(2)),
+        "addressing.plannedSites",
+        "use 3..16",
+        _planned(3),
+    ),
+    (
+        "a site number past the planned sites, a free one",
+        _both(_planned(3), _router(1, siteNumber=4)),
+        "routers[1].siteNumber",
+        "use a free number such as 2",
+        _router(1, siteNumber=2),
+    ),
+    (
+        "a site number past the planned sites, more sites",
+        _both(_planned(3), _router(1, siteNumber=4)),
+        "routers[1].siteNumber",
+        "raise addressing.plannedSites to 4",
+        _planned(4),
+    ),
+    (
+        "a site number taken",
+        _both(_sites(3), _router(2, siteNumber=1)),
+        "routers[2].siteNumber",
+        "use a free number such as 3",
+        _router(2, siteNumber=3),
     ),
     (
         "a floating IP repeated by a third router",

@@ -120,3 +120,33 @@ def test_every_ordered_pair_once() -> None:
 def test_ports_and_interfaces_stay_per_path() -> None:
     path = lab_plan("gk41-sites").path(3)
     assert {(end.port, end.interface) for end in path.ends.values()} == {(9996, "ztecmp3")}
+
+
+def test_two_routers_planned_for_six_sites_take_29s_already() -> None:
+    path = lab_plan("gk41", addressing={"plannedSites": 6}).path(2)
+    assert (str(path.subnet), [str(end.address) for end in path.ends.values()]) == ("10.14.0.8/29", ["10.14.0.9/29", "10.14.0.10/29"])
+
+
+def test_a_third_site_within_the_planned_sites_moves_no_address_of_the_first_two() -> None:
+    def addresses(plan: LabPlan) -> dict[str, list[str]]:
+        return {router: [str(path.end(router).address) for path in plan.paths] for router in ("hq", "br1")}
+
+    two = lab_plan("gk41-sites", routers=stack_settings("gk41-sites")["routers"][:2], addressing={"plannedSites": 3})
+    assert addresses(two) == addresses(lab_plan("gk41-sites", addressing={"plannedSites": 3}))
+
+
+def test_a_router_keeping_its_site_number_keeps_its_addresses_when_one_before_it_leaves() -> None:
+    hq, _, br2 = stack_settings("gk41-sites")["routers"]
+    plan = lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}])
+    br2_plan = plan.router("br2")
+    assert (str(plan.path(2).end("br2").address), str(br2_plan.floating_ip), br2_plan.site_number) == ("10.14.0.11/29", "10.0.55.3/32", 3)
+
+
+def test_the_site_numbers_default_to_the_places_in_the_list() -> None:
+    assert [router.site_number for router in lab_plan("gk41-sites").routers] == [1, 2, 3]
+
+
+def test_without_planned_sites_the_subnets_hold_the_highest_site_number() -> None:
+    hq, _, br2 = stack_settings("gk41-sites")["routers"]
+    # Two routers, but site 3 among them: /29s as with three, not the /30s of two.
+    assert str(lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}]).path(2).subnet) == "10.14.0.8/29"

@@ -109,3 +109,12 @@ def test_under_load_only_the_dead_paths_share_is_lost_and_the_path_rejoins_by_it
     assert death.during_mbit >= CAPACITY_TOLERANCE * (PATHS - 1) / PATHS * death.before_mbit
     assert death.rejoin_seconds < REJOIN_LIMIT_SECONDS
     assert death.after_mbit >= CAPACITY_TOLERANCE * death.before_mbit
+
+
+def test_a_path_whose_subnet_grows_around_its_address_stays_in_the_route(lab: NetnsLab) -> None:
+    # Two sites to three: path 1's /30 becomes a /29 that starts where it did, and its addresses stay.
+    lab.start_keepers()
+    for router, address in (("r1", "10.14.0.1"), ("r2", "10.14.0.2")):
+        lab.readdress(router, 1, f"{address}/30", f"{address}/29")
+    time.sleep(REJOIN_LIMIT_SECONDS)
+    assert route_next_hops(lab, "r1") == ("10.14.0.2", "10.14.0.6", "10.14.0.10", "10.14.0.14")

@@ -79,13 +79,13 @@ def test_each_router_routes_to_each_peer_over_its_addresses_on_the_active_paths(
         lab.apply()
         routes = lab.exec("r2", ["ip", "-4", "route", "show", "proto", "boot"]).stdout
     # Router k holds the k-th host of every path subnet (/29s for three routers).
-    # Each route points at the nexthop group the lab keeps for that peer (r1: position 0, r3: 2).
+    # Each route points at the nexthop group the lab keeps for that peer's site number (r1: 1, r3: 3).
     group = NexthopIds.of("netns").group
     assert routes.splitlines() == [
-        f"10.0.55.1 nhid {group(0)} ",
+        f"10.0.55.1 nhid {group(1)} ",
         "\tnexthop via 10.14.0.1 dev ztecmp1 weight 1 ",
         "\tnexthop via 10.14.0.9 dev ztecmp2 weight 1 ",
-        f"10.0.55.3 nhid {group(2)} ",
+        f"10.0.55.3 nhid {group(3)} ",
         "\tnexthop via 10.14.0.3 dev ztecmp1 weight 1 ",
         "\tnexthop via 10.14.0.11 dev ztecmp2 weight 1 ",
     ]

@@ -37,8 +37,9 @@ def test_the_lab_keeps_its_nexthop_ids_in_a_block_of_its_own_between_frrs_and_it
     assert (ids.first, ids.last) == (259510912, 259512959)
     assert ids.first >= 250_000_000
     assert ids.last < 2**28
-    assert ids.group(1) == 259511040
-    assert ids.member(1, 4) == 259511044
+    # Site 2's group and its member on path 4.
+    assert ids.group(2) == 259511040
+    assert ids.member(2, 4) == 259511044
 
 
 def test_r1_keeps_its_route_to_r2_as_a_group_of_one_member_per_active_path() -> None:
@@ -51,14 +52,22 @@ def test_r1_keeps_its_route_to_r2_as_a_group_of_one_member_per_active_path() -> 
 
 
 def test_a_path_joins_the_group_only_while_its_interface_holds_its_address() -> None:
-    assert "if usable ztecmp2 10.14.0.5/30; then" in keep_routes_lines(linux_plan())
+    assert "elif usable ztecmp2 10.14.0.5; then" in keep_routes_lines(linux_plan())
+
+
+def test_a_drained_path_stays_out_of_the_group_whatever_its_interface() -> None:
+    lines = keep_routes_lines(linux_plan())
+    assert lines[lines.index("if drained 2; then") + 1 : lines.index("if drained 2; then") + 3] == [
+        'down="$down 2(drained)"',
+        "elif usable ztecmp2 10.14.0.5; then",
+    ]
 
 
 def test_inactive_paths_get_no_member() -> None:
     lines = keep_routes_lines(linux_plan(paths={"count": 4, "active": 2}))
-    assert [line for line in lines if line.startswith("if usable")] == [
-        "if usable ztecmp1 10.14.0.1/30; then",
-        "if usable ztecmp2 10.14.0.5/30; then",
+    assert [line for line in lines if line.startswith("elif usable")] == [
+        "elif usable ztecmp1 10.14.0.1; then",
+        "elif usable ztecmp2 10.14.0.5; then",
     ]
     assert wanted_nexthop_ids(linux_plan(paths={"count": 4, "active": 2}), "r1") == (259511040, 259511041, 259511042)
 
@@ -165,3 +174,11 @@ def test_scripts_hold_no_key_material() -> None:
         assert "PRIVATE KEY" not in text
         assert "sshPrivateKey" not in text
         assert "identity.secret" not in text
+
+
+def test_a_peer_keeping_its_site_number_keeps_its_nexthop_ids_when_a_router_before_it_leaves() -> None:
+    hq, br1, br2 = ({**router, "flavor": "linux"} for router in stack_settings("gk41-sites")["routers"])
+    three = lab_plan("gk41-sites", routers=[hq, br1, br2], addressing={"floatingOn": "loopback"})
+    two = lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}], addressing={"floatingOn": "loopback"})
+    kept = [line for line in keep_routes_lines(three, "hq") if "br2's" in line]
+    assert kept and kept == [line for line in keep_routes_lines(two, "hq") if "br2's" in line]

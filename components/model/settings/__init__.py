@@ -11,6 +11,8 @@ from components.model.settings.derived import (
     path_interfaces,
     path_ports,
     path_prefix_length,
+    planned_sites,
+    site_numbers,
 )
 from components.model.settings.parse import parse_lab_config
 from components.model.settings.problems import ConfigError, belongs_in, closest_name, nested_model, unknown_setting
@@ -32,5 +34,7 @@ __all__ = [
     "path_interfaces",
     "path_ports",
     "path_prefix_length",
+    "planned_sites",
+    "site_numbers",
     "unknown_setting",
 ]

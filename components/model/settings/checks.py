@@ -21,6 +21,8 @@ from components.model.settings.derived import (
     path_interfaces,
     path_ports,
     path_prefix_length,
+    planned_sites,
+    site_numbers,
     underlay_networks,
 )
 from components.model.settings.problems import closest_name
@@ -119,12 +121,48 @@ class _CrossChecks:
         return []
 
     def _check_addressing(self) -> list[str]:
+        if sites := self._check_sites():
+            return sites
         return [*self._check_supernet(), *self._check_floating_ips()]
+
+    def _free_site_number(self) -> int | None:
+        """The lowest site number no router has, within plannedSites where it is set; None if there is none."""
+        taken = set(site_numbers(self.config))
+        limit = self.config.addressing.planned_sites or MAX_ROUTERS
+        return next((number for number in range(1, limit + 1) if number not in taken), None)
+
+    def _check_sites(self) -> list[str]:
+        """plannedSites holds every router, and each router has a site number of its own within it."""
+        routers, planned = self.config.routers, self.config.addressing.planned_sites
+        if planned is not None and planned < len(routers):
+            return [
+                f"addressing.plannedSites: {planned} is fewer than the {len(routers)} routers; each needs a host address of its own "
+                f"on every path subnet: use {len(routers)}..{MAX_ROUTERS}"
+            ]
+        numbers, free = site_numbers(self.config), self._free_site_number()
+        problems: list[str] = []
+        for position, router in enumerate(routers):
+            if planned is not None and router.site_number is not None and router.site_number > planned:
+                instead = f"use a free number such as {free}, or " if free is not None else ""
+                problems.append(
+                    f"routers[{position}].siteNumber: {router.site_number} is more than addressing.plannedSites ({planned}), which sizes "
+                    f"the path subnets; {instead}raise addressing.plannedSites to {router.site_number}"
+                )
+        for later, earlier in _repeats(numbers):
+            # Name the router whose number was set: a router without siteNumber takes its place in the list.
+            blamed, other = (earlier, later) if routers[later].site_number is None else (later, earlier)
+            implicit = " (its place in the list)" if routers[other].site_number is None else ""
+            fix = f"use a free number such as {free}" if free is not None else "raise addressing.plannedSites and use a number above it"
+            problems.append(
+                f"routers[{blamed}].siteNumber: {numbers[blamed]} is also the site number of routers[{other}] "
+                f"({routers[other].name}){implicit}; each router needs its own; {fix}"
+            )
+        return problems
 
     @property
     def _path_prefix(self) -> int:
-        """The prefix of every path's subnet: one host address per router."""
-        return path_prefix_length(len(self.config.routers))
+        """The prefix of every path's subnet: one host address per planned site."""
+        return path_prefix_length(planned_sites(self.config))
 
     def _needed_supernet_prefix(self) -> int:
         """The longest prefix whose network still holds one path subnet per path."""
@@ -194,9 +232,11 @@ class _CrossChecks:
                 if supernet.prefixlen > subnet
                 else f"holds {2 ** (subnet - supernet.prefixlen)} /{subnet}s but paths.count is {self.config.paths.count}"
             )
-            routers = len(self.config.routers)
-            if routers > MIN_ROUTERS:
-                size += f" (each path's subnet is a /{subnet} to hold {routers} routers)"
+            sites = planned_sites(self.config)
+            if self.config.addressing.planned_sites is not None:
+                size += f" (each path's subnet is a /{subnet} to hold addressing.plannedSites {sites} sites)"
+            elif sites > MIN_ROUTERS:
+                size += f" (each path's subnet is a /{subnet} to hold {sites} routers)"
             problems.append(f"{setting}: {supernet} {size}; {self._supernet_hint(supernet.supernet(new_prefix=needed))}")
         for conflict, why in self._supernet_conflicts(supernet):
             problems.append(f"{setting}: {supernet} {conflict}; {why}; {self._supernet_hint()}")
@@ -227,7 +267,7 @@ class _CrossChecks:
         """A floating /32 for this router that nothing refuses: its default if it fits, else the first free private address."""
         others = {address.ip for other, address in enumerate(floating_ips(self.config)) if other != position}
         candidates = itertools.chain(
-            [default_floating_ip(position).ip],
+            [default_floating_ip(site_numbers(self.config)[position]).ip],
             FLOATING_NETWORK.hosts(),
             *(pool.hosts() for pool in PRIVATE_POOLS),
         )

@@ -46,20 +46,37 @@ def path_interface_prefix(config: LabConfig) -> str:
     return names[0][:length]
 
 
+def site_numbers(config: LabConfig) -> tuple[int, ...]:
+    """Each router's site number k, in router order: its ``siteNumber``, or its place in the list (1-based).
+
+    Router k takes the k-th host address of every path subnet and, unless ``floatingIp`` says otherwise,
+    the k-th address of FLOATING_NETWORK: a router that keeps its number keeps its addresses when a
+    router listed before it leaves.
+    """
+    return tuple(router.site_number or position + 1 for position, router in enumerate(config.routers))
+
+
+def planned_sites(config: LabConfig) -> int:
+    """How many sites each path's subnet is sized for: ``addressing.plannedSites``, or else the highest
+    site number (the number of routers, unless a ``siteNumber`` says more)."""
+    return config.addressing.planned_sites or max(site_numbers(config))
+
+
 def floating_ips(config: LabConfig) -> tuple[ipaddress.IPv4Interface, ...]:
-    """Each router's floating /32, in router order: its own setting, or its default."""
-    return tuple(router.floating_ip or default_floating_ip(position) for position, router in enumerate(config.routers))
+    """Each router's floating /32, in router order: its own setting, or its site number's default."""
+    numbers = site_numbers(config)
+    return tuple(router.floating_ip or default_floating_ip(number) for router, number in zip(config.routers, numbers, strict=True))
 
 
-def default_floating_ip(position: int) -> ipaddress.IPv4Interface:
-    """Router ``position`` (0-based)'s default floating /32: the (position+1)-th address of FLOATING_NETWORK."""
-    return ipaddress.IPv4Interface(f"{FLOATING_NETWORK.network_address + position + 1}/32")
+def default_floating_ip(site_number: int) -> ipaddress.IPv4Interface:
+    """Site ``site_number``'s default floating /32: the site_number-th address of FLOATING_NETWORK."""
+    return ipaddress.IPv4Interface(f"{FLOATING_NETWORK.network_address + site_number}/32")
 
 
-def path_prefix_length(routers: int) -> int:
-    """Each path's subnet holds one host address per router: /30 for 2, /29 up to 6, /28 up to 14, /27 up to 30."""
+def path_prefix_length(sites: int) -> int:
+    """Each path's subnet holds one host address per site: /30 for 2, /29 up to 6, /28 up to 14, /27 up to 30."""
     prefix = LONGEST_PATH_PREFIX
-    while 2 ** (32 - prefix) - 2 < routers:
+    while 2 ** (32 - prefix) - 2 < sites:
         prefix -= 1
     return prefix
 

@@ -298,9 +298,17 @@ class RouterConfig(_Model):
         default=(),
         description="Logical CPU ids the instances are pinned to, in path order; empty means no pinning.",
     )
+    site_number: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ROUTERS,
+        description="k: the router's host number on every path subnet and, by default, of its floating IP; defaults to its place "
+        "in the list (1, 2, ...). Keep it when a router before this one leaves, and this router's addresses stay.",
+    )
     floating_ip: ipaddress.IPv4Interface | None = Field(
         default=None,
-        description="Floating /32 on the dummy interface; defaults to the k-th address of 10.0.55.0/24 for router k (.1, .2, ...).",
+        description="Floating /32 on the dummy interface; defaults to the k-th address of 10.0.55.0/24 for router k (.1, .2, ...; "
+        "k is siteNumber).",
     )
 
     @property
@@ -338,8 +346,15 @@ class PathsConfig(_Model):
 class AddressingConfig(_Model):
     transit_supernet: ipaddress.IPv4Network = Field(
         default=ipaddress.IPv4Network("10.14.0.0/24"),
-        description="Carved into one subnet per path, in order, sized for the routers: a /30 for two, a /29 up to six, "
+        description="Carved into one subnet per path, in order, sized for plannedSites: a /30 for two, a /29 up to six, "
         "a /28 up to fourteen, a /27 up to sixteen.",
+    )
+    planned_sites: int | None = Field(
+        default=None,
+        ge=MIN_ROUTERS,
+        le=MAX_ROUTERS,
+        description="The number of sites the path subnets are sized for (2..16, at least the routers): the lab grows to it "
+        "without moving any address; defaults to the highest site number, the number of routers unless siteNumber says more.",
     )
     dummy_interface: str = Field(default="dum0", pattern=r"^dum[0-9]+$", description="Dummy interface holding the floating /32.")
     floating_on: Literal["dummy", "loopback"] = Field(

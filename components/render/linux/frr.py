@@ -143,6 +143,21 @@ def _path_host_filter(plan: LabPlan) -> list[str]:
     ]
 
 
+# The most an OSPF interface may cost (RFC 2328, C.3: a 16-bit output cost): a drained path
+# (components/render/linux/rolling.py) loses to every other path and is used only when none is left.
+OSPF_DRAINED_COST = 65535
+
+
+def ospf_cost_command(plan: LabPlan, router: str, path_index: int, paths: FrrHostPaths = DEFAULT_FRR_PATHS, *, drained: bool) -> str:
+    """The vtysh command that gives a path's interface the cost of a drained path, or takes it back
+    off (the block in frr.conf sets no cost). Running configuration only: the next reload forgets it."""
+    own = _router(plan, router)
+    vtysh = "vtysh" if paths.vty_socket_dir is None else f"vtysh --vty_socket {shlex.quote(paths.vty_socket_dir)}"
+    cost = f"ip ospf cost {OSPF_DRAINED_COST}" if drained else "no ip ospf cost"
+    interface = plan.path(path_index).end(own.name).interface
+    return f"{vtysh} -c 'configure terminal' -c 'interface {interface}' -c '{cost}'"
+
+
 def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
     bfd = plan.routing.bfd
     lines = [

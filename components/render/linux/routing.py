@@ -82,9 +82,10 @@ assert MAX_PATHS < NEXTHOP_IDS_PER_PEER
 class NexthopIds:
     """The block of nexthop ids of one stack: a group per peer and a member per peer and path.
 
-    Ids follow the peer's place in the router list, not the route's, so appending a router changes no
-    existing id. Two stacks share a block one time in NEXTHOP_BLOCKS; the first apply then refuses the
-    second, as it refuses any id of the block the router has already.
+    Ids follow the peer's site number (``peer_number``), not the route's place, so appending a router
+    changes no existing id, nor does removing one before a router that keeps its site number. Two
+    stacks share a block one time in NEXTHOP_BLOCKS; the first apply then refuses the second, as it
+    refuses any id of the block the router has already.
     """
 
     first: int
@@ -97,11 +98,11 @@ class NexthopIds:
     def last(self) -> int:
         return self.first + NEXTHOP_BLOCK_SIZE - 1
 
-    def group(self, peer_position: int) -> int:
-        return self.first + peer_position * NEXTHOP_IDS_PER_PEER
+    def group(self, peer_number: int) -> int:
+        return self.first + (peer_number - 1) * NEXTHOP_IDS_PER_PEER
 
-    def member(self, peer_position: int, path_index: int) -> int:
-        return self.group(peer_position) + path_index
+    def member(self, peer_number: int, path_index: int) -> int:
+        return self.group(peer_number) + path_index
 
 
 def require_safe_paths(paths: object, *settings: str) -> None:
@@ -163,11 +164,11 @@ def floating_interface(router: RouterPlan) -> str:
 
 
 def _member_id(plan: LabPlan, route: RoutePlan, hop: NextHop) -> int:
-    return NexthopIds.of(plan.stack).member(plan.router(route.peer).position, hop.path_index)
+    return NexthopIds.of(plan.stack).member(plan.router(route.peer).site_number, hop.path_index)
 
 
 def _group_id(plan: LabPlan, route: RoutePlan) -> int:
-    return NexthopIds.of(plan.stack).group(plan.router(route.peer).position)
+    return NexthopIds.of(plan.stack).group(plan.router(route.peer).site_number)
 
 
 def wanted_nexthop_ids(plan: LabPlan, router: str) -> tuple[int, ...]:
@@ -184,7 +185,8 @@ def wanted_nexthop_ids(plan: LabPlan, router: str) -> tuple[int, ...]:
 
 
 def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[str]:
-    """keep_routes' lines for one route: a member per active path whose interface is usable, then its group."""
+    """keep_routes' lines for one route: a member per active path that is not drained (drain.sh) and whose
+    interface is usable, then its group."""
     text = f"{route.peer}'s {route.destination}"
     group = _group_id(plan, route)
     lines = [f"# {text}: group {group}", "members='' over='' down=''"]
@@ -194,7 +196,9 @@ def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[st
         what = f"next hop {hop.address} on path {hop.path_index} ({hop.interface}) ready for {text}"
         add = f"ip nexthop replace id {member} via {hop.address} dev {hop.interface}"
         lines += [
-            f"if usable {hop.interface} {end.address}; then",
+            f"if drained {hop.path_index}; then",
+            f'  down="$down {hop.path_index}(drained)"',
+            f"elif usable {hop.interface} {end.address.ip}; then",
             f'  has_nexthop {member} {hop.address} {hop.interface} || fix "{what}" {add}',
             f'  members="$members/{member}"',
             f'  over="$over {hop.path_index}"',
@@ -219,7 +223,7 @@ def _redirect_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
     return lines
 
 
-def _route_keeping(plan: LabPlan, router: RouterPlan) -> str:
+def route_keeping(plan: LabPlan, router: RouterPlan) -> str:
     """The functions keeping the router's routes (route-keeping.sh): ``keep_routes``, ``lab_nexthops``..."""
     ids = NexthopIds.of(plan.stack)
     routes: list[str] = []
@@ -459,7 +463,7 @@ def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         PEERS=" and ".join(route.peer for route in own.routes),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=False),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         CONVERGE=_converge_function(plan, own),
         TUNE_UNDERLAY=underlay_tune_functions(own),
         WAIT=wait,
@@ -482,7 +486,7 @@ def render_keeper(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HO
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         LOCK_FUNCTIONS=lock_functions(),
-        KEEP_ROUTES=_route_keeping(plan, own),
+        KEEP_ROUTES=route_keeping(plan, own),
     )
 
 
@@ -550,7 +554,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         NEEDS_NEXTHOPS=_needs_nexthops(own),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=True),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         CONVERGE=_converge_function(plan, own),
         UNDERLAY_FUNCTIONS=underlay_shell_functions(own),
         SNAPSHOT=snapshot,
@@ -603,7 +607,7 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
         LOCK=router_lock(f"undo of zt-ecmp stack {plan.stack} on {own.name}"),
         STOP_KEEPER=stop_keeper,
         UNDERLAY_RESTORE=underlay_restore_functions(),
-        ROUTE_KEEPING=_route_keeping(plan, own),
+        ROUTE_KEEPING=route_keeping(plan, own),
         RESTORE=_state_functions(own)[1],
         PERSISTED_FILES_WORDS=" ".join(shlex.quote(path) for path in _persisted_files(plan, paths)),
         RELOAD_UNITS=["if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi"] if paths.systemd else [],

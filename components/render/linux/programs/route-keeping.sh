@@ -2,7 +2,8 @@
 #@ the keeper share. Each route is a kernel nexthop group with one member per active path whose
 #@ interface is up, has carrier and holds its address; the kernel drops a member whose interface
 #@ goes and keeps the others (routing.py says why and cites the kernel). keep_routes puts back what
-#@ the kernel took away once it can be back, and takes out a member whose interface lost its address.
+#@ the kernel took away once it can be back, and takes out a member whose interface lost its address
+#@ or whose path is drained while its instances restart (drain.sh, gate.sh).
 #@ @ROUTES@: one block per route (routing.py, _route_block). The lab's nexthop ids are @FIRST_ID@ to
 #@ @LAST_ID@ (routing.py, NexthopIds). @ROUTER@ names the router in what it prints.
 lab_nexthops() {
@@ -41,8 +42,19 @@ read_live() {
   routes="
 $(ip -4 route show table main proto boot 2>/dev/null)"
 }
+# drained PATH: the path is taken out of the routes while its instances restart (drain.sh, until
+# gate.sh puts it back) and the drain's lease has not run out. An expired lease counts for nothing:
+# a roll that never finished (its gate never ran) keeps a path out of the routes for that long at most.
+drained() {
+  [ -f "$state_dir/drained/path$1" ] || return 1
+  read -r _ ends < "$state_dir/drained/path$1" || return 1
+  [ "$(date +%s)" -lt "$ends" ]
+}
+# usable INTERFACE ADDRESS: the interface is up, has carrier and holds the address, whatever its prefix
+# length: the path networks' subnets grow with the sites (/30 to /29...), and path 1 keeps its
+# addresses then, with every next hop on it still on-link.
 usable() {
-  case "$live" in *" $1=$2 "*) return 0 ;; esac
+  case "$live" in *" $1=$2/"*) return 0 ;; esac
   return 1
 }
 has_nexthop() {

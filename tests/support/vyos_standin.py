@@ -573,6 +573,7 @@ def _as_on_the_router(text: str, state_dir: Path) -> str:
         text.replace(f"source {SCRIPT_TEMPLATE}", 'source "$ZT_FAKE_DIR/template"')
         .replace(f"state_dir={STATE_DIR}\n", f"state_dir={state_dir}\n")
         .replace(f"lock_dir={LOCK_DIR}\n", f"lock_dir={state_dir.parent}\n")
+        .replace("mktemp /tmp/", f"mktemp {state_dir.parent}/tmp/")
         .replace(f"proc_sys={PROC_SYS}\n", 'proc_sys="$ZT_FAKE_DIR/proc/sys"\n')
         .replace(OP_MODE, "fake-op-mode")
         .replace(SYSTEMCTL, "fake-systemctl")

@@ -650,8 +650,10 @@ def run_script(
         (fake / "script").write_text(text)
         tmp = state_dir.parent / "tmp"
         tmp.mkdir(exist_ok=True)
+        # A command over SSH has no terminal, so no COLUMNS or LINES either (pytest-xdist's workers set
+        # them, and ps would cut the lock holder's command line to COLUMNS).
         environment = {
-            **{k: v for k, v in os.environ.items() if k not in ("ZT_FAKE_SERVING", "PATH")},
+            **{k: v for k, v in os.environ.items() if k not in ("ZT_FAKE_SERVING", "PATH", "COLUMNS", "LINES")},
             "PATH": VYOS_USER_PATH,
             "TMPDIR": str(tmp),
             "ZT_FAKE_DIR": scratch,

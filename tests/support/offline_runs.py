@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline
@@ -31,10 +33,15 @@ def cached_run(project: str, stack: str, values: dict[str, Any], secrets: set[st
     return _RUNS[key]
 
 
+def stack_run(stack: str, project_dir: Path = PROJECT_DIR, overrides: Mapping[str, Any] | None = None) -> OfflineRun:
+    """``run_stack_offline``, made once per test session for each stack file as it reads now (and overrides)."""
+    project, values, secrets = load_stack_without_secrets(stack, project_dir, overrides)
+    return cached_run(project, stack, values, secrets)
+
+
 def changed_run(stack: str, **overrides: Any) -> OfflineRun:
     """The committed stack file with some ``zt-ecmp:`` settings replaced (none: the committed stack)."""
-    project, values, secrets = load_stack_without_secrets(stack, PROJECT_DIR, overrides)
-    return cached_run(project, stack, values, secrets)
+    return stack_run(stack, PROJECT_DIR, overrides)
 
 
 def committed_run(stack: str) -> OfflineRun:

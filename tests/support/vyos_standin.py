@@ -495,7 +495,7 @@ commit-confirm() {
   read -r answer
   if [ "$answer" != y ]; then echo "commit-confirm canceled"; return 0; fi
   vy commit-confirm-arm
-  command sleep $(( (${1:-10} - 1) * 60 )) 7>&- 8>&- &
+  command sleep $(( ($1 - 1) * 60 )) 7>&- 8>&- &
   vy notifier $!
   vy commit
   return 0

@@ -17,9 +17,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # First, so that xdist sees the groups when it names each test after its group.
     for item in items:
         tiers = [tier for tier in SERIAL_TIERS if item.get_closest_marker(tier)]
-        # Any other test goes with the rest of its module: what a module builds once (plans, offline
-        # runs, rendered scripts) is then built by one worker only.
-        item.add_marker(pytest.mark.xdist_group(tiers[0] if tiers else Path(item.path).stem))
+        if tiers:
+            item.add_marker(pytest.mark.xdist_group(tiers[0]))
+        elif not item.get_closest_marker("xdist_group"):
+            # Any other test goes with the rest of its module, unless its module groups its tests
+            # itself: what a module builds once (plans, offline runs) is then built by one worker only.
+            item.add_marker(pytest.mark.xdist_group(Path(item.path).stem))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -123,7 +123,8 @@ def passed_key(script: str, shell: str, excluded: list[str]) -> str:
     return f"zt-ecmp/shellcheck-passed/{hashlib.sha256(checked.encode()).hexdigest()}"
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+# The variants share nothing but the cache on disk: each may go to any worker (tests/conftest.py).
+@pytest.mark.parametrize("variant", [pytest.param(name, marks=pytest.mark.xdist_group(f"shellcheck-{name}")) for name in sorted(VARIANTS)])
 def test_every_rendered_script_passes_shellcheck(variant: str, tmp_path: Path, pytestconfig: pytest.Config) -> None:
     # shellcheck's verdict is a function of its version, its options and the text. A script that passed
     # exactly so before (pytest's cache, .pytest_cache/) is not checked again: what a change to a

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help setup dev plan test lint typecheck unit topology schema
+.PHONY: help setup dev plan test lint typecheck unit offline topology schema
 
 help: ## list these targets
 	@echo "make TARGET [STACK=ms01] [PYTHON=python3]:"
@@ -69,8 +69,16 @@ lint: dev ## ruff (lint and format) and import-linter
 typecheck: dev ## mypy --strict
 	$(VENV)/bin/mypy components tests __main__.py
 
-unit: dev $(VENV)/bin/actionlint ## pytest, every tier (PYTEST_ARGS=... to choose)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# pytest-xdist spreads the tests over one worker per CPU; the netns and engine tiers each stay in one
+# worker, one test at a time (tests/conftest.py). WORKERS=0 runs everything in this one process.
+WORKERS ?= auto
+XDIST := -n $(WORKERS) --dist loadgroup
+
+unit: dev $(VENV)/bin/actionlint ## pytest, every tier (PYTEST_ARGS=... to choose, WORKERS=0 for one process)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+offline: dev $(VENV)/bin/actionlint ## the offline tier only (no namespaces, no engine, no root): the quick loop while you work
+	$(PY) -m pytest $(XDIST) -m "not netns and not engine" $(PYTEST_ARGS)
 
 topology: setup ## redraw docs/STACK-topology.svg and .png (needs Graphviz)
 	$(VENV)/bin/zt-ecmp graph --stack $(STACK) --out docs

@@ -12,9 +12,15 @@ import pytest
 
 from components.cli.main import main
 from components.render.artefacts import rendered_artefacts
-from tests.support.offline_runs import committed_run
+from tests.support.offline_runs import committed_run, stack_run
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _offline_runs_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's offline run is a function of the stack file: made once per session for each."""
+    monkeypatch.setattr("components.preview.offline.run_stack_offline", stack_run)
 
 
 def _json_plan(stack: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

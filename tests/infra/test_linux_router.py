@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 from components.infra.connection import instances_line
-from components.preview.offline import OfflineRun, SecretValue, run_offline
+from components.preview.offline import OfflineRun, SecretValue
 from components.render.linux.commands import remote_command
 from components.render.linux.routing import render_linux_apply, render_linux_undo
 from components.stack.files import load_stack_file
+from tests.support.offline_runs import cached_run
 
 COMMAND = "command:remote:Command"
 LINUX_ROUTER = "zt-ecmp:index:LinuxRouter"
@@ -29,7 +30,7 @@ def run_linux_stack(stack: str = "gk41", active: int | None = None, auth: str = 
     if auth == "key":
         values["zt-ecmp:sshPrivateKey"] = FAKE_SSH_KEY
         secrets.add("zt-ecmp:sshPrivateKey")
-    return run_offline(project, stack, values, secrets)
+    return cached_run(project, stack, values, secrets)
 
 
 def test_each_linux_router_gets_one_command_parented_to_its_component() -> None:

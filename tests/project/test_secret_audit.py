@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from components.preview.offline import OfflineRun, SecretValue, revealed, run_offline
+from components.preview.offline import OfflineRun, SecretValue, revealed
 from components.preview.report import render_plan_json, render_plan_text
 from components.stack.files import load_stack_file
-from tests.support.offline_runs import CONTAINER, upload
+from tests.support.offline_runs import CONTAINER, cached_run, upload
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-d41d8cd98f00b204\n-----END OPENSSH PRIVATE KEY-----\n"
 FAKE_CENTRAL_TOKEN = "FAKE-CENTRAL-TOKEN-9e107d9d372bb682"
@@ -27,7 +27,7 @@ def _audited_run(stack: str, monkeypatch: pytest.MonkeyPatch) -> OfflineRun:
     values["zt-ecmp:sshPrivateKey"] = FAKE_SSH_KEY
     values["zerotier:zerotierCentralToken"] = FAKE_CENTRAL_TOKEN
     secrets |= {"zt-ecmp:sshPrivateKey", "zerotier:zerotierCentralToken"}
-    return run_offline(project, stack, values, secrets)
+    return cached_run(project, stack, values, secrets)
 
 
 def _visible(value: Any) -> Any:

@@ -22,6 +22,7 @@ from components.stack.files import PROJECT_DIR
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 SCRIPTS = PROJECT_DIR / ".github" / "scripts"
 STACK_WORKFLOW = "./.github/workflows/pulumi-stack.yml"
+TESTS_WORKFLOW = "./.github/workflows/tests.yml"
 BUCKET_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GOOGLE_CREDENTIALS", "AZURE_STORAGE_KEY")
 # Bucket settings that are not secret: a repository variable does as well as a secret.
 BUCKET_SETTINGS = ("AWS_REGION", "AZURE_STORAGE_ACCOUNT")
@@ -212,18 +213,25 @@ class Expression:
             return result
         assert kind == "name", f"unexpected {text!r}"
         if self.take("("):
-            arguments = [self.either()]
-            while self.take(","):
-                arguments.append(self.either())
-            assert self.take(")")
-            assert text == "format", f"only format() is modelled, not {text}()"
-            template, *rest = arguments
-            return re.sub(r"\{(\d+)\}", lambda match: as_text(rest[int(match[1])]), str(template))
+            return self.call(text)
         literals: dict[str, Value] = {"true": True, "false": False, "null": None}
         if text in literals:
             return literals[text]
         assert text in self.context, f"{text} is not in the context of this evaluation"
         return self.context[text]
+
+    def call(self, function: str) -> Value:
+        if self.take(")"):
+            # A status function (success(), always(), cancelled(), failure()): the context holds its value.
+            assert f"{function}()" in self.context, f"{function}() is not in the context of this evaluation"
+            return self.context[f"{function}()"]
+        arguments = [self.either()]
+        while self.take(","):
+            arguments.append(self.either())
+        assert self.take(")")
+        assert function == "format", f"only format() is modelled, not {function}()"
+        template, *rest = arguments
+        return re.sub(r"\{(\d+)\}", lambda match: as_text(rest[int(match[1])]), str(template))
 
 
 def evaluate(value: Any, context: dict[str, Value]) -> Any:
@@ -287,6 +295,69 @@ def stack_calls(profile: str = "gk41", pull_request: int = 5, run_id: int = 1000
 
 def calls_of(command: str, **run: Any) -> list[StackCall]:
     return [call for call in stack_calls(**run) if call.command == command]
+
+
+STATUS_FUNCTION = re.compile(r"\b(success|failure|always|cancelled)\(\)")
+
+
+def needed(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+def job_starts(job: dict[str, Any], results: dict[str, str], context: dict[str, Value]) -> bool:
+    """Whether GitHub starts ``job`` once the jobs it needs ended with ``results`` (success, failure or
+    skipped), in a run that was not cancelled: its `if`, to which GitHub adds `success() &&` unless the
+    condition calls a status function itself; success() is true when every job it needs succeeded."""
+    ended = {name: results[name] for name in needed(job)}
+    status: dict[str, Value] = {
+        "success()": all(result == "success" for result in ended.values()),
+        "failure()": any(result == "failure" for result in ended.values()),
+        "cancelled()": False,
+        "always()": True,
+    }
+    condition = str(job.get("if", "true")).strip()
+    whole = EXPRESSION.fullmatch(condition)
+    text = whole[1] if whole is not None else condition
+    if not STATUS_FUNCTION.search(text):
+        text = f"success() && ({text})"
+    results_context = {f"needs.{name}.result": result for name, result in ended.items()}
+    return truthy(Expression(text, {**context, **status, **results_context}).value())
+
+
+def caller_context(call: StackCall) -> dict[str, Value]:
+    """What the caller job's `if` reads when the run asks for ``call``'s command: the dispatch's action,
+    the lab's decision, the stacks a preview found affected."""
+    return {"inputs.action": call.command, "needs.decide.outputs.command": call.command, "needs.stacks.outputs.stacks": '["gk41"]'}
+
+
+def caller_job(call: StackCall) -> dict[str, Any]:
+    name, job = call.caller.split(":")
+    found: dict[str, Any] = workflow(name)["jobs"][job]
+    return found
+
+
+def jobs_running_the_tests(name: str) -> list[str]:
+    """The jobs of workflow ``name`` that run the tests workflow."""
+    return [job_name for job_name, job in workflow(name)["jobs"].items() if job.get("uses") == TESTS_WORKFLOW]
+
+
+def needed_by(name: str, job_name: str) -> set[str]:
+    """Every job that job ``job_name`` of workflow ``name`` waits for, directly or through others."""
+    jobs = workflow(name)["jobs"]
+    found: set[str] = set()
+    waiting = needed(jobs[job_name])
+    while waiting:
+        job = waiting.pop()
+        if job not in found:
+            found.add(job)
+            waiting += needed(jobs[job])
+    return found
+
+
+def checkout_ref(job: dict[str, Any]) -> Any:
+    [checkout] = steps_using(job, "actions/checkout")
+    return checkout.get("with", {}).get("ref")
 
 
 # GITHUB_TOKEN scopes, for `read-all` and `write-all`.
@@ -373,7 +444,7 @@ def test_pull_requests_preview_the_affected_stacks() -> None:
 
 def test_preview_matrix_is_computed_from_the_changed_files_in_a_first_job() -> None:
     jobs = workflow("preview.yml")["jobs"]
-    assert jobs["preview"]["needs"] == "stacks"
+    assert needed(jobs["preview"]) == ["tests", "stacks"]
     assert jobs["preview"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
     assert "affected_stacks.py" in step_named_by_id(jobs["stacks"], "affected")["run"]
 
@@ -737,3 +808,60 @@ def test_every_action_is_pinned_to_at_least_a_major_version() -> None:
     ]
     assert used
     assert [action for action in used if not pinned.match(action)] == []
+
+
+def test_the_tests_workflow_runs_ci_run_on_every_push_and_for_the_workflows_that_call_it() -> None:
+    tests = workflow("tests.yml")
+    assert tests["on"] == {"push": None, "workflow_call": None}
+    [job] = tests["jobs"].values()
+    # As root, as CI runs it: Debian packages, and the namespace tier.
+    assert [step["run"] for step in job["steps"] if "run" in step] == ['sudo --preserve-env env "PATH=$PATH" bash .ci/run']
+
+
+def test_every_pull_request_runs_the_tests_in_its_preview_workflow() -> None:
+    preview = workflow("preview.yml")
+    assert preview["on"]["pull_request"]["types"] == ["opened", "synchronize", "reopened"]
+    [tests] = jobs_running_the_tests("preview.yml")
+    assert "if" not in preview["jobs"][tests]
+    assert "needs" not in preview["jobs"][tests]
+
+
+def test_no_preview_or_up_starts_unless_the_tests_of_its_own_run_passed() -> None:
+    calls = [call for call in stack_calls() if call.command != "destroy"]
+    assert {call.caller for call in calls} == {"preview.yml:preview", "operate.yml:operate", "lab.yml:create"}
+    for call in calls:
+        name, job_name = call.caller.split(":")
+        [tests] = jobs_running_the_tests(name)
+        assert tests in needed_by(name, job_name), call.caller
+        job, context = caller_job(call), caller_context(call)
+        # The tests job itself runs for this command.
+        assert job_starts(workflow(name)["jobs"][tests], {"decide": "success"}, context), call.caller
+        passed = dict.fromkeys(needed(job), "success")
+        assert job_starts(job, passed, context), (call.caller, call.command)
+        assert not job_starts(job, {**passed, tests: "failure"}, context), (call.caller, call.command)
+        assert not job_starts(job, {**passed, tests: "skipped"}, context), (call.caller, call.command)
+
+
+def test_a_destroy_waits_for_no_test() -> None:
+    # It runs none of the commit's program (Pulumi destroys what the state records), and a lab must
+    # come down even when its pull request's tests fail.
+    for call in calls_of("destroy"):
+        name, _ = call.caller.split(":")
+        job, context = caller_job(call), caller_context(call)
+        for tests in jobs_running_the_tests(name):
+            assert not job_starts(workflow(name)["jobs"][tests], {"decide": "success"}, context), call.caller
+        ended = {need: "skipped" if need in jobs_running_the_tests(name) else "success" for need in needed(job)}
+        assert job_starts(job, ended, context), call.caller
+
+
+def test_the_tests_check_out_the_commit_the_stack_job_deploys() -> None:
+    # A called workflow sees its caller's github context: both check out the calling run's commit.
+    [tests] = workflow("tests.yml")["jobs"].values()
+    assert checkout_ref(tests) == checkout_ref(stack_job()) == "${{ github.sha }}"
+
+
+def test_the_docs_name_every_workflow_that_runs_on_its_own() -> None:
+    section = readme_section("GitHub Actions")
+    own = [path.stem for path in sorted(WORKFLOWS.glob("*.yml")) if set(workflow(path.name)["on"]) != {"workflow_call"}]
+    assert own == ["lab", "operate", "preview", "tests"]
+    assert [name for name in own if f"| `{name}` |" not in section] == []

@@ -7,8 +7,10 @@ with the reason it does not apply; anything else shellcheck reports fails the te
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -109,13 +111,35 @@ def rendered_scripts(plan: LabPlan) -> dict[str, str]:
 VARIANTS = golden_variants()
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_every_rendered_script_passes_shellcheck(variant: str, tmp_path: Path) -> None:
-    by_shell: dict[str, list[Path]] = {}
+@cache
+def shellcheck_version() -> str:
+    assert SHELLCHECK is not None
+    return subprocess.run([SHELLCHECK, "--version"], capture_output=True, text=True, check=True).stdout
+
+
+def passed_key(script: str, shell: str, excluded: list[str]) -> str:
+    """Where pytest's cache notes that this very text passed this shellcheck with these exclusions."""
+    checked = "\0".join([shellcheck_version(), shell, ",".join(sorted(excluded)), script])
+    return f"zt-ecmp/shellcheck-passed/{hashlib.sha256(checked.encode()).hexdigest()}"
+
+
+# The variants share nothing but the cache on disk: each may go to any worker (tests/conftest.py).
+@pytest.mark.parametrize("variant", [pytest.param(name, marks=pytest.mark.xdist_group(f"shellcheck-{name}")) for name in sorted(VARIANTS)])
+def test_every_rendered_script_passes_shellcheck(variant: str, tmp_path: Path, pytestconfig: pytest.Config) -> None:
+    # shellcheck's verdict is a function of its version, its options and the text. A script that passed
+    # exactly so before (pytest's cache, .pytest_cache/) is not checked again: what a change to a
+    # renderer or a program brings is checked in full, the rest is not checked twice.
+    store = getattr(pytestconfig, "cache", None)
+    by_shell: dict[str, dict[Path, str]] = {}
     for name, script in rendered_scripts(VARIANTS[variant]).items():
         path = tmp_path / name
         path.write_text(script)
-        by_shell.setdefault(shell_of(script), []).append(path)
+        by_shell.setdefault(shell_of(script), {})[path] = passed_key(script, shell_of(script), list(NOT_APPLICABLE))
     assert by_shell
     for shell, files in sorted(by_shell.items()):
-        assert shellcheck(files, shell, list(NOT_APPLICABLE)) == "", f"{variant}: {shell} scripts"
+        unchecked = [path for path, key in files.items() if store is None or store.get(key, None) is None]
+        findings = shellcheck(unchecked, shell, list(NOT_APPLICABLE)) if unchecked else ""
+        assert findings == "", f"{variant}: {shell} scripts"
+        for path in unchecked:
+            if store is not None:
+                store.set(files[path], True)

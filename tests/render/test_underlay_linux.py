@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,10 @@ import pytest
 
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import parse_lab_config
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_config
+from components.netns.lab import NetnsLab, netns_lab, netns_lab_config
 from components.render.linux.routing import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
 from components.render.linux.underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
+from tests.support.netns import NETNS_LAB
 from tests.support.stacks import jumbo_routers, lab_plan, stack_settings
 
 
@@ -92,7 +93,14 @@ def test_every_setting_the_plan_touches_has_a_state_key() -> None:
 
 # --- for real ------------------------------------------------------------------------------------
 
-needs_lab = pytest.mark.skipif(bool(missing_requirements()), reason="network-namespace lab: " + "; ".join(missing_requirements()))
+
+def needs_lab(test: Callable[..., None]) -> Callable[..., None]:
+    """A test of the netns tier: it builds the namespace lab (the last one changes this host's socket limits)."""
+    for mark in NETNS_LAB:
+        test = mark(test)
+    return test
+
+
 UNDERLAY = "ulnk0"
 
 

@@ -6,25 +6,30 @@ VyOS-like is what ``set`` and ``delete`` do: a single-valued leaf keeps one valu
 collects them, a valued leaf with no value left disappears, and (``prune_empty``) some releases drop
 parents left empty by a delete. Sessions, commits, ``commit-confirm``/``confirm`` and ``save`` are
 modelled as well, and ``cli-shell-api`` answers from the tree. Scripts run under real bash, with the
-VyOS commands served by this module over two FIFOs.
+VyOS commands served by this module over two pipes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import fcntl
 import json
 import os
 import re
+import select
 import shlex
 import signal
 import subprocess
-import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from components.render.vyos.configuration import CLI_SHELL_API, OP_MODE
+from components.render.vyos.scripts import LOCK_DIR, PROC_SYS, SCRIPT_TEMPLATE, STATE_DIR, SYSTEMCTL, remote_command
 
 Tree = dict[str, Any]
 
@@ -134,9 +139,6 @@ class ConfigTree:
 # `vbash -c`, which reads no profile. Observed on the real 1.4 backend: bare `sysctl` and `ethtool`
 # (/sbin) answered `Invalid command: [sysctl]`. Scripts run here with exactly this PATH.
 VYOS_USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games"
-# How long the stand-in's commit-confirm notifier holds what it inherited. The real one sleeps until
-# a minute before the revert, (N-1) x 60 s; a script whose output it holds returns only after this.
-NOTIFIER_SECONDS = 20
 # Paths each VyOS version's templates lack: a `set` below one fails, as on the real router.
 # `system config-management commit-confirm action` (reload|reboot) is 1.5's (vyos-1x current,
 # interface-definitions/system_config-management.xml.in); VyOS 1.4 reverts by rebooting only.
@@ -192,21 +194,20 @@ class Router:
     def with_config(cls, lines: list[str] | tuple[str, ...] = (), prune_empty: bool = False) -> Router:
         return cls(active=ConfigTree.from_lines(lines, prune_empty))
 
-    def to_json(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        for name in ("active", "saved", "working"):
-            tree = getattr(self, name)
-            data[name] = None if tree is None else tree.root
-        data["prune_empty"] = self.active.prune_empty
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Router:
-        prune = bool(data.pop("prune_empty"))
-        trees = {name: None if data[name] is None else ConfigTree(data[name], prune) for name in ("active", "saved", "working")}
-        data["failing"] = [tuple(prefix) for prefix in data["failing"]]
-        data["failing_later"] = [tuple(prefix) for prefix in data["failing_later"]]
-        return cls(**{**data, **trees})
+    def answer(self, words: list[str]) -> tuple[int, str]:
+        """One request of a script, as the stand-in's shell functions send it: (exit status, output)."""
+        if words[0] == "sudo" and words[1] == "podman":
+            return self.podman(words[2:])
+        if words[0] == "ip":
+            return self.ip(words[1:])
+        if words[0] == "op-mode":
+            return self.op_mode(words[1:])
+        if words[0] == "systemctl":
+            return self.systemctl(words[1:])
+        if words[0] == "notifier":
+            self.notifier = int(words[1])
+            return 0, ""
+        return self.handle(words)
 
     def handle(self, words: list[str]) -> tuple[int, str]:
         """One VyOS (or cli-shell-api) command as the scripts issue it: (exit status, output)."""
@@ -462,11 +463,11 @@ class Router:
 # --- serving the scripts ---------------------------------------------------------------------------
 
 FAKE_TEMPLATE = r"""
-# A script run from a script (the confirm step running the saved apply) talks to the same router.
+# The router's commands are requests on fd 7, answered on fd 8, by the stand-in in the test's own
+# process. A script run from a script (the confirm step running the saved apply) inherits both and
+# talks to the same router.
 if [ -z "${ZT_FAKE_SERVING:-}" ]; then
-  mkfifo "$ZT_FAKE_DIR/in" "$ZT_FAKE_DIR/out"
-  "$ZT_FAKE_PYTHON" -m tests.support.vyos_standin "$ZT_FAKE_DIR" &
-  exec 7>"$ZT_FAKE_DIR/in" 8<"$ZT_FAKE_DIR/out"
+  exec 7>&"$ZT_FAKE_REQUESTS" 8<&"$ZT_FAKE_REPLIES" {ZT_FAKE_REQUESTS}>&- {ZT_FAKE_REPLIES}<&-
   export ZT_FAKE_SERVING=1
 fi
 vy() {
@@ -486,7 +487,7 @@ load() { vy load "$@"; }
 # vyatta-cfg-run vyatta_config_commit-confirm, and config_mgmt.py commit_confirm(): the checks, the
 # prompt (read from stdin: an end of input cancels here; ask_yes_no loops on it for ever on some
 # releases), the timer, then `sudo -b commit-confirm-notify.py N`, which inherits the caller's stdin,
-# stdout and stderr and sleeps until a minute before the revert (vyos-1x
+# stdout and stderr and sleeps until a minute before the revert, (N-1) x 60 s (vyos-1x
 # src/helpers/commit-confirm-notify.py), then the commit. It returns 0 whatever happened.
 commit-confirm() {
   local answer=''
@@ -494,7 +495,7 @@ commit-confirm() {
   read -r answer
   if [ "$answer" != y ]; then echo "commit-confirm canceled"; return 0; fi
   vy commit-confirm-arm
-  command sleep "$ZT_FAKE_NOTIFIER_SECONDS" 7>&- 8>&- &
+  command sleep $(( ($1 - 1) * 60 )) 7>&- 8>&- &
   vy notifier $!
   vy commit
   return 0
@@ -511,34 +512,38 @@ sleep() { :; }
 """
 
 
-def serve(directory: Path) -> None:
-    """Answer the script's commands until it closes the pipe, saving the state after each one."""
-    state_file = directory / "router.json"
-    router = Router.from_json(json.loads(state_file.read_text()))
-    proc_sys = directory / "proc" / "sys"
-    with (directory / "in").open() as requests, (directory / "out").open("w") as replies:
-        while line := requests.readline():
-            words = line.rstrip("\n").split("\x1f")
-            if words[0] == "sudo" and words[1] == "podman":
-                status, output = router.podman(words[2:])
-            elif words[0] == "ip":
-                status, output = router.ip(words[1:])
-            elif words[0] == "op-mode":
-                status, output = router.op_mode(words[1:])
-            elif words[0] == "systemctl":
-                status, output = router.systemctl(words[1:])
-            elif words[0] == "notifier":
-                router.notifier = int(words[1])
-                status, output = 0, ""
-            else:
-                status, output = router.handle(words)
-            state_file.write_text(json.dumps(router.to_json()))
-            for key, value in router.kernel.items():
-                target = proc_sys / key.replace(".", "/")
+class _Server(threading.Thread):
+    """Answers one script run's requests for ``router`` (changed in place) until every process holding
+    the request pipe has closed it. The kernel's parameters are mirrored under ``proc_sys`` whenever
+    they change, for the scripts to read back as they read /proc/sys on the router."""
+
+    def __init__(self, router: Router, requests: int, replies: int, proc_sys: Path) -> None:
+        super().__init__(daemon=True)
+        self.router, self.requests, self.replies, self.proc_sys = router, requests, replies, proc_sys
+        self.error: BaseException | None = None
+
+    def mirror_kernel(self, written: dict[str, str]) -> dict[str, str]:
+        for key, value in self.router.kernel.items():
+            if written.get(key) != value:
+                target = self.proc_sys / key.replace(".", "/")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(f"{value}\n")
-            replies.write(f"{min(status, 9)}{output.replace(chr(10), chr(0x1E))}\n")
-            replies.flush()
+        return dict(self.router.kernel)
+
+    def run(self) -> None:
+        try:
+            with os.fdopen(self.requests) as requests, os.fdopen(self.replies, "w") as replies:
+                written = self.mirror_kernel({})
+                while line := requests.readline():
+                    status, output = self.router.answer(line.rstrip("\n").split("\x1f"))
+                    if self.router.kernel != written:
+                        written = self.mirror_kernel(written)
+                    replies.write(f"{min(status, 9)}{output.replace(chr(10), chr(0x1E))}\n")
+                    replies.flush()
+        except BrokenPipeError:
+            pass  # the script is gone (its channel lost, or killed): nobody reads the answer
+        except BaseException as error:  # raised again in the test, after the script has ended
+            self.error = error
 
 
 @dataclass(frozen=True)
@@ -546,29 +551,29 @@ class ScriptRun:
     status: int
     stdout: str
     stderr: str
-    # A commit-confirm notifier outlived by nothing: it held the script's output until it exited, so
-    # the script returned only then (over SSH, pulumi-command waits the same way).
+    # The commit-confirm notifier still held the script's output when the script itself had ended: over
+    # SSH the command returns only when the notifier exits, (N-1) minutes later (sshd closes the channel
+    # once nothing holds its output; pulumi-command waits for that).
     held_by_notifier: bool = False
 
 
-def _alive(pid: int) -> bool:
+def _holds(pid: int, outputs: list[os.stat_result]) -> bool:
+    """Whether live process ``pid`` has one of ``outputs`` open as its stdout or stderr."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        held = [Path(f"/proc/{pid}/fd/{fd}").stat() for fd in (1, 2)]
     except (FileNotFoundError, IndexError):
         return False
-    return state != "Z"
+    return state != "Z" and any(os.path.samestat(mine, theirs) for mine in outputs for theirs in held)
 
 
 def _as_on_the_router(text: str, state_dir: Path) -> str:
     """The script with the router's paths and commands pointed at the stand-in."""
-    # Not at module level: the server process starts faster without them.
-    from components.render.vyos.configuration import CLI_SHELL_API, OP_MODE
-    from components.render.vyos.scripts import LOCK_DIR, PROC_SYS, SCRIPT_TEMPLATE, STATE_DIR, SYSTEMCTL
-
     return (
         text.replace(f"source {SCRIPT_TEMPLATE}", 'source "$ZT_FAKE_DIR/template"')
         .replace(f"state_dir={STATE_DIR}\n", f"state_dir={state_dir}\n")
         .replace(f"lock_dir={LOCK_DIR}\n", f"lock_dir={state_dir.parent}\n")
+        .replace("mktemp /tmp/", f"mktemp {state_dir.parent}/tmp/")
         .replace(f"proc_sys={PROC_SYS}\n", 'proc_sys="$ZT_FAKE_DIR/proc/sys"\n')
         .replace(OP_MODE, "fake-op-mode")
         .replace(SYSTEMCTL, "fake-systemctl")
@@ -576,6 +581,51 @@ def _as_on_the_router(text: str, state_dir: Path) -> str:
         .replace("/bin/vbash ", "bash ")
         .replace('sg vyattacfg -c "bash $script"', 'bash "$script"')
     )
+
+
+def _above_nine(fd: int) -> int:
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return moved
+
+
+def _run_bash(command: list[str], outputs: tuple[int, int], router: Router, environment: dict[str, str]) -> int:
+    """Runs ``command`` with ``outputs`` as its stdout and stderr, its router commands answered for ``router``."""
+    request_reader, request_writer = os.pipe()
+    reply_reader, reply_writer = os.pipe()
+    # The template moves the script's ends to fds 7 and 8: from above 9 they cannot be in the way.
+    request_writer, reply_reader = _above_nine(request_writer), _above_nine(reply_reader)
+    served = _Server(router, request_reader, reply_writer, Path(environment["ZT_FAKE_DIR"]) / "proc" / "sys")
+    served.start()
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=outputs[0],
+            stderr=outputs[1],
+            pass_fds=(request_writer, reply_reader),
+            env={**environment, "ZT_FAKE_REQUESTS": str(request_writer), "ZT_FAKE_REPLIES": str(reply_reader)},
+            cwd=environment["ZT_FAKE_DIR"],
+        )
+    finally:
+        # The script's ends: from now on the request pipe ends when the script's processes close it.
+        os.close(request_writer)
+        os.close(reply_reader)
+    # Woken by the exit itself (Popen.wait with a timeout polls, up to 50 ms late each time).
+    pidfd = os.pidfd_open(process.pid)
+    try:
+        ended = select.select([pidfd], [], [], 120)[0]
+    finally:
+        os.close(pidfd)
+        if process.poll() is None:
+            process.kill()
+        status = process.wait()
+    served.join(timeout=10)
+    assert ended, "the script ran for more than 120 s"
+    assert not served.is_alive(), "a process the script started still holds the stand-in's request pipe"
+    if served.error is not None:
+        raise served.error
+    return status
 
 
 def run_script(
@@ -591,53 +641,46 @@ def run_script(
     /config/zt-ecmp, its parent for /config, and ``tmp`` beside it for /tmp (TMPDIR). ``remote``: run
     it the way pulumi-command does, through the remote command (its lock, its scratch file).
     ``channel_lost``: the SSH channel is gone, so the script's first write ends in SIGPIPE."""
-    from components.render.vyos.scripts import remote_command
-
     with tempfile.TemporaryDirectory() as scratch:
         fake = Path(scratch)
         (fake / "template").write_text(FAKE_TEMPLATE)
-        (fake / "router.json").write_text(json.dumps(router.to_json()))
         text = _as_on_the_router(remote_command(script) if remote else script, state_dir)
         if lock_wait_seconds is not None:
             text = re.sub(r"^lock_wait_seconds=\d+$", f"lock_wait_seconds={lock_wait_seconds}", text, flags=re.MULTILINE)
         (fake / "script").write_text(text)
         tmp = state_dir.parent / "tmp"
         tmp.mkdir(exist_ok=True)
+        # A command over SSH has no terminal, so no COLUMNS or LINES either (pytest-xdist's workers set
+        # them, and ps would cut the lock holder's command line to COLUMNS).
         environment = {
-            **{k: v for k, v in os.environ.items() if k not in ("ZT_FAKE_SERVING", "PATH")},
+            **{k: v for k, v in os.environ.items() if k not in ("ZT_FAKE_SERVING", "PATH", "COLUMNS", "LINES")},
             "PATH": VYOS_USER_PATH,
             "TMPDIR": str(tmp),
             "ZT_FAKE_DIR": scratch,
-            "ZT_FAKE_PYTHON": sys.executable,
-            "ZT_FAKE_NOTIFIER_SECONDS": str(NOTIFIER_SECONDS),
         }
         command = ["bash", str(fake / "script")]
-        where = Path(__file__).resolve().parents[2]
         if channel_lost:
             reader, writer = os.pipe()
             os.close(reader)
-            # Popen puts SIGPIPE back to its default in the child, as sshd's children have it.
-            lost = subprocess.run(command, check=False, stdout=writer, stderr=writer, timeout=120, env=environment, cwd=where)
-            os.close(writer)
-            done = subprocess.CompletedProcess(command, lost.returncode, "", "")
+            try:
+                # Popen puts SIGPIPE back to its default in the child, as sshd's children have it.
+                status = _run_bash(command, (writer, writer), router, environment)
+                held = router.notifier is not None and _holds(router.notifier, [os.fstat(writer)])
+            finally:
+                os.close(writer)
+            stdout = stderr = ""
         else:
-            done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120, env=environment, cwd=where)
-        updated = Router.from_json(json.loads((fake / "router.json").read_text()))
-    held = updated.notifier is not None and not _alive(updated.notifier)
+            with (fake / "stdout").open("w+") as out, (fake / "stderr").open("w+") as err:
+                status = _run_bash(command, (out.fileno(), err.fileno()), router, environment)
+                held = router.notifier is not None and _holds(router.notifier, [os.fstat(out.fileno()), os.fstat(err.fileno())])
+            stdout, stderr = (fake / "stdout").read_text(), (fake / "stderr").read_text()
     # The notifier lives on the router until `confirm` or the revert; nothing here needs it any more.
-    updated.stop_notifier()
-    router.__dict__.update(updated.__dict__)
-    return ScriptRun(done.returncode, done.stdout, done.stderr, held)
+    router.stop_notifier()
+    return ScriptRun(status, stdout, stderr, held)
 
 
 def run_command(command: str, router: Router, state_dir: Path) -> ScriptRun:
     """A command pulumi-command runs on the router outside the scripts (an instance's home file), with
     the router's commands served by the stand-in."""
-    from components.render.vyos.scripts import SCRIPT_TEMPLATE
-
     # Outside a script, `exit` is the shell's own.
     return run_script(f"source {SCRIPT_TEMPLATE}\nunset -f exit\n{command}", router, state_dir)
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]))

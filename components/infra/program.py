@@ -11,7 +11,7 @@ from components.infra.flavors import ROUTER_COMPONENTS, RUNTIME_INSTANCES, Route
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 from components.model.naming import path_resource
 from components.model.plan import LabPlan, build_plan
-from components.render.plan_document import plan_document
+from components.render.plan_document import plan_document, settings_document
 from components.stack.runtime import read_stack_settings, ssh_private_keys
 from components.stack.settings import StackSettings
 
@@ -31,6 +31,8 @@ def deploy(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
     # Plain data from the plan, free of secrets by construction, and the ids only Central knows.
     outputs = plan_document(plan)
     outputs["networkIds"] = {path_resource(index): path.network_id for index, path in paths.items()}
+    # The validated settings, so that the lab tools check the lab as deployed, not as the stack file now says.
+    outputs["settings"] = settings_document(settings.lab)
     return outputs
 
 

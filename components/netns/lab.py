@@ -233,7 +233,8 @@ class NetnsLab:
 
     # -- building and removing ------------------------------------------------------------------
 
-    def _add_namespace(self, name: str) -> None:
+    def add_namespace(self, name: str) -> None:
+        """Creates namespace ``name``, removed with the lab: loopback up, IPv6 off."""
         _run(["ip", "netns", "add", name])
         self._created.append(name)
         # IPv6 off so that an idle path interface sends nothing at all (no router solicitations);
@@ -251,9 +252,9 @@ class NetnsLab:
             raise ValueError(f"a lab router may not be named {SWITCH!r}: the path bridges' namespace is <prefix>-{SWITCH}")
         for router in self.plan.routers:
             self.namespaces[router.name] = f"{self.prefix}-{router.name}"
-            self._add_namespace(self.namespace(router.name))
+            self.add_namespace(self.namespace(router.name))
         if self.bridged:
-            self._add_namespace(self.switch_namespace)
+            self.add_namespace(self.switch_namespace)
             for path in self.plan.paths:
                 bridge = _bridge(path.index)
                 # No STP: a port forwards as soon as it has carrier. No multicast snooping: every

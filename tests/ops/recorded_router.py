@@ -9,7 +9,7 @@ in order, a later one replacing the answers it also holds, so a failure case hol
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,15 +82,29 @@ def recorded(*cases: str) -> Recording:
 
 @dataclass
 class RecordedShell:
-    """A router that answers from recorded outputs, and refuses any command nobody recorded."""
+    """A router that answers from recorded outputs, and refuses any command nobody recorded. With an
+    ``unreachable`` error it cannot be reached: ``connect`` says so, and nothing may be asked."""
 
     router: str
     answers: Mapping[str, CommandOutput]
     zerotier_absent: str | None = None
     underlay_absent: str | None = None
     asked: list[str] = field(default_factory=list)
+    unreachable: str | None = None
+    address: str = "recorded"
+    # How many times it was asked commands at once (``run_all``).
+    batches: int = 0
+
+    def connect(self) -> str | None:
+        return self.unreachable
+
+    def run_all(self, commands: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict[str, CommandOutput]:
+        self.batches += 1
+        return {command: self.run(command, timeout=timeout) for command in dict.fromkeys(commands)}
 
     def run(self, command: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CommandOutput:
+        if self.unreachable is not None:
+            raise AssertionError(f"{self.router} is unreachable, yet it was asked {command!r}")
         self.asked.append(command)
         try:
             return self.answers[command]

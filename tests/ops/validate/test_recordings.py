@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.model.plan import LabPlan
+from components.ops.lab_read import target_of
 from components.ops.shell import CommandOutput
-from components.ops.validate.runner import commands_for, target_of
+from components.ops.validate.runner import commands_for
 from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
 from tests.ops.validate import gk41_sites
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1

@@ -27,9 +27,8 @@ from components.netns.lab import NetnsLab
 from components.ops.shell import NETNS_NO_UNDERLAY, NETNS_NO_ZEROTIER, SshShells, ssh_shells
 
 SSHD = Path("/usr/sbin/sshd")
-# sshd refuses to start without its privilege separation directory and user (openssh-portable
-# sshd.c: "Missing privilege separation directory"; "Privilege separation user sshd does not exist").
-PRIVSEP_DIRECTORY = Path("/run/sshd")
+# sshd refuses to start without its privilege separation user (openssh-portable sshd.c: "Privilege
+# separation user sshd does not exist").
 PRIVSEP_USER = "sshd"
 MANAGEMENT_NETWORK = ipaddress.IPv4Network("10.255.255.0/24")
 # No /30 of the management links holds it: the client namespace has no route there.
@@ -38,12 +37,17 @@ CLIENT_NAMESPACE = "ssh"
 ROUTER_INTERFACE = "mgmt0"
 LOGIN_USER = "root"
 SSHD_START_SECONDS = 10.0
-# The login user's home, empty for sshd and its sessions alone: a router's own home holds no dotfiles
-# of this host's root (whose shell startup, sourced by bash for every command over SSH, is not the
-# lab's to measure). `ip netns exec` runs its command in a mount namespace of its own whose mounts do
-# not propagate back (iproute2 lib/namespace.c, netns_switch: unshare(CLONE_NEWNS), then / made
-# MS_SLAVE | MS_REC), so the tmpfs is seen by nothing else.
-EMPTY_HOME = 'home=$1; shift; mount -t tmpfs -o mode=0700 zt-ecmp-home "$home" && exec "$@"'
+# What sshd and its sessions see of this host's files, set up in the mount namespace of their own that
+# `ip netns exec` gives them, whose mounts do not propagate back (iproute2 lib/namespace.c,
+# netns_switch: unshare(CLONE_NEWNS), then / made MS_SLAVE | MS_REC), so nothing else sees them:
+# - the login user's home, empty: a router's home holds none of this host's root's dotfiles, whose
+#   shell startup bash would source for every command over SSH, and which is not the lab's to measure;
+# - /run, empty but for sshd's privilege separation directory, which sshd refuses to start without
+#   (openssh-portable sshd.c: "Missing privilege separation directory") and which this host may lack.
+SSHD_MOUNTS = (
+    'home=$1; shift; mount -t tmpfs -o mode=0700 zt-ecmp-home "$home" && '
+    'mount -t tmpfs -o mode=0755 zt-ecmp-run /run && mkdir -m 0755 /run/sshd && exec "$@"'
+)
 
 
 def missing_ssh_requirements() -> list[str]:
@@ -54,8 +58,6 @@ def missing_ssh_requirements() -> list[str]:
     reasons = []
     if not SSHD.is_file():
         reasons.append(f"needs {SSHD} (Debian's openssh-server)")
-    if not PRIVSEP_DIRECTORY.is_dir():
-        reasons.append(f"needs sshd's privilege separation directory {PRIVSEP_DIRECTORY} (made by openssh-server)")
     try:
         pwd.getpwnam(PRIVSEP_USER)
     except KeyError:
@@ -226,7 +228,7 @@ def ssh_access(lab: NetnsLab) -> Iterator[SshAccess]:
                 access._servers[router.name] = subprocess.Popen(
                     [
                         *("ip", "netns", "exec", lab.namespace(router.name)),
-                        *("sh", "-c", EMPTY_HOME, "zt-ecmp-sshd", _home()),
+                        *("sh", "-c", SSHD_MOUNTS, "zt-ecmp-sshd", _home()),
                         *(str(SSHD), "-D", "-e", "-f", str(config)),
                     ],
                     stdin=subprocess.DEVNULL,

@@ -258,17 +258,17 @@ class SshShell:
         host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
         return f"{self.target.user}@{host}:{self.target.port}"
 
-    def options(self, *, batch_mode: bool = True, master: bool = False) -> list[str]:
-        """Everything but the command: pinned host key, the key (or the agent), the control socket, user, port, host."""
+    def options(self, *, master: bool = False, shared: bool = True) -> list[str]:
+        """Everything but the command: pinned host key, the key (or the agent), the control socket (unless
+        not ``shared``), user, port, host."""
         identity = ["-i", str(self.identity_file), "-o", "IdentitiesOnly=yes"] if self.identity_file else []
         control = []
-        if self.control_path is not None:
+        if self.control_path is not None and shared:
             # A client goes through the master's socket; ControlMaster=no still connects by itself should
             # the socket be gone, with the same pinned key.
             control = ["-o", f"ControlPath={self.control_path}", "-o", f"ControlMaster={'yes' if master else 'no'}"]
         return [
-            *(["-o", "BatchMode=yes"] if batch_mode else []),
-            *("-o", f"ConnectTimeout={SSH_CONNECT_TIMEOUT_SECONDS}", "-o", "LogLevel=ERROR"),
+            *("-o", "BatchMode=yes", "-o", f"ConnectTimeout={SSH_CONNECT_TIMEOUT_SECONDS}", "-o", "LogLevel=ERROR"),
             *openssh_pinning_options(self.target),
             *identity,
             *control,
@@ -304,6 +304,21 @@ class SshShell:
 
     def start(self, command: str) -> subprocess.Popen[str]:
         return _start_local(self.argv(command))
+
+    def session_argv(self, command: Sequence[str] = ()) -> list[str]:
+        """A login of its own for a person at a terminal: an interactive shell, or ``command`` (its words
+        joined with spaces, as ssh joins them, for the router's login shell to run)."""
+        return [*self.launcher, "ssh", *self.options(shared=False), *([" ".join(command)] if command else [])]
+
+    def session(self, command: Sequence[str] = ()) -> int:
+        """Run ``session_argv`` on this terminal: ssh gets its standard input, output and error, and the
+        terminal's Ctrl-C (ssh passes it on in an interactive session); its exit status back."""
+        process = subprocess.Popen(self.session_argv(command))
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            return process.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _write_private_key(directory: Path, name: str, key: str) -> Path:

@@ -18,6 +18,7 @@ from typing import Protocol
 from components.cli import (
     bench_netns,
     bench_plan,
+    bench_validate,
     bfd_failover,
     collect,
     config_reference,
@@ -63,6 +64,7 @@ VERBS: tuple[Verb, ...] = (
     init,
     bench_plan,
     bench_netns,
+    bench_validate,
     bfd_failover,
     sweep,
     validate,

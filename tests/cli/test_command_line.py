@@ -26,6 +26,7 @@ def test_every_verb_module_is_a_command_listed_in_the_help() -> None:
         "init",
         "bench-plan",
         "bench-netns",
+        "bench-validate",
         "bfd-failover",
         "sweep",
         "validate",

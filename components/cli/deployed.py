@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from components.cli.lab_guards import sigterm_as_interrupt
 from components.cli.stack_arguments import add_stack_arguments
 from components.model.errors import InputError
 from components.model.plan import LabPlan
@@ -59,6 +60,8 @@ class DeployedLab:
 def deployed_lab(stack_name: str | None, project_dir: Path, routers: Sequence[str] | None = None) -> Iterator[DeployedLab]:
     """The deployed lab of ``stack_name`` (or the selected stack): refused before any router is asked where
     the stack, its deployment or a router named does not exist; its SSH keys removed on the way out."""
+    # A run stopped with SIGTERM unwinds like Ctrl-C: its master connections close and its key files go.
+    sigterm_as_interrupt()
     name = stack_name or selected_stack_name(project_dir)
     stack = select_lab_stack(name, project_dir)
     plan, notes = deployed_plan(stack, project_name(project_dir))

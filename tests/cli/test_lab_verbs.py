@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +102,12 @@ OLDER_DEPLOYMENT = (
 
 
 @pytest.fixture
-def unreachable_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+def unreachable_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The stack above as the one deployed; the SIGTERM handling the verbs install is undone afterwards."""
     monkeypatch.setattr("components.cli.deployed.select_lab_stack", lambda name, project_dir: ClosedPortStack())
+    previous = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.mark.usefixtures("unreachable_stack")

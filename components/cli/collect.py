@@ -33,8 +33,6 @@ def run(args: argparse.Namespace) -> int:
         collect_folder(args.out)
     with deployed_lab(args.stack, args.project_dir, args.router) as lab:
         out = collect_folder(args.out or Path(f"collect-{lab.plan.stack}"))
-        for note in lab.notes:
-            say(note)
         collection = collect_lab(lab.plan, lab.shells, out, routers=chosen_routers(lab.plan, args.router), notes=lab.notes, progress=say)
     print(f"wrote {collection.folder}: {', '.join(f'{name}/' for name in collection.routers) or 'no router'} and {INDEX}")
     for found in collection.unreachable:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from components.cli.deployed import add_deployed_stack_arguments, chosen_routers, deployed_lab, say
+from components.cli.deployed import add_deployed_stack_arguments, chosen_routers, deployed_lab
 
 NAME = "connect"
 HELP = (
@@ -30,7 +30,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with deployed_lab(args.stack, args.project_dir) as lab:
         [router] = chosen_routers(lab.plan, [args.router], option="connect")
-        for note in lab.notes:
-            say(note)
         # ssh runs as a child, on this terminal, so that the key file written for it is removed once it ends.
         return lab.shells[router].session(args.remote)

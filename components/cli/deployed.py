@@ -59,12 +59,21 @@ class DeployedLab:
 @contextlib.contextmanager
 def deployed_lab(stack_name: str | None, project_dir: Path, routers: Sequence[str] | None = None) -> Iterator[DeployedLab]:
     """The deployed lab of ``stack_name`` (or the selected stack): refused before any router is asked where
-    the stack, its deployment or a router named does not exist; its SSH keys removed on the way out."""
+    the stack, its deployment or a router named does not exist; what differs from the stack file said
+    on standard error first; its SSH keys removed on the way out."""
     # A run stopped with SIGTERM unwinds like Ctrl-C: its master connections close and its key files go.
     sigterm_as_interrupt()
     name = stack_name or selected_stack_name(project_dir)
     stack = select_lab_stack(name, project_dir)
     plan, notes = deployed_plan(stack, project_name(project_dir))
     chosen_routers(plan, routers)
+    for note in notes:
+        say(note)
     with ssh_shells(plan, private_keys(stack, plan)) as shells:
         yield DeployedLab(stack, plan, shells, notes)
+
+
+def notes_in_report(notes: Sequence[str]) -> str:
+    """The notes again at the head of a report, for a reader of the file it went to; on a terminal they
+    were said once already, before the routers were asked."""
+    return "" if sys.stdout.isatty() else "".join(f"{note}\n" for note in notes)

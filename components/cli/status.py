@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from components.cli.deployed import add_deployed_stack_arguments, add_router_argument, chosen_routers, deployed_lab, say
+from components.cli.deployed import add_deployed_stack_arguments, add_router_argument, chosen_routers, deployed_lab, notes_in_report, say
 from components.ops.status import lab_status, render_status, status_document
 
 NAME = "status"
@@ -27,11 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with deployed_lab(args.stack, args.project_dir, args.router) as lab:
-        for note in lab.notes:
-            say(note)
         status = lab_status(lab.plan, lab.shells, chosen_routers(lab.plan, args.router), progress=say)
     if args.json:
         print(json.dumps(status_document(status) | {"notes": lab.notes}, indent=2))
     else:
-        sys.stdout.write("".join(f"{note}\n" for note in lab.notes) + render_status(status))
+        sys.stdout.write(notes_in_report(lab.notes) + render_status(status))
     return status.exit_status

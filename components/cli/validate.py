@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from components.cli.deployed import add_deployed_stack_arguments, add_router_argument, chosen_routers, deployed_lab, say
+from components.cli.deployed import add_deployed_stack_arguments, add_router_argument, chosen_routers, deployed_lab, notes_in_report, say
 from components.ops.validate.framework import Check
 from components.ops.validate.registry import CHECKS
 from components.ops.validate.runner import listed_checks, render_results, results_document, validate_lab
@@ -58,12 +58,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(listed_checks(plan, checks, routers))
         return 0
     with deployed_lab(args.stack, args.project_dir, args.router) as lab:
-        for note in lab.notes:
-            say(note)
         routers = chosen_routers(lab.plan, args.router)
         validation = validate_lab(lab.plan, lab.shells, checks, routers=routers, progress=say)
     if args.json:
         print(json.dumps(results_document(lab.plan, validation) | {"notes": lab.notes}, indent=2))
     else:
-        sys.stdout.write("".join(f"{note}\n" for note in lab.notes) + render_results(validation))
+        sys.stdout.write(notes_in_report(lab.notes) + render_results(validation))
     return validation.exit_status

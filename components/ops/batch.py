@@ -32,8 +32,8 @@ KILL_AFTER_SECONDS = 2
 TIMED_OUT_STATUSES = (124, 137)
 # The script's own exit status when it could not make its directory.
 NO_WORK_DIRECTORY = 97
-# A command the script never got to (an `rc` file missing): shown as this status.
-NOT_RUN = 255
+# A command the script never got to (its `rc` file missing): no exit status a command can have.
+NOT_RUN = -1
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def ask_all(
             router, outputs, seconds = future.result()
             answered[router] = outputs
             failed = sum(not output.ok for output in outputs.values())
-            progress(f"{router}: {len(outputs)} commands answered in {seconds:.1f} s" + (f", {failed} failed" if failed else ""))
+            progress(f"{router}: {len(outputs)} commands answered in {seconds:.1f} s" + (f", {failed} exited non-zero" if failed else ""))
     return {router: answered[router] for router in commands}
 
 

@@ -33,6 +33,8 @@ from components.render.ssh import openssh_pinning_options
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 SSH_CONNECT_TIMEOUT_SECONDS = 10
+# What ssh exits with when it failed itself; a command that got no answer is reported with it.
+SSH_FAILED = 255
 # What a master connection may take beyond its TCP connect: key exchange and authentication.
 SSH_LOGIN_SECONDS = 10.0
 # A Unix socket path holds at most 103 bytes on macOS and the BSDs (104 with its terminating zero; 108
@@ -111,8 +113,8 @@ def _output(answer: batch.Answer, timeout: float, where: str) -> CommandOutput:
     if answer.returncode in batch.TIMED_OUT_STATUSES:
         # As the shells report a command they stopped (124, "timed out ..."), which the getters read as a timeout.
         return CommandOutput(124, stdout, f"timed out after {timeout:g} s {where}\n{stderr}")
-    if answer.returncode == batch.NOT_RUN and not stdout and not stderr:
-        return CommandOutput(batch.NOT_RUN, "", f"not run {where}: the batch stopped before it")
+    if answer.returncode == batch.NOT_RUN:
+        return CommandOutput(SSH_FAILED, stdout, f"not run {where}: the batch stopped before it\n{stderr}")
     return CommandOutput(answer.returncode, stdout, stderr)
 
 
@@ -131,7 +133,7 @@ def _run_batch_local(argv: list[str], commands: Sequence[str], timeout: float, w
     answers = {command: _output(answer, timeout, where) for command, answer in script.read(done.stdout).items()}
     if len(answers) < len(unique):
         said = done.stderr.decode(errors="replace").strip()
-        missing = CommandOutput(done.returncode or batch.NOT_RUN, "", said or f"no answer {where} (exit status {done.returncode})")
+        missing = CommandOutput(done.returncode or SSH_FAILED, "", said or f"no answer {where} (exit status {done.returncode})")
         answers.update({command: missing for command in unique if command not in answers})
     return answers
 

@@ -227,8 +227,9 @@ class _Master:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        # The master is the one ssh of this run that stays: it leaves with SIGTERM (ssh.c's handler
-        # ends the session and removes the control socket).
+        # The master is the one ssh of this run that stays: SIGTERM ends its client loop, and ssh unlinks
+        # its control socket as it leaves (openssh-portable ssh.c, after ssh_session2; clientloop.c,
+        # cleanup_exit). The run's folder goes with it anyway.
         process.terminate()
         try:
             process.wait(timeout=5)

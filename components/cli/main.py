@@ -18,13 +18,17 @@ from typing import Protocol
 from components.cli import (
     bench_netns,
     bench_plan,
+    bench_validate,
     bfd_failover,
+    collect,
     config_reference,
+    connect,
     diff,
     graph,
     init,
     plan,
     schema,
+    status,
     sweep,
     validate,
 )
@@ -60,9 +64,13 @@ VERBS: tuple[Verb, ...] = (
     init,
     bench_plan,
     bench_netns,
+    bench_validate,
     bfd_failover,
     sweep,
     validate,
+    status,
+    collect,
+    connect,
     config_reference,
     schema,
 )
@@ -113,8 +121,24 @@ def _report(error: BaseException) -> None:
     print(f"error: {error}", file=sys.stderr)
 
 
+def _command_words(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The words up to the first ``--``, and those after it: the command ``connect`` runs on a router, passed on
+    as they are (argparse would read them as options, and ``--stack`` given after the router as part of them)."""
+    words = list(argv)
+    if "--" not in words:
+        return words, []
+    split = words.index("--")
+    return words[:split], words[split + 1 :]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    own, command = _command_words(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(own)
+    if command:
+        if "remote" not in vars(args):
+            parser.error(f"unrecognized arguments: -- {' '.join(command)} (only `connect` takes a command after --)")
+        args.remote = [*args.remote, *command]
     try:
         return int(args.run(args))
     except KeyboardInterrupt:

@@ -9,13 +9,18 @@ from components.stack.files import PROJECT_DIR, PROJECT_FILE, stack_name_problem
 
 
 def add_stack_arguments(
-    parser: argparse.ArgumentParser, stack_help: str, *, stack_among: argparse._MutuallyExclusiveGroup | None = None
+    parser: argparse.ArgumentParser,
+    stack_help: str,
+    *,
+    stack_among: argparse._MutuallyExclusiveGroup | None = None,
+    required: bool = True,
 ) -> None:
     """``--stack NAME`` (``stack_help`` says what the verb does with it) and the project folder its
     ``Pulumi.<stack>.yaml`` is read from. ``stack_among`` puts ``--stack`` in a group of alternatives
-    (the sweep's ``--netns``), which then decides whether one is required."""
+    (the sweep's ``--netns``), which then decides whether one is required. Where it is not ``required``,
+    the verb takes the stack the Pulumi CLI has selected."""
     if stack_among is None:
-        parser.add_argument("--stack", required=True, type=stack_name, help=stack_help)
+        parser.add_argument("--stack", required=required, type=stack_name, help=stack_help)
     else:
         stack_among.add_argument("--stack", type=stack_name, help=stack_help)
     add_project_dir_argument(parser)

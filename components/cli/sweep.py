@@ -208,6 +208,8 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     pairs = chosen_pairs(args, plan.router_names, f"stack {args.stack}")
     check_server_ports(args.port, pairs)
     with ssh_shells(plan, private_keys(stack, plan)) as shells:
+        # Its iperf3 runs log in each by itself: a router receiving every other router's pair at once runs
+        # that many servers, and one connection carries at most sshd's MaxSessions (10 by default) of them.
         driver = StackLabDriver(StackPaths(stack), plan, shells, args.port)
         _sweep(args, rows, driver, lambda: plan, pairs, name=f"sweep-{args.stack}")
         if args.no_validate:

@@ -17,7 +17,7 @@ from components.model.flavors import RouterFlavor
 from components.model.naming import path_resource
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import ConfigError
-from components.render.plan_document import plan_document
+from components.render.plan_document import plan_document, settings_document
 from components.stack.runtime import read_stack_settings, ssh_private_keys
 from components.stack.settings import StackSettings
 
@@ -43,6 +43,8 @@ def deploy(
     # Plain data from the plan, free of secrets by construction, and the ids only Central knows.
     outputs = plan_document(plan)
     outputs["networkIds"] = {path_resource(index): path.network_id for index, path in paths.items()}
+    # The validated settings, so that the lab tools check the lab as deployed, not as the stack file now says.
+    outputs["settings"] = settings_document(settings.lab)
     return outputs
 
 

@@ -257,7 +257,8 @@ class NetnsLab:
 
     # -- building and removing ------------------------------------------------------------------
 
-    def _add_namespace(self, name: str) -> None:
+    def add_namespace(self, name: str) -> None:
+        """Creates namespace ``name``, removed with the lab: loopback up, IPv6 off."""
         _run(["ip", "netns", "add", name])
         self._created.append(name)
         # Forwarding as a router ships (off, IPv4 and IPv6), whatever the host's: a new namespace
@@ -274,9 +275,9 @@ class NetnsLab:
             raise ValueError(f"a lab router may not be named {SWITCH!r}: the path bridges' namespace is <prefix>-{SWITCH}")
         for router in self.plan.routers:
             self.namespaces[router.name] = f"{self.prefix}-{router.name}"
-            self._add_namespace(self.namespace(router.name))
+            self.add_namespace(self.namespace(router.name))
         if self.bridged:
-            self._add_namespace(self.switch_namespace)
+            self.add_namespace(self.switch_namespace)
             for path in self.plan.paths:
                 bridge = _bridge(path.index)
                 # No STP: a port forwards as soon as it has carrier. No multicast snooping: every
@@ -456,7 +457,7 @@ class NetnsLab:
         if not self.bridged:
             raise ValueError("routers join a lab built with a bridge per path (always_bridged)")
         self.namespaces[router] = f"{self.prefix}-{router}"
-        self._add_namespace(self.namespace(router))
+        self.add_namespace(self.namespace(router))
 
     def remove_router(self, router: str) -> None:
         """The router and everything in its namespace gone: its keeper, its interfaces."""

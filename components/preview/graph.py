@@ -1,12 +1,16 @@
-"""The lab as a picture: Graphviz DOT from a LabPlan, and SVG/PNG files drawn by Graphviz's ``dot``.
+"""The lab as a picture: Graphviz DOT or Mermaid text from a LabPlan, and SVG/PNG files drawn by Graphviz's ``dot``.
 
-``render_topology_dot`` is pure (plan in, text out). ``write_topology`` and ``graph_command`` are
-the thin parts that run ``dot`` and read a committed stack file; neither needs Pulumi's engine,
-the routers or any secret.
+``render_topology_dot`` and ``render_topology_mermaid`` are pure (plan in, text out): the text needs no
+Graphviz, and Mermaid's renders where people read it (a pull request comment, a README). Both draw the
+same lab: the routers with their floating IPs, every path with each end's address, interface, port and
+CPU pins, and the underlay with each router's interface, address and speed. ``write_topology`` and
+``graph_command`` are the thin parts that run ``dot`` and read a committed stack file; neither needs
+Pulumi's engine, the routers or any secret.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from html import escape
@@ -20,7 +24,9 @@ ACTIVE_COLOUR = "#1f6feb"
 INACTIVE_COLOUR = "#9aa0a6"
 ROUTER_FILL = "#eef4ff"
 END_FILL = "#ffffff"
+UNDERLAY_COLOUR = "#5f6368"
 FONT = "Helvetica"
+UNDERLAY_NODE = '"underlay"'
 
 
 class GraphvizNotFoundError(FileNotFoundError):
@@ -44,7 +50,6 @@ def _router_label(plan: LabPlan, router: RouterPlan) -> str:
         f'<TR><TD><B><FONT POINT-SIZE="18">{_html(router.name)}</FONT></B></TD></TR>',
         f"<TR><TD>{_html(plan.hardware_model)}</TD></TR>",
         f"<TR><TD><B>{_html(router.floating_ip)}</B> on {_html(floating_on)}</TD></TR>",
-        f"<TR><TD>underlay {_html(router.underlay_interface)} · {_html(router.link_speed)}</TD></TR>",
         f'<TR><TD><FONT POINT-SIZE="10">ECMP to {_html(destinations)}<BR/>'
         f"{plan.active_path_count} of {plan.path_count} next-hops · layer-4 hash</FONT></TD></TR>",
     ]
@@ -59,6 +64,24 @@ def _end_label(end: PathEnd, colour: str) -> str:
         f'<TR><TD><FONT POINT-SIZE="10">{_html(_cpus(end.cpus))}</FONT></TD></TR>'
         f"</TABLE>>"
     )
+
+
+def underlay_text(router: RouterPlan) -> str:
+    """One router's side of the underlay: its interface, its address there, the link's speed."""
+    return f"{router.underlay_interface} {router.underlay_address} · {router.link_speed}"
+
+
+def _underlay_node() -> str:
+    return (
+        f'  {UNDERLAY_NODE} [label=<<B>underlay</B><BR/><FONT POINT-SIZE="9">what the paths ride on</FONT>>, '
+        f'style="rounded,dashed", color="{UNDERLAY_COLOUR}", fontcolor="{UNDERLAY_COLOUR}"];'
+    )
+
+
+def _underlay_edge(router: RouterPlan, *, underlay_first: bool) -> str:
+    ends = f'{UNDERLAY_NODE} -> "{router.name}"' if underlay_first else f'"{router.name}" -> {UNDERLAY_NODE}'
+    label = f'<FONT POINT-SIZE="9">{_html(underlay_text(router))}</FONT>'
+    return f'  {ends} [arrowhead=none, style=dashed, color="{UNDERLAY_COLOUR}", fontcolor="{UNDERLAY_COLOUR}", label=<{label}>];'
 
 
 def _node_id(router: str, path: PathPlan) -> str:
@@ -129,6 +152,7 @@ def render_topology_dot(plan: LabPlan) -> str:
         style = "solid" if path.active else "dashed"
         lines.append(f'  "{left.name}" -> {_node_id(left.name, path)} [arrowhead=none, color="{colour}", style="{style}"];')
         lines.append(f'  {_node_id(right.name, path)} -> "{right.name}" [arrowhead=none, color="{colour}", style="{style}"];')
+    lines += [_underlay_node(), _underlay_edge(left, underlay_first=False), _underlay_edge(right, underlay_first=True)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -152,7 +176,7 @@ def _network_label(plan: LabPlan, path: PathPlan) -> str:
 def _membership_edge(path: PathPlan, end: PathEnd, *, network_first: bool) -> str:
     colour = ACTIVE_COLOUR if path.active else INACTIVE_COLOUR
     style = "solid" if path.active else "dashed"
-    label = f'<FONT POINT-SIZE="9">{_html(end.address.ip)} · {_html(end.interface)} · UDP {end.port}</FONT>'
+    label = f'<FONT POINT-SIZE="9">{_html(end.address.ip)} · {_html(end.interface)} · UDP {end.port} · {_html(_cpus(end.cpus))}</FONT>'
     ends = f'{_network_id(path)} -> "{end.router}"' if network_first else f'"{end.router}" -> {_network_id(path)}'
     return f'  {ends} [arrowhead=none, color="{colour}", fontcolor="{colour}", style="{style}", label=<{label}>];'
 
@@ -170,12 +194,97 @@ def _shared_networks_dot(plan: LabPlan) -> str:
             f'fontcolor="{colour}", penwidth={1.6 if path.active else 1.0}];'
         )
     # One column, in path order: invisible edges within a rank keep their nodes in that order.
-    column = " -> ".join(_network_id(path) for path in plan.paths)
+    column = " -> ".join([*(_network_id(path) for path in plan.paths), UNDERLAY_NODE])
     lines.append(f"  {{ rank=same; {column} [style=invis]; }}")
     for position, router in enumerate(plan.routers):
         for path in plan.paths:
             lines.append(_membership_edge(path, path.end(router.name), network_first=position % 2 == 1))
+    lines.append(_underlay_node())
+    lines += [_underlay_edge(router, underlay_first=position % 2 == 1) for position, router in enumerate(plan.routers)]
     lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# -- Mermaid -------------------------------------------------------------------------------------
+
+
+def _mermaid_text(text: str) -> str:
+    """Text inside a Mermaid label's double quotes: a double quote as its entity (Mermaid's #quot;)."""
+    return text.replace('"', "#quot;")
+
+
+def _mermaid_router(plan: LabPlan, router: RouterPlan) -> str:
+    floating_on = router.dummy_interface if router.floating_on == "dummy" else "lo"
+    lines = [
+        f"<b>{router.name}</b>",
+        plan.hardware_model,
+        f"{router.floating_ip} on {floating_on}",
+        f"{plan.active_path_count} of {plan.path_count} next-hops · layer-4 hash",
+    ]
+    return f'  router_{_mermaid_id(router.name)}["{_mermaid_text("<br/>".join(lines))}"]'
+
+
+def _mermaid_id(name: str) -> str:
+    """A node id Mermaid reads as one: router and stack names may hold '-'."""
+    return name.replace("-", "_")
+
+
+def _mermaid_end(end: PathEnd) -> str:
+    return _mermaid_text(f"{end.address.ip}<br/>{end.interface} · UDP {end.port}<br/>{_cpus(end.cpus)}")
+
+
+def _mermaid_link(active: bool, label: str) -> str:
+    """A link with its label: solid for an active path, dotted for an inactive one or the underlay."""
+    return f'{"---" if active else "-.-"}|"{_mermaid_text(label)}"|'
+
+
+def _mermaid_underlay(plan: LabPlan) -> list[str]:
+    lines = ['  underlay(["underlay"])']
+    for position, router in enumerate(plan.routers):
+        ends = ("underlay", f"router_{_mermaid_id(router.name)}")
+        first, second = ends if position % 2 == 1 else reversed(ends)
+        lines.append(f"  {first} {_mermaid_link(False, underlay_text(router))} {second}")
+    return lines
+
+
+def _mermaid_title(plan: LabPlan) -> list[str]:
+    title = (
+        f"{plan.project} · {plan.stack} · {plan.hardware_model}: {plan.path_count} paths, {plan.active_path_count} active · "
+        f"{plan.zerotier.mode} · ~{plan.capacity.estimated_gbps:g} Gbit/s expected (limited by {plan.capacity.limited_by})"
+    )
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---", "flowchart LR"]
+
+
+def render_topology_mermaid(plan: LabPlan) -> str:
+    """The lab as a Mermaid flowchart, for a pull request comment or a README: the same picture as the DOT."""
+    lines = _mermaid_title(plan)
+    lines += [_mermaid_router(plan, router) for router in plan.routers]
+    two = len(plan.routers) == 2
+    for path in plan.paths:
+        state = "active" if path.active else "inactive: built, not in the ECMP route"
+        title = _mermaid_text(f"path {path.index} · {path.subnet} · {state}")
+        if two:
+            left, right = (path.end(router.name) for router in plan.routers)
+            first, second = (f"path{path.index}_{_mermaid_id(end.router)}" for end in (left, right))
+            lines += [
+                f'  subgraph path{path.index}["{title}"]',
+                f'    {first}["{_mermaid_end(left)}"]',
+                f'    {second}["{_mermaid_end(right)}"]',
+                f"    {first} {_mermaid_link(path.active, f'ZeroTier {path.network_name}')} {second}",
+                "  end",
+                f"  router_{_mermaid_id(left.router)} {'---' if path.active else '-.-'} {first}",
+                f"  {second} {'---' if path.active else '-.-'} router_{_mermaid_id(right.router)}",
+            ]
+            continue
+        hub = f"<br/>spokes meet only through {plan.routing.hub}" if plan.routing.hub is not None else ""
+        lines.append(f'  path{path.index}["{title}<br/>ZeroTier {_mermaid_text(path.network_name)}{_mermaid_text(hub)}"]')
+        for position, router in enumerate(plan.routers):
+            end = path.end(router.name)
+            label = f"{end.address.ip} · {end.interface} · UDP {end.port} · {_cpus(end.cpus)}"
+            ends = (f"path{path.index}", f"router_{_mermaid_id(router.name)}")
+            first, second = ends if position % 2 == 1 else reversed(ends)
+            lines.append(f"  {first} {_mermaid_link(path.active, label)} {second}")
+    lines += _mermaid_underlay(plan)
     return "\n".join(lines) + "\n"
 
 
@@ -208,3 +317,7 @@ def stack_plan(stack: str, project_dir: Path = PROJECT_DIR) -> LabPlan:
 def graph_command(stack: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> tuple[Path, Path]:
     """``zt-ecmp graph --stack NAME [--out DIR]``: draw a committed stack's topology."""
     return write_topology(stack_plan(stack, project_dir), out_dir)
+
+
+# What `zt-ecmp graph --format` prints as text, by format: no Graphviz needed.
+TEXT_FORMATS = {"dot": render_topology_dot, "mermaid": render_topology_mermaid}

@@ -10,6 +10,7 @@ from typing import Any
 
 from components.model.figures import PUBLISHED_STREAMS
 from components.model.plan import LabPlan, PathPlan, RoutePlan, RouterPlan
+from components.model.settings import LabConfig
 
 
 def path_document(path: PathPlan) -> dict[str, Any]:
@@ -117,3 +118,12 @@ def plan_document(plan: LabPlan) -> dict[str, Any]:
         | _sites_only(plan, _all_busy_document(plan)),
         "iperf3": iperf3_commands(plan),
     }
+
+
+def settings_document(config: LabConfig) -> dict[str, Any]:
+    """The stack's ``zt-ecmp:`` settings as validated, defaults filled in: what the lab tools rebuild the
+    deployed plan from (``parse_lab_config`` takes it back as it is). Keys as in the stack file; a setting
+    left unset (None) is left out. Free of secrets: the settings name the secret holding a key, never the key.
+    """
+    document: dict[str, Any] = config.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return document

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from components.model.errors import InputError, OutsideError
 from components.model.plan import LabPlan, build_plan
+from components.model.settings import ConfigError, LabConfig, parse_lab_config
 from components.stack.settings import NAMESPACE, parse_qualified_settings
 
 PATHS_KEY = f"{NAMESPACE}:paths"
@@ -32,11 +33,20 @@ class SettingValue(Protocol):
     secret: bool
 
 
+class OutputValue(Protocol):
+    """What the Automation API returns for one stack output (``pulumi.automation.OutputValue``)."""
+
+    value: Any
+    secret: bool
+
+
 class PulumiStack(Protocol):
     """The part of ``pulumi.automation.Stack`` the lab tools use."""
 
     @property
     def name(self) -> str: ...
+
+    def outputs(self) -> Mapping[str, OutputValue]: ...
 
     def get_all_config(self) -> Mapping[str, Any]: ...
 
@@ -49,14 +59,19 @@ class PulumiStack(Protocol):
     def up(self, *, on_output: Callable[[str], Any] | None = None, show_secrets: bool = True, color: str | None = None) -> Any: ...
 
 
-def plan_from_settings(project: str, stack: str, settings: Mapping[str, SettingValue]) -> LabPlan:
-    """The plan of a stack from its settings as ``Stack.get_all_config()`` returns them.
+def lab_from_settings(settings: Mapping[str, SettingValue]) -> LabConfig:
+    """A stack's lab settings, validated, from its settings as ``Stack.get_all_config()`` returns them.
 
     Secret values are replaced before parsing: the plan needs to know that a key is set, never the key.
     """
     values = {key: f"[secret {key}]" if setting.secret else setting.value for key, setting in settings.items()}
     secrets = {key for key, setting in settings.items() if setting.secret}
-    return build_plan(parse_qualified_settings(values, secrets).lab, project, stack)
+    return parse_qualified_settings(values, secrets).lab
+
+
+def plan_from_settings(project: str, stack: str, settings: Mapping[str, SettingValue]) -> LabPlan:
+    """The plan of a stack from its settings as ``Stack.get_all_config()`` returns them."""
+    return build_plan(lab_from_settings(settings), project, stack)
 
 
 PULUMI_CLI_HELP = "install it (3.158.0 or later; README.md, Prerequisites) or put `pulumi` on PATH"
@@ -110,6 +125,79 @@ def engine_failure(error: BaseException) -> OutsideError | None:
 
 def stack_plan(stack: PulumiStack, project: str) -> LabPlan:
     return plan_from_settings(project, stack.name, stack.get_all_config())
+
+
+def selected_stack_name(project_dir: Path) -> str:
+    """The stack the Pulumi CLI would use without ``--stack`` (``pulumi stack select``), or why there is none."""
+    if shutil.which("pulumi") is None:
+        raise InputError(f"reading a deployed stack needs the Pulumi CLI, which is not on PATH; {PULUMI_CLI_HELP}")
+    from pulumi import automation
+
+    summary = automation.LocalWorkspace(work_dir=str(project_dir)).stack()
+    if summary is None:
+        raise InputError("no stack is selected in this project: name one with --stack NAME (or run `pulumi stack select NAME`)")
+    return str(summary.name)
+
+
+# The stack output that holds the validated settings the lab was deployed with (components/infra/program.py).
+SETTINGS_OUTPUT = "settings"
+
+
+def _flattened(value: Any, where: str = "") -> dict[str, Any]:
+    """A settings document as dotted names (``paths.active``, ``routers[0].ssh.host``) to values; a list
+    of plain values is one value, a list of objects is one name per entry."""
+    if isinstance(value, dict):
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flattened(item, f"{where}.{key}" if where else key))
+        return flat
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        flat = {}
+        for position, item in enumerate(value):
+            flat.update(_flattened(item, f"{where}[{position}]"))
+        return flat
+    return {where: value}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "unset"
+    return json.dumps(value) if isinstance(value, list | bool) else str(value)
+
+
+def settings_differences(configured: LabConfig, deployed: LabConfig, stack_file: str) -> list[str]:
+    """Each setting whose value in the stack file differs from the deployed one, in the stack file's order:
+    ``paths.active is 6 in Pulumi.ms01.yaml, 8 deployed``."""
+    now = _flattened(configured.model_dump(mode="json", by_alias=True))
+    then = _flattened(deployed.model_dump(mode="json", by_alias=True))
+    return [
+        f"{name} is {_shown(now.get(name))} in {stack_file}, {_shown(then.get(name))} deployed"
+        for name in dict.fromkeys([*now, *then])
+        if now.get(name) != then.get(name)
+    ]
+
+
+def deployed_plan(stack: PulumiStack, project: str) -> tuple[LabPlan, list[str]]:
+    """The plan of the lab as deployed, from the settings the stack's outputs recorded, and what to say
+    about it: each setting the stack file has changed since, or that the outputs hold no settings
+    (a lab deployed before they did), so that the stack file's plan is checked instead."""
+    stack_file = f"Pulumi.{stack.name}.yaml"
+    configured = lab_from_settings(stack.get_all_config())
+    recorded = stack.outputs().get(SETTINGS_OUTPUT)
+    if recorded is None:
+        return build_plan(configured, project, stack.name), [
+            f"stack {stack.name}'s outputs hold no {SETTINGS_OUTPUT!r} (deployed by an older zt-ecmp): checking the lab as "
+            f"{stack_file} describes it, which may differ from what is deployed; `pulumi up --stack {stack.name}` records it"
+        ]
+    try:
+        deployed = parse_lab_config(recorded.value)
+    except ConfigError as error:
+        problems = "; ".join(error.problems)
+        raise OutsideError(f"stack {stack.name}'s {SETTINGS_OUTPUT!r} output cannot be read as settings: {problems}") from None
+    differences = settings_differences(configured, deployed, stack_file)
+    if differences:
+        differences[-1] += "; checking the deployed lab"
+    return build_plan(deployed, project, stack.name), differences
 
 
 def private_keys(stack: PulumiStack, plan: LabPlan) -> dict[str, str]:

@@ -14,8 +14,8 @@ from components.cli.main import VERBS, Verb, build_parser, main
 from components.netns.bfd_failover import DEFAULT_FLOWS
 from components.stack.files import PROJECT_DIR
 
-STACK_VERBS = ("plan", "diff", "graph", "validate", "sweep")
-REQUIRED = {"diff": ["--before", "main"]}
+STACK_VERBS = ("plan", "diff", "graph", "validate", "status", "collect", "connect", "sweep")
+REQUIRED = {"diff": ["--before", "main"], "connect": ["r1"]}
 
 
 def test_every_verb_module_is_a_command_listed_in_the_help() -> None:
@@ -26,9 +26,13 @@ def test_every_verb_module_is_a_command_listed_in_the_help() -> None:
         "init",
         "bench-plan",
         "bench-netns",
+        "bench-validate",
         "bfd-failover",
         "sweep",
         "validate",
+        "status",
+        "collect",
+        "connect",
         "config-reference",
         "schema",
     ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from components.model.settings import parse_lab_config
 from tests.support.offline_runs import changed_run, committed_run
+from tests.support.stacks import lab_config
 
 
 def test_each_path_reports_network_id_addresses_ports_interfaces_and_active_flag() -> None:
@@ -52,3 +54,17 @@ def test_scaling_mode_and_capacity_estimate_are_reported() -> None:
         "instanceGbps": 4.49,
         "activePaths": 8,
     }
+
+
+def test_the_outputs_carry_the_validated_settings_the_lab_tools_rebuild_the_plan_from() -> None:
+    settings = changed_run("gk41", paths={"count": 4, "active": 2}).outputs["settings"]
+    assert settings["paths"] == {"count": 4, "active": 2}
+    assert settings["routers"][0]["ssh"] == {
+        "host": "192.0.2.41",
+        "port": 22,
+        "user": "vyos",
+        "auth": "key",
+        "privateKeyConfig": "sshPrivateKey",
+        "hostKey": settings["routers"][0]["ssh"]["hostKey"],
+    }
+    assert parse_lab_config(settings) == lab_config("gk41", paths={"count": 4, "active": 2})

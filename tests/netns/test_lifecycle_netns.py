@@ -14,7 +14,7 @@ from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
 from components.netns.sweep_driver import NetnsLabDriver
 from components.ops.sweep.orchestration import run_sweep
 from components.ops.validate.framework import CheckResult
-from components.ops.validate.runner import exit_status, validate_lab
+from components.ops.validate.runner import validate_lab
 from tests.support.netns import NETNS_LAB
 
 pytestmark = NETNS_LAB
@@ -37,12 +37,13 @@ def await_linkdown(lab: NetnsLab, router: str, interface: str, timeout_seconds: 
         time.sleep(0.05)
 
 
-def failed(results: list[CheckResult]) -> dict[tuple[str, str, str], str]:
+def failed(results: tuple[CheckResult, ...]) -> dict[tuple[str, str, str], str]:
     return {(r.router, r.check, r.subject): r.detail for r in results if r.status == "fail"}
 
 
 def test_a_healthy_lab_passes_and_zerotier_checks_do_not_apply(lab: NetnsLab) -> None:
-    results = validate_lab(lab.plan, lab.shells())
+    validation = validate_lab(lab.plan, lab.shells())
+    results = validation.results
     assert {(r.check, r.status) for r in results} == {
         ("container running", "n/a"),
         ("zerotier joined", "n/a"),
@@ -57,13 +58,14 @@ def test_a_healthy_lab_passes_and_zerotier_checks_do_not_apply(lab: NetnsLab) ->
     }
     route = next(r for r in results if r.router == "r1" and r.check == "ecmp route")
     assert route.detail == "4 next hops: 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14"
-    assert exit_status(results) == 0
+    assert validation.exit_status == 0
 
 
 def test_a_path_link_down_fails_that_paths_link_route_and_ping_on_both_routers(lab: NetnsLab) -> None:
     lab.exec("r2", ["ip", "link", "set", "ztecmp2", "down"])
     await_linkdown(lab, "r1", "ztecmp2")
-    results = validate_lab(lab.plan, lab.shells())
+    validation = validate_lab(lab.plan, lab.shells())
+    results = validation.results
     problems = failed(results)
     floating = {key for key in problems if key[1] == "floating peer answers"}
     # The floating IPs' ping is one flow: it fails only when it hashes onto path 2.
@@ -81,23 +83,24 @@ def test_a_path_link_down_fails_that_paths_link_route_and_ping_on_both_routers(l
     assert problems[("r1", "ecmp route", "10.0.55.2/32")] == "3 next hops, K=4 planned: missing 10.14.0.6 dev ztecmp2"
     assert problems[("r2", "ecmp route", "10.0.55.1/32")] == "3 next hops, K=4 planned: missing 10.14.0.5 dev ztecmp2"
     assert problems[("r1", "path peer answers", "path 2: 10.14.0.6")].startswith("2 packets transmitted, 0 received")
-    assert exit_status(results) == 1
+    assert validation.exit_status == 1
 
 
 def test_a_lab_at_another_k_than_planned_fails_the_route_check_and_exits_non_zero(lab: NetnsLab) -> None:
     planned = lab.plan
     lab.apply(netns_lab_plan(PATHS, active=2))
-    results = validate_lab(planned, lab.shells())
+    validation = validate_lab(planned, lab.shells())
+    results = validation.results
     assert failed(results) == {
         ("r1", "ecmp route", "10.0.55.2/32"): "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4",
         ("r2", "ecmp route", "10.0.55.1/32"): "2 next hops, K=4 planned: missing 10.14.0.9 dev ztecmp3, 10.14.0.13 dev ztecmp4",
     }
-    assert exit_status(results) == 1
+    assert validation.exit_status == 1
 
 
 def test_hash_policy_reset_fails_the_hashing_check(lab: NetnsLab) -> None:
     lab.exec("r1", ["sysctl", "-w", "net.ipv4.fib_multipath_hash_policy=0"])
-    assert failed(validate_lab(lab.plan, lab.shells())) == {
+    assert failed(validate_lab(lab.plan, lab.shells()).results) == {
         ("r1", "layer-4 hashing", "net.ipv4.fib_multipath_hash_policy"): "is 0, expected 1 (layer 4)"
     }
 

@@ -169,7 +169,7 @@ def test_the_bridges_namespace_is_gone_with_the_lab() -> None:
 
 
 def test_validate_passes_every_pair_of_a_full_mesh(full_mesh: NetnsLab) -> None:
-    results = validate_lab(full_mesh.plan, full_mesh.shells())
+    results = validate_lab(full_mesh.plan, full_mesh.shells()).results
     routes = [(result.router, result.subject) for result in results if result.check == "ecmp route"]
     assert ([result for result in results if result.status == "fail"], len(routes)) == ([], len(full_mesh.plan.pairs()))
 
@@ -177,7 +177,7 @@ def test_validate_passes_every_pair_of_a_full_mesh(full_mesh: NetnsLab) -> None:
 def test_validate_passes_a_hub_and_spoke_lab_whose_spokes_cannot_see_each_other() -> None:
     with netns_lab(sites_plan(3, topology="hub-and-spoke"), rate_mbit=RATE_MBIT) as lab:
         lab.apply()
-        results = validate_lab(lab.plan, lab.shells())
+        results = validate_lab(lab.plan, lab.shells()).results
     assert [(result.router, result.check, result.subject, result.detail) for result in results if result.status == "fail"] == []
     assert [result.subject for result in results if result.router == "r2" and result.check == "ecmp route"] == [
         "10.0.55.1/32 (r1)",

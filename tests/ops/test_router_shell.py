@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 from pathlib import Path
 
 import pytest
 
-from components.ops.shell import CommandOutput, NetnsShell, ssh_shells
+from components.ops.shell import SOCKET_BINDING_EXTRA_BYTES, SOCKET_PATH_MAX_BYTES, CommandOutput, NetnsShell, ssh_shells
 from components.render.ssh import openssh_pinning_options
 from tests.support.stacks import lab_plan
 
@@ -80,3 +81,42 @@ def test_failure_reason_is_the_first_line_of_stderr_then_stdout() -> None:
     assert CommandOutput(1, "", "Error: No such object: zt-ecmp-gk41-path1\n").why() == "Error: No such object: zt-ecmp-gk41-path1"
     assert CommandOutput(1, "2 packets transmitted, 0 received\n").why() == "2 packets transmitted, 0 received"
     assert CommandOutput(255, "").why() == "exit status 255, no output"
+
+
+def test_every_command_goes_through_the_runs_one_connection_with_the_same_pinned_key() -> None:
+    plan = lab_plan("gk41")
+    with ssh_shells(plan, {"r1": FAKE_KEY, "r2": FAKE_KEY}) as shells:
+        shell = shells["r1"]
+        argv, master = shell.argv("true"), shell.master_argv()
+    socket = f"ControlPath={shell.control_path}"
+    assert argv[argv.index(socket) + 2] == "ControlMaster=no"
+    assert master[:5] == ["ssh", "-N", "-o", "ControlPersist=no", "-o"]
+    assert master[master.index(socket) + 2] == "ControlMaster=yes"
+    pinning = openssh_pinning_options(plan.router("r1").ssh)
+    assert all(any(words[index : index + len(pinning)] == list(pinning) for index in range(len(words))) for words in (argv, master))
+
+
+def test_keys_and_control_sockets_live_in_a_directory_only_this_user_may_enter_removed_afterwards() -> None:
+    with ssh_shells(lab_plan("gk41"), {"r1": FAKE_KEY, "r2": FAKE_KEY}) as shells:
+        directory = shells["r1"].control_path.parent if shells["r1"].control_path else Path("/nonexistent")
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        assert shells["r2"].control_path == directory / "1.sock"
+        assert len(str(shells["r2"].control_path)) + SOCKET_BINDING_EXTRA_BYTES <= SOCKET_PATH_MAX_BYTES
+    assert not directory.exists()
+
+
+def test_a_router_that_refuses_the_connection_is_not_reached_and_ssh_says_why() -> None:
+    # Loopback, a port nothing listens on: ssh's own words for a refused connection.
+    router = lab_plan("gk41").router("r1")
+    target = dataclasses.replace(router.ssh, host="127.0.0.1", port=1)
+    with ssh_shells(dataclasses.replace(lab_plan("gk41"), routers=(dataclasses.replace(router, ssh=target),)), {"r1": FAKE_KEY}) as shells:
+        assert shells.connect() == {"r1": "ssh: connect to host 127.0.0.1 port 1: Connection refused"}
+        assert shells["r1"].address == "vyos@127.0.0.1:1"
+
+
+def test_a_batch_that_gets_no_answer_gives_every_command_the_reason() -> None:
+    # The "router" is a shell that cannot run the script: every command gets its complaint.
+    shell = NetnsShell("r1", "zt-ecmp-no-such-namespace")
+    answers = shell.run_all(["ip -j link show", "cat /proc/sys/net/ipv4/fib_multipath_hash_policy"])
+    assert set(answers) == {"ip -j link show", "cat /proc/sys/net/ipv4/fib_multipath_hash_policy"}
+    assert all(not answer.ok and answer.stderr for answer in answers.values())

@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from components.preview.graph import INACTIVE_COLOUR, GraphvizNotFoundError, graph_command, render_topology_dot, stack_plan, write_topology
+from components.cli.main import main
+from components.preview.graph import (
+    INACTIVE_COLOUR,
+    GraphvizNotFoundError,
+    graph_command,
+    render_topology_dot,
+    render_topology_mermaid,
+    stack_plan,
+    write_topology,
+)
 from components.stack.files import PROJECT_DIR
-from tests.support.stacks import lab_plan
+from tests.support.stacks import lab_plan, stack_settings
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)")
 STACKS = ["gk41", "ms01"]
@@ -143,3 +152,72 @@ def test_graph_command_reads_the_stack_from_the_project_folder_it_is_given(tmp_p
     (project / "Pulumi.lab.yaml").write_text((PROJECT_DIR / "Pulumi.gk41.yaml").read_text())
     svg, _ = graph_command("lab", tmp_path / "pictures", project)
     assert svg == tmp_path / "pictures" / "lab-topology.svg"
+
+
+@pytest.mark.parametrize("stack", ["gk41", "gk41-sites"])
+def test_dot_draws_the_underlay_with_each_routers_interface_address_and_speed(stack: str) -> None:
+    plan = lab_plan(stack)
+    dot = render_topology_dot(plan)
+    assert '"underlay" [label=<<B>underlay</B>' in dot
+    for router in plan.routers:
+        edge = next(line for line in dot.splitlines() if '"underlay"' in line and f'"{router.name}"' in line)
+        assert f"{router.underlay_interface} {router.underlay_address} · {router.link_speed}" in edge
+
+
+def test_dot_of_more_sites_shows_each_ends_cpu_pin() -> None:
+    dot = render_topology_dot(lab_plan("gk41-sites"))
+    assert '"br2" -> "path3"' in dot
+    assert "10.14.0.19 · ztecmp3 · UDP 9996 · CPU 2" in dot
+
+
+def test_mermaid_draws_two_routers_with_a_subgraph_per_path_and_the_underlay() -> None:
+    mermaid = render_topology_mermaid(lab_plan("gk41", paths={"count": 4, "active": 3})).splitlines()
+    assert mermaid[:4] == [
+        "---",
+        'title: "zt-ecmp · gk41 · Minisforum GK41: 4 paths, 3 active · multi-instance · ~1.179 Gbit/s expected (limited by instances)"',
+        "---",
+        "flowchart LR",
+    ]
+    assert mermaid[mermaid.index('  subgraph path2["path 2 · 10.14.0.4/30 · active"]') :][:7] == [
+        '  subgraph path2["path 2 · 10.14.0.4/30 · active"]',
+        '    path2_r1["10.14.0.5<br/>ztecmp2 · UDP 9995<br/>CPU 1"]',
+        '    path2_r2["10.14.0.6<br/>ztecmp2 · UDP 9995<br/>CPU 1"]',
+        '    path2_r1 ---|"ZeroTier zt-ecmp-gk41-path2"| path2_r2',
+        "  end",
+        "  router_r1 --- path2_r1",
+        "  path2_r2 --- router_r2",
+    ]
+    assert '    path4_r1 -.-|"ZeroTier zt-ecmp-gk41-path4"| path4_r2' in mermaid
+    assert mermaid[-3:] == [
+        '  underlay(["underlay"])',
+        '  router_r1 -.-|"eth2 198.51.100.1/29 · 2.5G"| underlay',
+        '  underlay -.-|"eth2 198.51.100.2/29 · 2.5G"| router_r2',
+    ]
+
+
+def test_mermaid_of_more_sites_links_every_router_to_every_path_with_its_end_and_cpu_pin() -> None:
+    mermaid = render_topology_mermaid(lab_plan("gk41-sites", routing={"topology": "hub-and-spoke", "hub": "hq"})).splitlines()
+    assert '  path2["path 2 · 10.14.0.8/29 · active<br/>ZeroTier zt-ecmp-gk41-sites-path2<br/>spokes meet only through hq"]' in mermaid
+    assert '  router_hq ---|"10.14.0.9 · ztecmp2 · UDP 9995 · CPU 1"| path2' in mermaid
+    assert '  path2 ---|"10.14.0.10 · ztecmp2 · UDP 9995 · CPU 1"| router_br1' in mermaid
+    assert '  router_br2 -.-|"eth2 198.51.100.3/29 · 2.5G"| underlay' in mermaid
+
+
+def test_mermaid_node_ids_hold_no_dash_and_labels_no_bare_double_quote() -> None:
+    routers = stack_settings("gk41")["routers"]
+    routers[0]["name"] = "site-a"
+    plan = lab_plan("gk41", routers=routers, hardware={"model": 'GK41 "lab"', "performanceCores": 4, "instanceGbps": 0.39})
+    mermaid = render_topology_mermaid(plan)
+    assert '  router_site_a["<b>site-a</b><br/>GK41 #quot;lab#quot;<br/>10.0.55.1/32 on dum0' in mermaid
+    assert "  router_site_a --- path1_site_a" in mermaid
+
+
+def test_graph_prints_mermaid_and_dot_without_graphviz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["graph", "--stack", "gk41", "--format", "mermaid"]) == 0
+    assert capsys.readouterr().out == render_topology_mermaid(stack_plan("gk41"))
+    assert main(["graph", "--stack", "gk41", "--format", "dot"]) == 0
+    assert capsys.readouterr().out == render_topology_dot(stack_plan("gk41"))
+    assert not (tmp_path / "out").exists()

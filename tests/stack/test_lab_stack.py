@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from pulumi.automation import ConcurrentUpdateError, ConfigValue
+from pulumi.automation import ConcurrentUpdateError, ConfigValue, OutputValue
 from pulumi.automation._cmd import CommandResult
 
-from components.model.settings import ConfigError
-from components.stack.automation import StackPaths, plan_from_settings, private_keys
-from tests.support.stacks import stack_settings
+from components.model.settings import ConfigError, parse_lab_config
+from components.render.plan_document import settings_document
+from components.stack.automation import StackPaths, deployed_plan, plan_from_settings, private_keys, settings_differences
+from tests.support.stacks import lab_config, stack_settings
 
 FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWwtZm9yLXRlc3Rz\n-----END OPENSSH PRIVATE KEY-----\n"
 
@@ -36,6 +37,10 @@ class StackDouble:
     events: list[str] = field(default_factory=list)
     busy_updates: int = 0
     up_options: dict[str, Any] = field(default_factory=dict)
+    stack_outputs: dict[str, OutputValue] = field(default_factory=dict)
+
+    def outputs(self) -> dict[str, OutputValue]:
+        return dict(self.stack_outputs)
 
     def get_all_config(self) -> dict[str, ConfigValue]:
         return dict(self.settings)
@@ -138,3 +143,58 @@ def test_a_lock_that_never_goes_away_is_reported() -> None:
     with pytest.raises(ConcurrentUpdateError):
         StackPaths(stack, output=lambda line: None, sleep=lambda seconds: None).set_active(3)
     assert stack.events.count("up") == 5
+
+
+# -- the deployed lab: its plan from the settings the outputs recorded --------------------------------
+
+
+def deployed(stack: str = "gk41", **changes: Any) -> dict[str, OutputValue]:
+    """The outputs of a stack deployed with its committed settings, ``changes`` applied."""
+    return {"settings": OutputValue(settings_document(lab_config(stack, **changes)), secret=False)}
+
+
+def test_the_deployed_plan_comes_from_the_settings_the_outputs_recorded() -> None:
+    stack = StackDouble(stack_values(paths={"count": 4, "active": 2}), stack_outputs=deployed(paths={"count": 4}))
+    plan, said = deployed_plan(stack, "zt-ecmp")
+    assert plan.active_path_count == 4
+    assert said == ["paths.active is 2 in Pulumi.gk41.yaml, unset deployed; checking the deployed lab"]
+
+
+def test_a_setting_changed_since_deployment_is_named_with_both_values() -> None:
+    stack = StackDouble(
+        stack_values("ms01", paths={"count": 8, "active": 6}), name="ms01", stack_outputs=deployed("ms01", paths={"count": 8, "active": 8})
+    )
+    plan, said = deployed_plan(stack, "zt-ecmp")
+    assert plan.active_path_count == 8
+    assert said == ["paths.active is 6 in Pulumi.ms01.yaml, 8 deployed; checking the deployed lab"]
+
+
+def test_a_stack_file_as_deployed_says_nothing() -> None:
+    stack = StackDouble(stack_values(), stack_outputs=deployed())
+    plan, said = deployed_plan(stack, "zt-ecmp")
+    assert (plan, said) == (plan_from_settings("zt-ecmp", "gk41", stack.settings), [])
+
+
+def test_a_lab_deployed_without_recorded_settings_is_checked_as_the_stack_file_says_saying_so() -> None:
+    stack = StackDouble(stack_values(paths={"count": 4, "active": 3}))
+    plan, said = deployed_plan(stack, "zt-ecmp")
+    assert plan.active_path_count == 3
+    assert said == [
+        "stack gk41's outputs hold no 'settings' (deployed by an older zt-ecmp): checking the lab as Pulumi.gk41.yaml describes "
+        "it, which may differ from what is deployed; `pulumi up --stack gk41` records it"
+    ]
+
+
+def test_differences_name_a_router_setting_by_its_place_in_the_list_and_lists_as_json() -> None:
+    now, then = stack_settings("gk41"), stack_settings("gk41")
+    now["routers"][1]["ssh"]["host"] = "192.0.2.99"
+    now["routers"][0]["cpus"] = [3, 2, 1, 0]
+    assert settings_differences(parse_lab_config(now), parse_lab_config(then), "Pulumi.gk41.yaml") == [
+        "routers[0].cpus is [3, 2, 1, 0] in Pulumi.gk41.yaml, [0, 1, 2, 3] deployed",
+        "routers[1].ssh.host is 192.0.2.99 in Pulumi.gk41.yaml, 192.0.2.42 deployed",
+    ]
+
+
+def test_the_recorded_settings_give_back_the_same_configuration() -> None:
+    for stack in ("gk41", "ms01", "gk41-sites"):
+        assert parse_lab_config(settings_document(lab_config(stack))) == lab_config(stack)

@@ -6,6 +6,7 @@ import pytest
 
 from components.netns.bfd_failover import missing_failover_requirements
 from components.netns.lab import missing_requirements
+from components.netns.ssh_access import missing_ssh_requirements
 
 
 def _runs_here(what: str, reasons: list[str]) -> list[pytest.MarkDecorator]:
@@ -16,3 +17,5 @@ def _runs_here(what: str, reasons: list[str]) -> list[pytest.MarkDecorator]:
 NETNS_LAB = _runs_here("network-namespace lab", missing_requirements())
 # The namespace lab with FRR's zebra, ospfd and bfdd in it.
 FRR_LAB = _runs_here("FRR lab", missing_failover_requirements())
+# The namespace lab with an sshd in every router, reached over real OpenSSH.
+SSH_LAB = _runs_here("SSH lab", missing_requirements() + missing_ssh_requirements())

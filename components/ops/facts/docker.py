@@ -11,7 +11,8 @@ from components.ops.facts.needs import InstancesNeed
 from components.ops.shell import CommandOutput
 
 
-def _inspect(target: Target, index: int) -> str:
+def inspect_command(target: Target, index: int) -> str:
+    """``docker inspect`` of path ``index``'s container."""
     # The runtime's own CLI prefix, so Docker is asked through `--context default` like every other
     # command: the router's own engine, whatever context its login selected.
     return shlex.join([*runtime(target.router.runtime).exec_prefix, "inspect", "--type", "container", target.container(index)])
@@ -46,4 +47,4 @@ def _read_instances(target: Target, need: InstancesNeed, outputs: tuple[CommandO
     )
 
 
-INSTANCES = Getter(lambda target, need: tuple(_inspect(target, path.index) for path in target.plan.paths), _read_instances)
+INSTANCES = Getter(lambda target, need: tuple(inspect_command(target, path.index) for path in target.plan.paths), _read_instances)

@@ -39,7 +39,8 @@ def in_container(target: Target, index: int, *argv: str) -> str:
 ZEROTIER_CLI_WORDS = ("info", "listnetworks", "peers")
 
 
-def _zerotier_cli(target: Target, index: int, word: str) -> str:
+def zerotier_cli(target: Target, index: int, word: str) -> str:
+    """``zerotier-cli -j <word>`` for path ``index``'s instance, at its port and home."""
     port = target.plan.path(index).end(target.router.name).port
     return in_container(target, index, "zerotier-cli", f"-p{port}", f"-D{ZEROTIER_HOME}", "-j", word)
 
@@ -101,7 +102,7 @@ def _read_zerotier(target: Target, need: ZeroTierNeed, outputs: tuple[CommandOut
 
 
 ZEROTIER = Getter(
-    lambda target, need: tuple(_zerotier_cli(target, path.index, word) for path in target.plan.paths for word in ZEROTIER_CLI_WORDS),
+    lambda target, need: tuple(zerotier_cli(target, path.index, word) for path in target.plan.paths for word in ZEROTIER_CLI_WORDS),
     _read_zerotier,
 )
 

@@ -15,10 +15,12 @@ from components.model.kernel import HASH_POLICY_SYSCTL
 from components.ops.facts.getter import Getter, Target, failed, int_or_none, json_list, text_or_none, unparsed
 from components.ops.facts.model import (
     Absent,
+    Addresses,
     BfdPeer,
     BfdPeers,
     Ethtool,
     HashPolicy,
+    InterfaceAddress,
     Link,
     Links,
     Ping,
@@ -28,7 +30,16 @@ from components.ops.facts.model import (
     Underlay,
     Unread,
 )
-from components.ops.facts.needs import BfdPeersNeed, CommitStateNeed, HashPolicyNeed, LinksNeed, PingNeed, RoutesNeed, UnderlayNeed
+from components.ops.facts.needs import (
+    AddressesNeed,
+    BfdPeersNeed,
+    CommitStateNeed,
+    HashPolicyNeed,
+    LinksNeed,
+    PingNeed,
+    RoutesNeed,
+    UnderlayNeed,
+)
 from components.ops.shell import CommandOutput
 
 # -- links ---------------------------------------------------------------------------------------
@@ -57,6 +68,30 @@ def _read_links(target: Target, need: LinksNeed, outputs: tuple[CommandOutput, .
 
 
 LINKS = Getter(lambda target, need: (LINKS_COMMAND,), _read_links)
+
+# -- addresses -------------------------------------------------------------------------------------
+
+# -4: only IPv4 addresses, and only the interfaces that hold one (iproute2 6.1 leaves the others out).
+ADDRESSES_COMMAND = "ip -j -4 address show"
+
+
+def _read_addresses(target: Target, need: AddressesNeed, outputs: tuple[CommandOutput, ...]) -> Addresses | Unread:
+    [output] = outputs
+    listed = json_list(output, "ip address")
+    if isinstance(listed, Unread):
+        return listed
+    return Addresses(
+        tuple(
+            InterfaceAddress(str(entry.get("ifname")), f"{info.get('local')}/{info.get('prefixlen')}")
+            for entry in listed
+            if isinstance(entry, dict)
+            for info in entry.get("addr_info") or []
+            if isinstance(info, dict) and info.get("family") == "inet"
+        )
+    )
+
+
+ADDRESSES = Getter(lambda target, need: (ADDRESSES_COMMAND,), _read_addresses)
 
 # -- routes --------------------------------------------------------------------------------------
 

@@ -137,6 +137,31 @@ class Links:
 
 
 @dataclass(frozen=True)
+class InterfaceAddress:
+    interface: str
+    # As iproute2 lists it: address/prefix length (10.0.55.1/32).
+    address: str
+
+    @property
+    def ip(self) -> str:
+        return self.address.partition("/")[0]
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Every IPv4 address on the router's interfaces."""
+
+    addresses: tuple[InterfaceAddress, ...]
+
+    def on(self, interface: str) -> tuple[str, ...]:
+        return tuple(found.address for found in self.addresses if found.interface == interface)
+
+    def holding(self, ip: str) -> tuple[str, ...]:
+        """The interfaces holding ``ip`` (one, on a healthy router)."""
+        return tuple(found.interface for found in self.addresses if found.ip == ip)
+
+
+@dataclass(frozen=True)
 class RouteNextHop:
     gateway: str | None
     device: str | None

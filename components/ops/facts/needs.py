@@ -14,6 +14,7 @@ from typing import ClassVar, Generic, Literal, TypeVar
 
 from components.ops.facts.model import (
     Absent,
+    Addresses,
     BfdPeers,
     ByPath,
     CommitState,
@@ -72,6 +73,11 @@ class LinksNeed(Need[Links | Unread]):
 
 
 @dataclass(frozen=True)
+class AddressesNeed(Need[Addresses | Unread]):
+    """Every IPv4 address and the interface it is on: the floating /32, the path addresses."""
+
+
+@dataclass(frozen=True)
 class RoutesNeed(Need[Routes | Unread]):
     """The routes to one destination, with their next hops."""
 
@@ -109,6 +115,7 @@ AnyNeed = (
     | ZeroTierNeed
     | ProcessCpusNeed
     | LinksNeed
+    | AddressesNeed
     | RoutesNeed
     | HashPolicyNeed
     | PingNeed
@@ -122,6 +129,7 @@ INSTANCES = InstancesNeed()
 ZEROTIER = ZeroTierNeed()
 PROCESS_CPUS = ProcessCpusNeed()
 LINKS = LinksNeed()
+ADDRESSES = AddressesNeed()
 HASH_POLICY = HashPolicyNeed()
 BFD_PEERS = BfdPeersNeed()
 UNDERLAY = UnderlayNeed()

@@ -19,6 +19,7 @@ from components.ops.facts import docker, in_container, linux, vyos
 from components.ops.facts.getter import Getter
 from components.ops.facts.model import (
     Absent,
+    Addresses,
     BfdPeers,
     ByPath,
     CommitState,
@@ -33,6 +34,7 @@ from components.ops.facts.model import (
     ZeroTierInstance,
 )
 from components.ops.facts.needs import (
+    AddressesNeed,
     AnyNeed,
     BfdPeersNeed,
     CommitStateNeed,
@@ -53,6 +55,7 @@ class FlavorGetters:
 
     commit_state: Getter[CommitStateNeed, CommitState | Absent | Unread]
     links: Getter[LinksNeed, Links | Unread]
+    addresses: Getter[AddressesNeed, Addresses | Unread]
     routes: Getter[RoutesNeed, Routes | Unread]
     hash_policy: Getter[HashPolicyNeed, HashPolicy | Unread]
     ping: Getter[PingNeed, Ping | Unread]
@@ -72,6 +75,7 @@ class RuntimeGetters:
 LINUX = FlavorGetters(
     commit_state=linux.NO_COMMIT_CONFIRM,
     links=linux.LINKS,
+    addresses=linux.ADDRESSES,
     routes=linux.ROUTES,
     hash_policy=linux.HASH_POLICY,
     ping=linux.PING,
@@ -84,6 +88,7 @@ LINUX = FlavorGetters(
 VYOS = FlavorGetters(
     commit_state=vyos.COMMIT_STATE,
     links=linux.LINKS,
+    addresses=linux.ADDRESSES,
     routes=linux.ROUTES,
     hash_policy=linux.HASH_POLICY,
     ping=linux.PING,
@@ -131,6 +136,8 @@ def getter_for(need: AnyNeed, router: RouterPlan) -> Getter[Any, object]:
             getter = instances.process_cpus
         case LinksNeed():
             getter = kernel.links
+        case AddressesNeed():
+            getter = kernel.addresses
         case RoutesNeed():
             getter = kernel.routes
         case HashPolicyNeed():

@@ -17,7 +17,8 @@ from components.model.plan import LabPlan, PathEnd, PathPlan, RouterPlan
 from components.ops.facts.gather import RouterFacts
 from components.ops.facts.needs import AnyNeed
 
-Status = Literal["pass", "fail", "n/a"]
+# "not run": the router could not be reached, so none of its checks ran (the runner says so; a check never does).
+Status = Literal["pass", "fail", "n/a", "not run"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class CheckResult:
     subject: str
     status: Status
     detail: str
+    # The path the result is about (1-based), and the other router it concerns, where it is about one.
+    path: int | None = None
+    peer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,10 @@ class RouterScope:
             return subject
         return f"{subject} ({peer}{f' via {via}' if via else ''})"
 
-    def result(self, check: str, subject: str, status: Status, detail: str) -> CheckResult:
-        return CheckResult(self.router.name, check, subject, status, detail)
+    def result(
+        self, check: str, subject: str, status: Status, detail: str, *, path: int | None = None, peer: str | None = None
+    ) -> CheckResult:
+        return CheckResult(self.router.name, check, subject, status, detail, path, peer)
 
     def every_path_not_applicable(self, check: str, why: str) -> list[CheckResult]:
         """One line for all the paths, where the check has nothing to look at on this router."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 
 from components.ops.facts.model import (
+    Addresses,
     BfdPeer,
     Ethtool,
     HashPolicy,
@@ -21,7 +22,7 @@ from components.ops.facts.model import (
     Underlay,
     Unread,
 )
-from components.ops.facts.needs import BFD_PEERS, HASH_POLICY, LINKS, UNDERLAY, PingNeed, RoutesNeed
+from components.ops.facts.needs import ADDRESSES, BFD_PEERS, HASH_POLICY, LINKS, UNDERLAY, PingNeed, RoutesNeed
 from components.ops.shell import CommandOutput
 from tests.ops.facts.read import asked, fact, r1_fact
 from tests.ops.recorded_router import recorded
@@ -198,3 +199,26 @@ def test_a_link_without_carrier_has_no_speed_or_duplex() -> None:
 
 def test_an_interface_the_router_lacks_is_none() -> None:
     assert underlay("ms01-r1-underlay-missing").link is None
+
+
+# -- addresses -------------------------------------------------------------------------------------
+
+
+def test_addresses_are_every_ipv4_address_by_interface() -> None:
+    assert asked(ADDRESSES) == ["ip -j -4 address show"]
+    addresses = r1_fact(ADDRESSES)
+    assert isinstance(addresses, Addresses)
+    assert addresses.on("dum0") == ("10.0.55.1/32",)
+    assert addresses.on("ztecmp3") == ("10.14.0.9/30",)
+    assert addresses.holding("10.0.55.1") == ("dum0",)
+
+
+def test_an_address_no_interface_holds_is_held_by_none() -> None:
+    addresses = r1_fact(ADDRESSES, "gk41-r1-floating-missing")
+    assert isinstance(addresses, Addresses)
+    assert (addresses.holding("10.0.55.1"), addresses.on("dum0")) == ((), ())
+
+
+def test_addresses_that_cannot_be_listed_are_unread_with_iproute2s_complaint() -> None:
+    failed = fact(ADDRESSES, {"ip -j -4 address show": CommandOutput(255, "", 'Object "address" is unknown, try "ip help".\n')})
+    assert failed == Unread("ip address", "failed", 'Object "address" is unknown, try "ip help".')

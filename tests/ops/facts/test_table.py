@@ -49,7 +49,7 @@ def test_every_kind_of_need_has_a_getter_on_every_router_of_every_stack(need: An
 
 def test_vyos_routers_answer_for_their_kernel_and_frr_as_linux_routers_do() -> None:
     shared = [field.name for field in fields(FlavorGetters) if getattr(VYOS, field.name) is getattr(LINUX, field.name)]
-    assert shared == ["links", "routes", "hash_policy", "ping", "bfd_peers", "underlay"]
+    assert shared == ["links", "addresses", "routes", "hash_policy", "ping", "bfd_peers", "underlay"]
 
 
 def test_only_vyos_has_a_commit_confirm_to_read() -> None:

@@ -9,10 +9,11 @@ from components.model.plan import LabPlan
 from components.ops.facts import gather
 from components.ops.facts.gather import RouterFacts
 from components.ops.facts.needs import RoutesNeed
+from components.ops.lab_read import target_of
 from components.ops.shell import CommandOutput
 from components.ops.validate.framework import Check, CheckResult, RouterScope
 from components.ops.validate.registry import CHECKS
-from components.ops.validate.runner import evaluate, read_facts, target_of
+from components.ops.validate.runner import evaluate, read_facts
 from tests.ops.recorded_router import Recording, recorded
 from tests.support.stacks import docker_routers, lab_plan, stack_settings
 

@@ -1,16 +1,20 @@
-"""The recorded answers the validate tests read: each is a command validate asks, in the file its name maps to."""
+"""The recorded answers the lab tools' tests read: each is a command validate, status or collect asks, in the
+file its name maps to."""
 
 from __future__ import annotations
 
 import pytest
 
 from components.model.plan import LabPlan
+from components.ops.collect import saved_items
+from components.ops.facts.gather import commands_for as fact_commands
+from components.ops.lab_read import target_of
 from components.ops.shell import CommandOutput
-from components.ops.validate.runner import commands_for, target_of
-from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file
+from components.ops.status import status_needs
+from components.ops.validate.runner import commands_for
+from tests.ops.recorded_router import RECORDINGS_DIR, recorded, recording_file, stem
 from tests.ops.validate import gk41_sites
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
-from tests.support.goldens import slug
 from tests.support.stacks import jumbo_routers, lab_plan
 
 # The routers the recordings were made on, as their plans describe them: r1 of the two-router labs,
@@ -23,25 +27,32 @@ RECORDED_ROUTERS: list[tuple[LabPlan, str]] = [
 ]
 
 
+def tools_ask(plan: LabPlan, router: str) -> list[str]:
+    """Every command validate, status and collect ask ``router``, each once."""
+    target = target_of(plan, plan.router(router))
+    status = fact_commands(target, status_needs(target.router))
+    return list(dict.fromkeys([*commands_for(target), *status, *(item.command for item in saved_items(target))]))
+
+
 def asked() -> set[str]:
-    return {command for plan, router in RECORDED_ROUTERS for command in commands_for(target_of(plan, plan.router(router)))}
+    return {command for plan, router in RECORDED_ROUTERS for command in tools_ask(plan, router)}
 
 
-def test_no_two_commands_validate_asks_share_a_recording_file() -> None:
+def test_no_two_commands_the_tools_ask_share_a_recording_file() -> None:
     for plan, router in RECORDED_ROUTERS:
-        commands = commands_for(target_of(plan, plan.router(router)))
-        assert len({slug(command) for command in commands}) == len(commands)
+        commands = tools_ask(plan, router)
+        assert len({stem(command) for command in commands}) == len(commands)
 
 
 @pytest.mark.parametrize("case", sorted(folder.name for folder in RECORDINGS_DIR.iterdir()))
-def test_every_recording_answers_a_command_validate_asks(case: str) -> None:
-    files = {slug(command) for command in asked()}
-    assert set(recorded(case)) <= files, f"{case} records something no check asks"
+def test_every_recording_answers_a_command_a_tool_asks(case: str) -> None:
+    files = {stem(command) for command in asked()}
+    assert set(recorded(case)) <= files, f"{case} records something no tool asks"
 
 
 def test_the_healthy_router_answers_every_command_it_is_asked() -> None:
     answers = healthy_r1()
-    for command in commands_for(target_of(VYOS, VYOS.router("r1"))):
+    for command in tools_ask(VYOS, "r1"):
         assert recording_file("gk41-r1-vyos", command).exists()
         assert answers[command].ok
 

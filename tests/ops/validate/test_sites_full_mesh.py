@@ -38,7 +38,7 @@ def test_hq_needs_its_route_to_each_branch_and_a_ping_of_each_over_every_path_th
 
 def test_every_site_passes_every_check_and_reports_each_of_its_two_peers() -> None:
     shells = {router: RecordedShell(router, healthy(router)) for router in ROUTERS}
-    results = validate_lab(FULL_MESH, shells)
+    results = validate_lab(FULL_MESH, shells).results
     assert {result.status for result in results} == {"pass"}
     assert [(result.router, result.subject) for result in results if result.check == "ecmp route"] == [
         ("hq", "10.0.55.2/32 (br1)"),

@@ -16,7 +16,7 @@ PINGED = "2 packets transmitted, 2 received, 0% packet loss, time 201ms"
 
 def test_every_site_passes_every_check() -> None:
     shells = {router: RecordedShell(router, hub_and_spoke(router)) for router in ROUTERS}
-    results = validate_lab(HUB_AND_SPOKE, shells)
+    results = validate_lab(HUB_AND_SPOKE, shells).results
     assert {result.status for result in results} == {"pass"}
     # The hub as in the full mesh; a spoke pings and peers with the hub on 4 paths instead of 8 ends.
     per_router = {router: sum(result.router == router for result in results) for router in ROUTERS}

@@ -54,14 +54,18 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
             if not path.active and (peer is None or peer.status != "up"):
                 shown = "not peered" if peer is None else f"session {peer.status}"
                 state: Status = "fail" if peered_inactive and peer is None else "n/a"
-                results.append(scope.result(NAME, subject, state, f"inactive path: {shown}"))
+                results.append(scope.result(NAME, subject, state, f"inactive path: {shown}", path=path.index, peer=other.router))
             elif peer is None:
-                results.append(scope.result(NAME, subject, "fail", "no BFD session with the path's peer"))
+                results.append(
+                    scope.result(NAME, subject, "fail", "no BFD session with the path's peer", path=path.index, peer=other.router)
+                )
             elif peer.status == "up":
-                results.append(scope.result(NAME, subject, "pass", f"up on {peer.interface or end.interface}"))
+                results.append(
+                    scope.result(NAME, subject, "pass", f"up on {peer.interface or end.interface}", path=path.index, peer=other.router)
+                )
             else:
                 why = f"session {peer.status}, diagnostic {peer.diagnostic or '?'}: the next-hop is withdrawn"
-                results.append(scope.result(NAME, subject, "fail", why))
+                results.append(scope.result(NAME, subject, "fail", why, path=path.index, peer=other.router))
         results += _unplanned(scope, path, peers)
     return results
 
@@ -78,7 +82,7 @@ def _unplanned(scope: RouterScope, path: PathPlan, peers: BfdPeers) -> list[Chec
             continue
         subject = _subject(scope, path, other)
         why = f"unplanned session ({peer.status}): spokes reach each other only through {scope.plan.routing.hub}"
-        results.append(scope.result(NAME, subject, "fail", why))
+        results.append(scope.result(NAME, subject, "fail", why, path=path.index, peer=other.router))
     return results
 
 

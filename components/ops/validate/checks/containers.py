@@ -38,7 +38,7 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
     instances = facts[INSTANCES]
     if isinstance(instances, Absent):
         return scope.every_path_not_applicable(NAME, instances.why)
-    return [scope.result(NAME, f"path {path.index}", *verdict(instances.at(path.index))) for path in scope.plan.paths]
+    return [scope.result(NAME, f"path {path.index}", *verdict(instances.at(path.index)), path=path.index) for path in scope.plan.paths]
 
 
 CHECK = Check(NAME, needs, evaluate)

@@ -32,13 +32,16 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
         process = processes.at(path.index)
         subject = f"path {path.index}"
         if isinstance(process, Unread):
-            results.append(scope.result(NAME, subject, "fail", f"cannot read the CPUs zerotier-one may use: {process.reason}"))
+            results.append(
+                scope.result(NAME, subject, "fail", f"cannot read the CPUs zerotier-one may use: {process.reason}", path=path.index)
+            )
         elif not end.cpus:
-            results.append(scope.result(NAME, subject, "pass", f"not pinned: may run on CPUs {_cpus(process.allowed)}"))
+            results.append(scope.result(NAME, subject, "pass", f"not pinned: may run on CPUs {_cpus(process.allowed)}", path=path.index))
         elif process.allowed == frozenset(end.cpus):
-            results.append(scope.result(NAME, subject, "pass", f"pinned to CPUs {_cpus(process.allowed)}"))
+            results.append(scope.result(NAME, subject, "pass", f"pinned to CPUs {_cpus(process.allowed)}", path=path.index))
         else:
-            results.append(scope.result(NAME, subject, "fail", f"may run on CPUs {_cpus(process.allowed)}, planned {_cpus(end.cpus)}"))
+            why = f"may run on CPUs {_cpus(process.allowed)}, planned {_cpus(end.cpus)}"
+            results.append(scope.result(NAME, subject, "fail", why, path=path.index))
     return results
 
 

@@ -63,11 +63,12 @@ def _one_route(scope: RouterScope, route: RoutePlan, facts: RouterFacts) -> Chec
     subject = scope.about_peer(destination, route.peer, route.via)
     routes = facts[RoutesNeed(route.destination)]
     if not isinstance(routes, Routes):
-        return scope.result(NAME, subject, "fail", str(routes))
+        return scope.result(NAME, subject, "fail", str(routes), peer=route.peer)
     if not routes.routes:
-        return scope.result(NAME, subject, "fail", f"no route to {destination}")
+        return scope.result(NAME, subject, "fail", f"no route to {destination}", peer=route.peer)
     if len(routes.routes) > 1:
-        return scope.result(NAME, subject, "fail", f"{len(routes.routes)} routes to {destination}, expected one multipath route")
+        why = f"{len(routes.routes)} routes to {destination}, expected one multipath route"
+        return scope.result(NAME, subject, "fail", why, peer=route.peer)
     planned = [(str(hop.address), hop.interface) for hop in route.next_hops]
     wanted = [(str(hop.address), hop.interface) for hop in route.active_next_hops]
     hops = routes.next_hops
@@ -90,8 +91,10 @@ def _one_route(scope: RouterScope, route: RoutePlan, facts: RouterFacts) -> Chec
     if unmatched := _unmatched_paths(scope, route, hops):
         problems.append(unmatched)
     if problems:
-        return scope.result(NAME, subject, "fail", f"{len(hops)} next hops, K={len(wanted)} planned: " + "; ".join(problems))
-    return scope.result(NAME, subject, "pass", f"{len(hops)} next hops: " + ", ".join(str(hop.gateway) for hop in hops))
+        return scope.result(
+            NAME, subject, "fail", f"{len(hops)} next hops, K={len(wanted)} planned: " + "; ".join(problems), peer=route.peer
+        )
+    return scope.result(NAME, subject, "pass", f"{len(hops)} next hops: " + ", ".join(str(hop.gateway) for hop in hops), peer=route.peer)
 
 
 def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:

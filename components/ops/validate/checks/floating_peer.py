@@ -29,6 +29,7 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
             NAME,
             scope.about_peer(f"{scope.router.floating_ip.ip} -> {route.destination.network_address}", route.peer, route.via),
             *ping_verdict(facts[_ping(scope, route)]),
+            peer=route.peer,
         )
         for route in scope.router.routes
     ]

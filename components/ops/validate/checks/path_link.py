@@ -24,13 +24,13 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
         subject = f"path {path.index}: {end.interface}"
         link = links.named(end.interface)
         if link is None:
-            results.append(scope.result(NAME, subject, "fail", f"no interface {end.interface}"))
+            results.append(scope.result(NAME, subject, "fail", f"no interface {end.interface}", path=path.index))
         elif not link.up:
-            results.append(scope.result(NAME, subject, "fail", f"{end.interface} is administratively down"))
+            results.append(scope.result(NAME, subject, "fail", f"{end.interface} is administratively down", path=path.index))
         elif not link.carrier:
-            results.append(scope.result(NAME, subject, "fail", f"{end.interface} has no carrier (state {link.state})"))
+            results.append(scope.result(NAME, subject, "fail", f"{end.interface} has no carrier (state {link.state})", path=path.index))
         else:
-            results.append(scope.result(NAME, subject, "pass", f"up, state {link.state}, mtu {link.mtu}"))
+            results.append(scope.result(NAME, subject, "pass", f"up, state {link.state}, mtu {link.mtu}", path=path.index))
     return results
 
 

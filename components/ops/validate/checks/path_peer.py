@@ -29,7 +29,11 @@ def needs(scope: RouterScope) -> list[AnyNeed]:
 def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
     return [
         scope.result(
-            NAME, scope.about_peer(f"path {path.index}: {end.address.ip}", end.router), *ping_verdict(facts[PingNeed(end.address.ip)])
+            NAME,
+            scope.about_peer(f"path {path.index}: {end.address.ip}", end.router),
+            *ping_verdict(facts[PingNeed(end.address.ip)]),
+            path=path.index,
+            peer=end.router,
         )
         for path, end in _pinged(scope)
     ]

@@ -59,7 +59,7 @@ def evaluate(scope: RouterScope, facts: RouterFacts) -> list[CheckResult]:
     if isinstance(instances, Absent):
         return scope.every_path_not_applicable(NAME, instances.why)
     return [
-        scope.result(NAME, f"path {path.index}", *verdict(path.end(scope.router.name), instances.at(path.index)))
+        scope.result(NAME, f"path {path.index}", *verdict(path.end(scope.router.name), instances.at(path.index)), path=path.index)
         for path in scope.plan.paths
     ]
 

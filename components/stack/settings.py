@@ -55,6 +55,12 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str]) -> StackSettings:
     """Validate the namespace's settings (keys without ``zt-ecmp:``); secrets are only checked for presence."""
+    secret_lab_settings = sorted(LAB_SETTINGS & set(secret_names))
+    if secret_lab_settings:
+        # Lab settings are topology, not secrets: they reach the routers' scripts and the stack outputs
+        # (the `settings` output the lab tools read) as plain data, and offline readers never decrypt.
+        # Kept secret, they would leak into plain state or fail to parse as "[secret ...]" placeholders.
+        raise ConfigError([secret_lab_setting(name) for name in secret_lab_settings])
     others = {key for key in values if key not in LAB_SETTINGS}
     try:
         lab = parse_lab_config({key: _decode(value) for key, value in values.items() if key in LAB_SETTINGS})
@@ -96,6 +102,15 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
     if problems:
         raise ConfigError(problems)
     return StackSettings(lab=lab, private_key_settings=wanted)
+
+
+def secret_lab_setting(name: str) -> str:
+    """The problem of a lab setting stored with ``pulumi config set --secret``."""
+    return (
+        f"{name}: stored as a secret, but lab settings are plain data that router scripts and the stack outputs "
+        f"show in the clear; only SSH private keys are secrets here. Run `pulumi config rm {name}` and set it again "
+        f"without --secret (`pulumi config set {name} ...`, or in the stack file)"
+    )
 
 
 def misplaced_settings(keys: Iterable[str]) -> list[str]:

@@ -201,6 +201,13 @@ def test_bad_configuration_exits_non_zero_with_the_setting(tmp_path: Path) -> No
     assert "paths.active: 9 is more than paths.count (4)" in done.stderr
 
 
+def test_a_lab_setting_encrypted_in_the_stack_file_is_named_not_parsed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (REPO / "Pulumi.gk41.yaml").read_text().replace("count: 4\n    active: 4", "secure: v1:FAKE-ENCRYPTED-PATHS")
+    errors = _plan_errors(_project_with(tmp_path, "lab", text), "lab", capsys)
+    assert "paths: stored as a secret, but lab settings are plain data" in errors
+    assert "[secret" not in errors
+
+
 def _project_with(tmp_path: Path, stack: str, text: str) -> Path:
     """A project folder holding this project's Pulumi.yaml and one stack file with ``text``."""
     (tmp_path / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())

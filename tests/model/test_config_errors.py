@@ -972,6 +972,17 @@ def test_ssh_key_in_plain_text_is_refused() -> None:
         parse_stack_settings(values, secret_names=set())
 
 
+def test_a_lab_setting_stored_as_a_secret_is_refused_by_name() -> None:
+    values = {**stack_settings("gk41"), "sshPrivateKey": "k"}
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_settings(values, secret_names={"sshPrivateKey", "routers"})
+    assert refused.value.problems == [
+        "routers: stored as a secret, but lab settings are plain data that router scripts and the stack outputs show "
+        "in the clear; only SSH private keys are secrets here. Run `pulumi config rm routers` and set it again "
+        "without --secret (`pulumi config set routers ...`, or in the stack file)"
+    ]
+
+
 def test_agent_authentication_needs_no_key_secret() -> None:
     values = stack_settings("gk41")
     for router in values["routers"]:

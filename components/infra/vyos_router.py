@@ -26,12 +26,11 @@ from components.model.plan import LabPlan, RouterPlan
 from components.render.vyos.configuration import (
     PINNED_START,
     container_home,
-    desired_set_lines,
     render_pinned_start,
     render_write_home_file,
     vyos_container_name,
 )
-from components.render.vyos.scripts import ledger_path, remote_command, render_apply_script, render_confirm_script, render_delete_script
+from components.render.vyos.scripts import ledger_path, remote_command, render_delete_script, render_transaction
 from components.render.zerotier import render_devicemap, render_local_conf
 
 
@@ -219,10 +218,11 @@ def vyos_router_args(
     def texts(known_ids: list[tuple[int, str]], known_containers: list[tuple[int, str]]) -> tuple[str, str, list[str]]:
         known = dict(known_ids) if on_vyos else None
         after = instances_line(dict(known_containers)) if known_containers else ""
+        transaction = render_transaction(plan, router.name, known)
         return (
-            after + remote_command(render_apply_script(plan, router.name, known)),
-            remote_command(render_confirm_script(plan, router.name, known)),
-            list(desired_set_lines(plan, router.name, known)),
+            after + remote_command(transaction.apply),
+            remote_command(transaction.confirm),
+            list(transaction.set_lines),
         )
 
     rendered = pulumi.Output.all(ids, containers).apply(lambda both: texts(both[0], both[1]))

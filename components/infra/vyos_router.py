@@ -21,15 +21,15 @@ from pulumi_command import remote
 
 from components.infra.connection import RouterConnection, instances_line
 from components.infra.zerotier_path import InstanceIdentity
-from components.model.naming import VYOS_STATE_DIR
+from components.model.flavors import runtime
 from components.model.plan import LabPlan, RouterPlan
 from components.render.vyos.configuration import (
     PINNED_START,
     container_home,
     render_pinned_start,
-    render_write_home_file,
     vyos_container_name,
 )
+from components.render.vyos.homes import render_make_home, render_remove_file, render_remove_home, render_write_file
 from components.render.vyos.scripts import ledger_path, remote_command, render_delete_script, render_transaction
 from components.render.zerotier import render_devicemap, render_local_conf
 
@@ -69,11 +69,6 @@ class VyosRouterArgs:
     # What must exist before anything runs on the router: the members its instances join as, and
     # (runtime docker) the containers behind the path interfaces.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
-
-
-def _write_file_command(path: str, restart_container: str | None, mode: str) -> str:
-    """Writes stdin to ``path`` owner-only; the content never appears in the command or its output."""
-    return render_write_home_file(path, mode, restart_container)
 
 
 class VyosRouter(pulumi.ComponentResource):
@@ -128,22 +123,14 @@ class VyosRouter(pulumi.ComponentResource):
 
     def _home(self, prefix: str, home: InstanceHome) -> None:
         """An instance's home directory with its files, which must exist before its container is committed."""
-        # zerotier-one (root in the container) adds files of its own: removing them takes sudo.
-        parent = home.directory.rsplit("/", 1)[0]
-        self._command(
-            f"{prefix}-home",
-            create=f'mkdir -p "{home.directory}" && chmod 700 "{home.directory}"\n',
-            # The stack's folder, and the lab's state folder, go with their last home (delete.vbash
-            # removes the state folder where no instance lives in it).
-            delete=f'sudo rm -rf "{home.directory}"\nrmdir "{parent}" "{VYOS_STATE_DIR}" 2>/dev/null || true\n',
-        )
+        self._command(f"{prefix}-home", create=render_make_home(home.directory), delete=render_remove_home(home.directory))
         for file in home.files:
             target = f"{home.directory}/{file.name}"
             self._command(
                 f"{prefix}-{file.label}",
-                create=_write_file_command(target, None, file.mode),
-                update=_write_file_command(target, home.container, file.mode),
-                delete=f'rm -f "{target}"\n',
+                create=render_write_file(target, None, file.mode),
+                update=render_write_file(target, home.container, file.mode),
+                delete=render_remove_file(target),
                 stdin=file.content,
             )
 
@@ -209,10 +196,12 @@ def vyos_router_args(
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> VyosRouterArgs:
     """The router's scripts rendered from the plan. ``network_ids`` (runtime vyos: the containers join
-    by id, known once the networks exist); ``instance_ids`` (runtime docker: the containers behind the
-    path interfaces, named at the top of the apply text so that a replaced one runs it again)."""
-    on_vyos = network_ids is not None
-    ids = _ids_by_path(network_ids) if network_ids is not None else pulumi.Output.from_input([])
+    by id, known once the networks exist; placeholders without them); ``instance_ids`` (runtime
+    docker: the containers behind the path interfaces, named at the top of the apply text so that a
+    replaced one runs it again)."""
+    # Runtime vyos: the containers are the router's own set lines, which name the networks they join.
+    on_vyos = not runtime(router.runtime).runs_own_instances
+    ids = _ids_by_path(network_ids) if on_vyos and network_ids is not None else pulumi.Output.from_input([])
     containers = _ids_by_path(instance_ids or {})
 
     def texts(known_ids: list[tuple[int, str]], known_containers: list[tuple[int, str]]) -> tuple[str, str, list[str]]:

@@ -280,7 +280,8 @@ def run_offline(
     try:
         with _cyclic_collector_paused(), _no_stack_traces():
             _fresh_root(project, stack)
-            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=RecordingMonitor(mocks, run))
+            monitor = RecordingMonitor(mocks, run)
+            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
             pulumi.runtime.set_all_config(_as_program_config(values), sorted(secret_keys))
             body()
     finally:

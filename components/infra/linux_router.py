@@ -9,8 +9,9 @@ from typing import Any
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.connection import RouterConnection
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line
 from components.render.linux.commands import remote_commands, routing_scripts
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
 from components.render.linux.rolling import render_instance_record

@@ -52,12 +52,13 @@ from typing import Any, assert_never, get_args
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.connection import RouterConnection
 from components.infra.docker_runtime import ZeroTierHost, ZeroTierInstance, docker_host, docker_instance, instance_args, restart_key
 from components.infra.zerotier_path import ZeroTierPath
 from components.model.flavors import RouterFlavor, runtime
 from components.model.naming import drain_resource, gate_resource, path_restart_resource
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line, keys_lines
 from components.render.linux.commands import remote_command
 from components.render.linux.rolling import render_drain, render_gate
 
@@ -135,7 +136,7 @@ class PathRestart(pulumi.ComponentResource):
     def _gate_text(self, router: RouterPlan, connection: RouterConnection, known: list[Any]) -> str:
         keys, ids = known
         script = remote_command(self._scripts[router.flavor][1](self._plan, router.name, self._index), connection.ssh.user)
-        return instances_line({self._index: " ".join(map(str, ids))}) + _keys_comment(keys) + script
+        return instances_line({self._index: " ".join(map(str, ids))}) + keys_lines(keys) + script
 
     def _command(
         self, name: str, connection: RouterConnection, update: pulumi.Input[str], after: Sequence[pulumi.Resource]
@@ -166,11 +167,6 @@ class PathRestart(pulumi.ComponentResource):
         ]
         self.register_outputs({})
         return self.gates
-
-
-def _keys_comment(keys: Mapping[str, str]) -> str:
-    """The keys the drain had, in the gate's text: whenever a drain runs, its gate runs after it."""
-    return "".join(f"# zt-ecmp: {router} {key}\n" for router, key in sorted(keys.items()))
 
 
 def rolled_instances(

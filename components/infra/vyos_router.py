@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.connection import RouterConnection
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.flavors import runtime
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line
 from components.render.vyos.configuration import (
     PINNED_START,
     container_home,

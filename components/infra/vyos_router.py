@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_command import remote
 
+from components.infra.command_chain import CommandChain, RouterTransaction, TransactionNames
 from components.infra.connection import RouterConnection
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.flavors import runtime
@@ -76,58 +77,28 @@ class VyosRouter(pulumi.ComponentResource):
     """Floating /32, ECMP routes and layer-4 hashing (and, on runtime vyos, the ZeroTier containers) on one VyOS router."""
 
     apply: remote.Command
-    confirm: remote.Command
+    confirm: remote.Command | None
 
     def __init__(self, name: str, args: VyosRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:VyosRouter", name, None, opts)
-        self._connection = args.connection.connection_args()
-        self._triggers = args.connection.triggers
-        self._last: pulumi.Resource | None = None
-        self._first_depends_on = list(args.depends_on)
+        self._chain = CommandChain(self, args.connection, args.depends_on)
         for home in args.homes:
             self._home(f"{name}-path{home.path_index}", home)
-        self.apply = self._command(f"{name}-apply", create=args.apply, delete=args.delete)
-        # A fresh SSH session, after apply: it can only confirm while the router still answers. Its text
-        # names the apply script's digest, so it runs (as an update) whenever the apply script changes.
-        self.confirm = self._command(f"{name}-confirm", create=args.confirm)
-        self.register_outputs({"configuration": args.configuration, "ledger": args.ledger})
-
-    def _command(
-        self,
-        name: str,
-        *,
-        create: pulumi.Input[str],
-        update: pulumi.Input[str] | None = None,
-        delete: pulumi.Input[str] | None = None,
-        stdin: pulumi.Input[str] | None = None,
-    ) -> remote.Command:
-        """A Command on this router, run only after the previous one: writes to one router never overlap."""
-        command = remote.Command(
-            name,
-            connection=self._connection,
-            create=create,
-            update=update,
-            delete=delete,
-            stdin=stdin,
-            triggers=self._triggers,
-            add_previous_output_in_env=False,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[self._last] if self._last is not None else self._first_depends_on,
-                # Replaced only when the router moves (triggers): undo on the old router before doing
-                # anything on the new one, and never let an old delete undo a new create on the same host.
-                delete_before_replace=True,
-            ),
+        # The confirm step is a fresh SSH session, after apply: it can only confirm while the router still
+        # answers. Its text names the apply script's digest, so it runs (as an update) whenever the apply
+        # script changes.
+        self.apply, self.confirm = self._chain.transaction(
+            TransactionNames(apply=f"{name}-apply", confirm=f"{name}-confirm"),
+            RouterTransaction(apply=args.apply, confirm=args.confirm, undo=args.delete),
         )
-        self._last = command
-        return command
+        self.register_outputs({"configuration": args.configuration, "ledger": args.ledger})
 
     def _home(self, prefix: str, home: InstanceHome) -> None:
         """An instance's home directory with its files, which must exist before its container is committed."""
-        self._command(f"{prefix}-home", create=render_make_home(home.directory), delete=render_remove_home(home.directory))
+        self._chain.step(f"{prefix}-home", create=render_make_home(home.directory), delete=render_remove_home(home.directory))
         for file in home.files:
             target = f"{home.directory}/{file.name}"
-            self._command(
+            self._chain.step(
                 f"{prefix}-{file.label}",
                 create=render_write_file(target, None, file.mode),
                 update=render_write_file(target, home.container, file.mode),

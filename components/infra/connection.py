@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -43,14 +42,3 @@ class RouterConnection:
             private_key=pulumi.Output.secret(self.private_key) if self.private_key is not None else None,
             host_key=self.ssh.host_key,
         )
-
-
-def instances_line(instance_ids: Mapping[int, str]) -> str:
-    """A comment naming the containers a router command depends on, by path.
-
-    A container Pulumi replaces gets a new id, which changes the command text, so the command runs
-    again (as an update) after the replacement: the routes follow their path interfaces, which
-    disappear with the old container.
-    """
-    listed = ", ".join(f"path{index} {instance_ids[index]}" for index in sorted(instance_ids))
-    return f"# zt-ecmp: after the instances {listed}\n"

@@ -13,6 +13,7 @@ import pulumi_docker as docker
 
 from components.infra.container_reclaim import reclaim_hooks
 from components.infra.zerotier_path import InstanceIdentity, ZeroTierPath
+from components.model.flavors import runtime
 from components.model.naming import ZEROTIER_HOME, host_resource, instance_name, instance_owner_labels, instance_resource
 from components.model.plan import LabPlan, RouterPlan, SshTarget
 from components.model.settings import ConfigError
@@ -35,7 +36,7 @@ def docker_environment_problems(plan: LabPlan, environment: Mapping[str, str]) -
     kreuzwerker/terraform-provider-docker documents that its ``context`` (also read from
     DOCKER_CONTEXT) overrides ``host``: the containers would land on whatever that context names.
     """
-    docker_routers = [router.name for router in plan.routers if router.runtime == "docker"]
+    docker_routers = [router.name for router in plan.routers if runtime(router.runtime).runs_own_instances]
     if not docker_routers or not environment.get("DOCKER_CONTEXT"):
         return []
     return [
@@ -46,7 +47,9 @@ def docker_environment_problems(plan: LabPlan, environment: Mapping[str, str]) -
 
 def control_socket_problems(plan: LabPlan, home: str) -> list[str]:
     """A home directory too long for the Docker transport's control sockets (``home``: this user's, from passwd)."""
-    over_ssh = [router.name for router in plan.routers if router.runtime == "docker" and router.docker_host.startswith("ssh://")]
+    over_ssh = [
+        router.name for router in plan.routers if runtime(router.runtime).runs_own_instances and router.docker_host.startswith("ssh://")
+    ]
     longest = len(home.encode()) + CONTROL_SOCKET_EXTRA_BYTES
     if not over_ssh or longest <= SOCKET_PATH_MAX_BYTES:
         return []

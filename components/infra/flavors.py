@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import assert_never, get_args
 
 import pulumi
 
@@ -15,6 +16,7 @@ from components.infra.docker_runtime import ZeroTierInstance
 from components.infra.linux_router import LinuxRouter, linux_router_args
 from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
 from components.infra.zerotier_path import ZeroTierPath
+from components.model.flavors import RouterFlavor, runtime
 from components.model.naming import router_resource
 from components.model.plan import LabPlan, RouterPlan
 from components.render.zerotier import introduced_routers
@@ -53,7 +55,7 @@ class RouterContext:
 def vyos_router(context: RouterContext) -> pulumi.ComponentResource:
     plan, router = context.plan, context.router
     # Runtime vyos: the router runs the instances itself, from homes written before its commit.
-    runs_instances = not context.instances
+    runs_instances = not runtime(router.runtime).runs_own_instances
     network_ids = {index: path.network_id for index, path in context.paths.items()} if runs_instances else None
     homes = (
         instance_homes(
@@ -91,6 +93,21 @@ def linux_router(context: RouterContext) -> pulumi.ComponentResource:
     return LinuxRouter(router_resource(router.name, router.flavor), args)
 
 
-ROUTER_COMPONENTS: MappingProxyType[str, Callable[[RouterContext], pulumi.ComponentResource]] = MappingProxyType(
-    {"vyos": vyos_router, "linux": linux_router}
+RouterComponent = Callable[[RouterContext], pulumi.ComponentResource]
+
+
+def _router_component(flavor: RouterFlavor) -> RouterComponent:
+    # One case per value of RouterFlavor, ending in assert_never: a flavor added to the Literal fails
+    # the type check (mypy --strict) until it has its component here.
+    match flavor:
+        case "vyos":
+            return vyos_router
+        case "linux":
+            return linux_router
+        case _:
+            assert_never(flavor)
+
+
+ROUTER_COMPONENTS: Mapping[RouterFlavor, RouterComponent] = MappingProxyType(
+    {flavor: _router_component(flavor) for flavor in get_args(RouterFlavor)}
 )

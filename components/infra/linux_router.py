@@ -9,8 +9,10 @@ from typing import Any
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.command_chain import CommandChain, RouterTransaction, TransactionNames
+from components.infra.connection import RouterConnection
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line
 from components.render.linux.commands import remote_commands, routing_scripts
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
 from components.render.linux.rolling import render_instance_record
@@ -35,22 +37,10 @@ class LinuxRouter(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LinuxRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:LinuxRouter", name, None, opts)
-        # One command per router carries every write to it, so writes to one router never overlap.
-        self.routing = remote.Command(
-            f"{name}-routing",
-            connection=args.connection.connection_args(),
-            # Re-running the apply script converges in place: a K change is an update (which runs
-            # `create` again), not a replacement.
-            create=args.apply,
-            delete=args.undo,
-            triggers=args.connection.triggers,
-            add_previous_output_in_env=False,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=list(args.depends_on),
-                # Replaced only when the router moves: undo on the old one before applying on the new one.
-                delete_before_replace=True,
-            ),
+        # One command per router carries every write to it. Re-running the apply script converges in
+        # place: a K change is an update (which runs `create` again), not a replacement. Nothing to confirm.
+        self.routing, _ = CommandChain(self, args.connection, args.depends_on).transaction(
+            TransactionNames(apply=f"{name}-routing"), RouterTransaction(apply=args.apply, undo=args.undo)
         )
         self.register_outputs(dict(args.summary))
 

@@ -46,17 +46,19 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, assert_never, get_args
 
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.connection import RouterConnection
 from components.infra.docker_runtime import ZeroTierHost, ZeroTierInstance, docker_host, docker_instance, instance_args, restart_key
 from components.infra.zerotier_path import ZeroTierPath
-from components.model.flavors import RouterFlavor
+from components.model.flavors import RouterFlavor, runtime
 from components.model.naming import drain_resource, gate_resource, path_restart_resource
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line, keys_lines
 from components.render.linux.commands import remote_command
 from components.render.linux.rolling import render_drain, render_gate
 
@@ -64,9 +66,24 @@ from components.render.linux.rolling import render_drain, render_gate
 # the router, the path and (for the drain) the path's instance keys by router.
 DrainScript = Callable[[LabPlan, str, int, Mapping[str, str]], str]
 GateScript = Callable[[LabPlan, str, int], str]
-DRAINS: Mapping[RouterFlavor, tuple[DrainScript, GateScript]] = {
-    "linux": (render_drain, render_gate),
-}
+
+
+def _drain_scripts(flavor: RouterFlavor) -> tuple[DrainScript, GateScript] | None:
+    # One case per value of RouterFlavor, ending in assert_never: a flavor added to the Literal fails
+    # the type check (mypy --strict) until it says whether, and how, its routes leave a path out.
+    match flavor:
+        case "linux":
+            return render_drain, render_gate
+        case "vyos":
+            # BFD takes a restarting instance's next hop out of a VyOS route (see above).
+            return None
+        case _:
+            assert_never(flavor)
+
+
+DRAINS: Mapping[RouterFlavor, tuple[DrainScript, GateScript]] = MappingProxyType(
+    {flavor: scripts for flavor in get_args(RouterFlavor) if (scripts := _drain_scripts(flavor)) is not None}
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,7 @@ class PathRestart(pulumi.ComponentResource):
     def _gate_text(self, router: RouterPlan, connection: RouterConnection, known: list[Any]) -> str:
         keys, ids = known
         script = remote_command(self._scripts[router.flavor][1](self._plan, router.name, self._index), connection.ssh.user)
-        return instances_line({self._index: " ".join(map(str, ids))}) + _keys_comment(keys) + script
+        return instances_line({self._index: " ".join(map(str, ids))}) + keys_lines(keys) + script
 
     def _command(
         self, name: str, connection: RouterConnection, update: pulumi.Input[str], after: Sequence[pulumi.Resource]
@@ -152,11 +169,6 @@ class PathRestart(pulumi.ComponentResource):
         return self.gates
 
 
-def _keys_comment(keys: Mapping[str, str]) -> str:
-    """The keys the drain had, in the gate's text: whenever a drain runs, its gate runs after it."""
-    return "".join(f"# zt-ecmp: {router} {key}\n" for router, key in sorted(keys.items()))
-
-
 def rolled_instances(
     plan: LabPlan,
     paths: Mapping[int, ZeroTierPath],
@@ -166,7 +178,8 @@ def rolled_instances(
     """Every router's instances on a Docker engine, path after path, with each path's drains and gates
     on the routers whose flavor ``drains`` names (none where no router's is, or no router runs Docker:
     the containers are then made and replaced side by side)."""
-    docker = [router for router in plan.routers if router.runtime == "docker"]
+    # The routers whose instances are resources of their own: containers on their Docker engines.
+    docker = [router for router in plan.routers if runtime(router.runtime).runs_own_instances]
     hosts: dict[str, ZeroTierHost] = {router.name: docker_host(plan, router) for router in docker}
     draining = [(router, connections[router.name]) for router in plan.routers if router.flavor in drains] if docker else []
     instances: dict[str, dict[int, ZeroTierInstance]] = {router.name: {} for router in docker}

@@ -19,19 +19,20 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_command import remote
 
-from components.infra.connection import RouterConnection, instances_line
+from components.infra.command_chain import CommandChain, RouterTransaction, TransactionNames
+from components.infra.connection import RouterConnection
 from components.infra.zerotier_path import InstanceIdentity
-from components.model.naming import VYOS_STATE_DIR
+from components.model.flavors import runtime
 from components.model.plan import LabPlan, RouterPlan
+from components.render.command_notes import instances_line
 from components.render.vyos.configuration import (
     PINNED_START,
     container_home,
-    desired_set_lines,
     render_pinned_start,
-    render_write_home_file,
     vyos_container_name,
 )
-from components.render.vyos.scripts import ledger_path, remote_command, render_apply_script, render_confirm_script, render_delete_script
+from components.render.vyos.homes import render_make_home, render_remove_file, render_remove_home, render_write_file
+from components.render.vyos.scripts import ledger_path, remote_command, render_delete_script, render_transaction
 from components.render.zerotier import render_devicemap, render_local_conf
 
 
@@ -72,79 +73,36 @@ class VyosRouterArgs:
     depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
-def _write_file_command(path: str, restart_container: str | None, mode: str) -> str:
-    """Writes stdin to ``path`` owner-only; the content never appears in the command or its output."""
-    return render_write_home_file(path, mode, restart_container)
-
-
 class VyosRouter(pulumi.ComponentResource):
     """Floating /32, ECMP routes and layer-4 hashing (and, on runtime vyos, the ZeroTier containers) on one VyOS router."""
 
     apply: remote.Command
-    confirm: remote.Command
+    confirm: remote.Command | None
 
     def __init__(self, name: str, args: VyosRouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("zt-ecmp:index:VyosRouter", name, None, opts)
-        self._connection = args.connection.connection_args()
-        self._triggers = args.connection.triggers
-        self._last: pulumi.Resource | None = None
-        self._first_depends_on = list(args.depends_on)
+        self._chain = CommandChain(self, args.connection, args.depends_on)
         for home in args.homes:
             self._home(f"{name}-path{home.path_index}", home)
-        self.apply = self._command(f"{name}-apply", create=args.apply, delete=args.delete)
-        # A fresh SSH session, after apply: it can only confirm while the router still answers. Its text
-        # names the apply script's digest, so it runs (as an update) whenever the apply script changes.
-        self.confirm = self._command(f"{name}-confirm", create=args.confirm)
-        self.register_outputs({"configuration": args.configuration, "ledger": args.ledger})
-
-    def _command(
-        self,
-        name: str,
-        *,
-        create: pulumi.Input[str],
-        update: pulumi.Input[str] | None = None,
-        delete: pulumi.Input[str] | None = None,
-        stdin: pulumi.Input[str] | None = None,
-    ) -> remote.Command:
-        """A Command on this router, run only after the previous one: writes to one router never overlap."""
-        command = remote.Command(
-            name,
-            connection=self._connection,
-            create=create,
-            update=update,
-            delete=delete,
-            stdin=stdin,
-            triggers=self._triggers,
-            add_previous_output_in_env=False,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[self._last] if self._last is not None else self._first_depends_on,
-                # Replaced only when the router moves (triggers): undo on the old router before doing
-                # anything on the new one, and never let an old delete undo a new create on the same host.
-                delete_before_replace=True,
-            ),
+        # The confirm step is a fresh SSH session, after apply: it can only confirm while the router still
+        # answers. Its text names the apply script's digest, so it runs (as an update) whenever the apply
+        # script changes.
+        self.apply, self.confirm = self._chain.transaction(
+            TransactionNames(apply=f"{name}-apply", confirm=f"{name}-confirm"),
+            RouterTransaction(apply=args.apply, confirm=args.confirm, undo=args.delete),
         )
-        self._last = command
-        return command
+        self.register_outputs({"configuration": args.configuration, "ledger": args.ledger})
 
     def _home(self, prefix: str, home: InstanceHome) -> None:
         """An instance's home directory with its files, which must exist before its container is committed."""
-        # zerotier-one (root in the container) adds files of its own: removing them takes sudo.
-        parent = home.directory.rsplit("/", 1)[0]
-        self._command(
-            f"{prefix}-home",
-            create=f'mkdir -p "{home.directory}" && chmod 700 "{home.directory}"\n',
-            # The stack's folder, and the lab's state folder, go with their last home (delete.vbash
-            # removes the state folder where no instance lives in it).
-            delete=f'sudo rm -rf "{home.directory}"\nrmdir "{parent}" "{VYOS_STATE_DIR}" 2>/dev/null || true\n',
-        )
+        self._chain.step(f"{prefix}-home", create=render_make_home(home.directory), delete=render_remove_home(home.directory))
         for file in home.files:
             target = f"{home.directory}/{file.name}"
-            self._command(
+            self._chain.step(
                 f"{prefix}-{file.label}",
-                create=_write_file_command(target, None, file.mode),
-                update=_write_file_command(target, home.container, file.mode),
-                delete=f'rm -f "{target}"\n',
+                create=render_write_file(target, None, file.mode),
+                update=render_write_file(target, home.container, file.mode),
+                delete=render_remove_file(target),
                 stdin=file.content,
             )
 
@@ -210,19 +168,22 @@ def vyos_router_args(
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> VyosRouterArgs:
     """The router's scripts rendered from the plan. ``network_ids`` (runtime vyos: the containers join
-    by id, known once the networks exist); ``instance_ids`` (runtime docker: the containers behind the
-    path interfaces, named at the top of the apply text so that a replaced one runs it again)."""
-    on_vyos = network_ids is not None
-    ids = _ids_by_path(network_ids) if network_ids is not None else pulumi.Output.from_input([])
+    by id, known once the networks exist; placeholders without them); ``instance_ids`` (runtime
+    docker: the containers behind the path interfaces, named at the top of the apply text so that a
+    replaced one runs it again)."""
+    # Runtime vyos: the containers are the router's own set lines, which name the networks they join.
+    on_vyos = not runtime(router.runtime).runs_own_instances
+    ids = _ids_by_path(network_ids) if on_vyos and network_ids is not None else pulumi.Output.from_input([])
     containers = _ids_by_path(instance_ids or {})
 
     def texts(known_ids: list[tuple[int, str]], known_containers: list[tuple[int, str]]) -> tuple[str, str, list[str]]:
         known = dict(known_ids) if on_vyos else None
         after = instances_line(dict(known_containers)) if known_containers else ""
+        transaction = render_transaction(plan, router.name, known)
         return (
-            after + remote_command(render_apply_script(plan, router.name, known)),
-            remote_command(render_confirm_script(plan, router.name, known)),
-            list(desired_set_lines(plan, router.name, known)),
+            after + remote_command(transaction.apply),
+            remote_command(transaction.confirm),
+            list(transaction.set_lines),
         )
 
     rendered = pulumi.Output.all(ids, containers).apply(lambda both: texts(both[0], both[1]))

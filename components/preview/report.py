@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from components.model.errors import InputError
+from components.model.flavors import flavor
 from components.model.plan import LabPlan, RouterPlan
 from components.preview.offline import OfflineRun, RegisteredResource
 from components.render.artefacts import rendered_artefacts
@@ -32,14 +33,16 @@ def report_document(run: OfflineRun) -> dict[str, Any]:
 
 
 def unconfirmed_update_line(plan: LabPlan) -> str | None:
-    """What VyOS does to an update that is never confirmed (an interrupted `pulumi up`): None without VyOS routers."""
-    vyos = [router.name for router in plan.routers if router.flavor == "vyos"]
-    if not vyos:
+    """What the routers do to an update that is never confirmed (an interrupted `pulumi up`), per flavor
+    that commits with a deadline: None without such routers."""
+    by_fate: dict[str, list[str]] = {}
+    for router in plan.routers:
+        if (fate := flavor(router.flavor).unconfirmed_update) is not None:
+            by_fate.setdefault(fate, []).append(router.name)
+    if not by_fate:
         return None
-    return (
-        f"an update of {', '.join(vyos)} not confirmed within {plan.routing.commit_confirm_minutes} minutes "
-        "REBOOTS the router on VyOS 1.4 (into its saved configuration); VyOS 1.5 reloads the previous configuration instead"
-    )
+    minutes = plan.routing.commit_confirm_minutes
+    return "; ".join(f"an update of {', '.join(names)} not confirmed within {minutes} minutes {fate}" for fate, names in by_fate.items())
 
 
 def path_health_line(plan: LabPlan) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.model.plan import LabPlan
-from components.render.flavors import router_artefacts
+from components.render.flavors import RUNTIME_INSTANCE_FILES, router_artefacts
 from components.render.placeholders import placeholder_network_ids, placeholder_node_ids
-from components.render.vyos.configuration import render_pinned_start
 from components.render.zerotier import render_devicemap, render_local_conf
 
 
@@ -37,8 +36,10 @@ def rendered_artefacts(plan: LabPlan) -> list[Artefact]:
                     router.name, f"{prefix} devicemap", render_devicemap(network_ids[path.index], end.interface), f"{prefix}-devicemap"
                 ),
             ]
-            if router.runtime == "vyos" and (start := render_pinned_start(plan, router.name, path.index)) is not None:
-                artefacts.append(Artefact(router.name, f"{prefix} start script (pinned)", start, f"{prefix}-start.sh"))
+            artefacts += [
+                Artefact(router.name, own.title, own.text, own.file)
+                for own in RUNTIME_INSTANCE_FILES[router.runtime](plan, router.name, path.index)
+            ]
         artefacts += [
             Artefact(router.name, own.title, own.text, own.file) for own in router_artefacts(router.flavor)(plan, router, network_ids)
         ]

@@ -6,8 +6,8 @@ import difflib
 import json
 from typing import Any
 
-from components.infra.connection import instances_line
 from components.preview.offline import OfflineRun, SecretValue
+from components.render.command_notes import instances_line
 from components.render.linux.commands import remote_command
 from components.render.linux.routing import render_linux_apply, render_linux_undo
 from components.stack.files import load_stack_file

@@ -8,7 +8,13 @@ import pytest
 
 from components.render.tree.config import undo_lines
 from components.render.vyos.configuration import desired_config, desired_set_lines, render_pinned_start
-from components.render.vyos.scripts import remote_command, render_apply_script, render_confirm_script, render_delete_script
+from components.render.vyos.scripts import (
+    remote_command,
+    render_apply_script,
+    render_confirm_script,
+    render_delete_script,
+    render_transaction,
+)
 from tests.support.stacks import docker_plan, lab_plan, stack_settings
 from tests.support.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
 
@@ -258,3 +264,14 @@ def test_scripts_carry_no_key_material_and_never_touch_identity_files() -> None:
                 assert "PRIVATE KEY" not in text
                 assert "identity.secret" not in text
                 assert " environment " not in text
+
+
+@pytest.mark.parametrize("runtime_ids", [None, network_ids(8)])
+def test_a_transaction_rendered_together_is_the_apply_confirm_and_set_lines_rendered_apart(runtime_ids: dict[int, str] | None) -> None:
+    plan = vyos_runtime_plan("ms01")
+    transaction = render_transaction(plan, "r2", runtime_ids)
+    assert (transaction.apply, transaction.confirm, transaction.set_lines) == (
+        render_apply_script(plan, "r2", runtime_ids),
+        render_confirm_script(plan, "r2", runtime_ids),
+        desired_set_lines(plan, "r2", runtime_ids),
+    )

@@ -84,6 +84,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from components.model.naming import VYOS_STATE_DIR, vyos_ledger, vyos_ledger_file, vyos_saved_apply_file
 from components.model.plan import LabPlan
@@ -157,8 +158,7 @@ def _pull_images(plan: LabPlan, router: str) -> str:
     return PROGRAMS.text("pull-images.vbash", PULLS=pulls) if pulls else ""
 
 
-def _apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None, digest: str | None) -> str:
-    config = desired_config(plan, router, network_ids)
+def _apply_script(plan: LabPlan, router: str, config: TreeConfig, digest: str | None) -> str:
     minutes = plan.routing.commit_confirm_minutes
     own = plan.router(router)
     return PROGRAMS.text(
@@ -192,15 +192,19 @@ def _digest_line(digest: str) -> str:
     return f"# apply digest {digest}"
 
 
+def _apply_digest(plan: LabPlan, router: str, config: TreeConfig) -> str:
+    return hashlib.sha256(_apply_script(plan, router, config, None).encode()).hexdigest()
+
+
 def apply_digest(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
     """What identifies one version of the apply script (the script without its digest line): the
     confirm step checks the saved copy by it."""
-    return hashlib.sha256(_apply_script(plan, router, network_ids, None).encode()).hexdigest()
+    return _apply_digest(plan, router, desired_config(plan, router, network_ids))
 
 
 def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
     """The vbash script that brings ``router`` to its desired configuration in one commit-confirm."""
-    return _apply_script(plan, router, network_ids, apply_digest(plan, router, network_ids))
+    return render_transaction(plan, router, network_ids).apply
 
 
 def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
@@ -210,6 +214,32 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
     interrupted update never confirmed it, or the update stopped before committing), this runs the
     saved apply script again first, so the same ``pulumi up`` converges."""
     config = desired_config(plan, router, network_ids)
+    return _confirm_script(plan, router, config, _apply_digest(plan, router, config))
+
+
+@dataclass(frozen=True)
+class VyosTransaction:
+    """A router's apply and confirm scripts and the set lines they bring it to, rendered together."""
+
+    apply: str
+    confirm: str
+    set_lines: tuple[str, ...]
+
+
+def render_transaction(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> VyosTransaction:
+    """``render_apply_script``, ``render_confirm_script`` and the set lines, from one rendering of the
+    desired configuration and of the apply script's digest: rendered apart, a router's apply script
+    was rendered three times (twice for its digest) and its configuration five."""
+    config = desired_config(plan, router, network_ids)
+    digest = _apply_digest(plan, router, config)
+    return VyosTransaction(
+        apply=_apply_script(plan, router, config, digest),
+        confirm=_confirm_script(plan, router, config, digest),
+        set_lines=config.set_lines,
+    )
+
+
+def _confirm_script(plan: LabPlan, router: str, config: TreeConfig, digest: str) -> str:
     return PROGRAMS.text(
         "confirm.vbash",
         PROLOGUE=_prologue(plan, router, "confirm the applied configuration"),
@@ -218,7 +248,7 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
         IMAGES=container_images(plan, router),
         RELOAD_ACTION_PATH=" ".join(RELOAD_ACTION.leaves[0].path),
         RELOAD_DESIRED=RELOAD_ACTION.set_lines,
-        APPLY_DIGEST_LINE=_digest_line(apply_digest(plan, router, network_ids)),
+        APPLY_DIGEST_LINE=_digest_line(digest),
         KEEP_PENDING=_keep_owned('cat "$pending"', '"$ledger.new"'),
         REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$ledger"'),
     )

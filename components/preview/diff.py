@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from components.model.errors import InputError
-from components.model.naming import drain_resource, instance_name
+from components.model.naming import COMMAND, CONTAINER, INSTANCE_RESOURCE, drain_resource, instance_name
 from components.model.plan import LabPlan
+from components.model.settings import NAMESPACE
 from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline, run_stack_offline
 from components.render.artefacts import rendered_artefacts
 from components.stack.files import read_text_file
-from components.stack.settings import NAMESPACE
 
 Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
 
@@ -64,8 +64,6 @@ PROVIDER_DELETES_FIRST = frozenset({"docker:index/container:Container"})
 # Why a resource is replaced when none of its own inputs forces it.
 PROVIDER_REPLACED = "provider (replaced, delete first)"
 
-CONTAINER = "docker:index/container:Container"
-COMMAND = "command:remote:Command"
 REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
 ZEROTIER_HOME = "/var/lib/zerotier-one/"
 
@@ -225,7 +223,6 @@ def _registered(run: OfflineRun, type_token: str, name: str) -> RegisteredResour
     return next((resource for resource in run.resources if resource.type == type_token and resource.name == name), None)
 
 
-INSTANCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")
 HOME_FILE = re.compile(r"^(?P<router>.+)-vyos-path(?P<path>[0-9]+)-(?P<file>local-conf|devicemap|start|identity-public|identity-secret)$")
 HOME_FILES = {
     "local-conf": "local.conf",
@@ -305,7 +302,7 @@ def _vyos_commit_restarts(change: ResourceChange, before: OfflineRun, after: Off
 def _with_restarts(change: ResourceChange, before: OfflineRun, after: OfflineRun) -> ResourceChange:
     """``change`` with the instance restarts it causes, if any."""
     restarts: tuple[InstanceRestart, ...] = ()
-    if change.type == CONTAINER and change.change.startswith("replace") and (found := INSTANCE.match(change.name)):
+    if change.type == CONTAINER and change.change.startswith("replace") and (found := INSTANCE_RESOURCE.match(change.name)):
         router, path = found["router"], int(found["path"])
         rolling = any(_registered(after, COMMAND, drain_resource(other.name, path)) is not None for other in after.plan.routers)
         restarts = (InstanceRestart(router, path, _docker_why(change, before, after, router), ROLLING if rolling else AT_ONCE),)

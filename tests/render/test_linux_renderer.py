@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from components.model.plan import LabPlan
@@ -18,12 +16,7 @@ from components.render.linux.routing import (
     wanted_nexthop_ids,
 )
 from tests.support.stacks import lab_plan, stack_settings
-
-
-def linux_plan(stack: str = "gk41", floating_on: str = "loopback", **changes: Any) -> LabPlan:
-    """A committed stack with both routers switched to flavor linux."""
-    routers = [{**router, "flavor": "linux"} for router in stack_settings(stack)["routers"]]
-    return lab_plan(stack, routers=routers, addressing={"floatingOn": floating_on}, **changes)
+from tests.support.variants import linux_plan
 
 
 def keep_routes_lines(plan: LabPlan, router: str = "r1") -> list[str]:

@@ -10,7 +10,7 @@ from components.render.tree.config import undo_lines
 from components.render.vyos.configuration import desired_config, desired_set_lines, render_pinned_start
 from components.render.vyos.scripts import remote_command, render_apply_script, render_confirm_script, render_delete_script
 from tests.support.stacks import docker_plan, lab_plan, stack_settings
-from tests.support.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
+from tests.support.variants import network_ids, plan_variants, vyos_runtime_plan
 
 UNDERLAY_PREFIXES = ("set interfaces ethernet", "set system sysctl")
 

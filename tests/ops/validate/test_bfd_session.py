@@ -8,7 +8,7 @@ from components.ops.validate.checks.bfd_session import CHECK
 from components.ops.validate.framework import RouterScope
 from tests.ops.validate.gk41_r1 import plan_with_runtime
 from tests.ops.validate.judged import failed, verdicts
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 
 def session(path: int, status: str = "up", diagnostic: str = "ok") -> BfdPeer:

@@ -231,6 +231,15 @@ class LabPlan:
         """The routers' names, in list order."""
         return tuple(router.name for router in self.routers)
 
+    @property
+    def paths_are_point_to_point(self) -> bool:
+        """Whether each path network joins a single pair of routers: the one difference the router count
+        makes that has a protocol behind it. Such a path is what OSPF calls a point-to-point network
+        ("a network that joins a single pair of routers", RFC 2328 section 1.2), and the namespace lab can
+        build it as one veth pair; with three or more routers every path is a shared LAN. Nothing
+        else (outputs, reports, names) changes shape with the number of routers."""
+        return len(self.routers) == 2
+
     def router(self, name: str) -> RouterPlan:
         for router in self.routers:
             if router.name == name:

@@ -226,7 +226,7 @@ class NetnsLab:
     def bridged(self) -> bool:
         """Three or more routers share a bridge per path; two keep one veth pair per path between them,
         unless the lab was built ``always_bridged``."""
-        return self.always_bridged or len(self.plan.routers) > 2
+        return self.always_bridged or not self.plan.paths_are_point_to_point
 
     @property
     def switch_namespace(self) -> str:

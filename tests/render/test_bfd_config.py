@@ -206,6 +206,7 @@ def test_plan_command_shows_bfd_timers_and_detection() -> None:
     assert routing == {
         "bfd": {"enabled": True, "intervalMs": 300, "multiplier": 3, "detectionMs": 900, "profile": "zt-ecmp-gk41"},
         "linuxRoutes": "iproute2",
+        "topology": "full-mesh",
     }
 
 

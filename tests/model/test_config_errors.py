@@ -11,7 +11,7 @@ import yaml
 
 from components.model.plan import build_plan
 from components.model.settings import DEFAULT_PRIVATE_KEY_SETTING, NAMESPACE, ConfigError, parse_lab_config
-from components.model.settings.checks import RESERVED_PORTS
+from components.model.settings.conflicts import RESERVED_PORTS
 from components.ops.iperf import IPERF_PORT
 from components.preview.offline import run_offline
 from components.stack.files import PROJECT_DIR, load_stack_file, load_stack_without_secrets

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 from components.model.plan import LabPlan
+from components.netns.flow_coverage import USED_LINK_BYTES
 from components.netns.lab import NetnsLab, RunOverPaths, netns_lab, netns_lab_plan
-from components.netns.scaling_bench import USED_LINK_BYTES
 from components.ops.validate.runner import validate_lab
 from components.render.linux.routing import NexthopIds
 from tests.support.netns import NETNS_LAB

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from components.model.plan import LabPlan
 from components.netns.frr import FrrLab, all_route_next_hops, frr_lab, missing_frr_requirements, route_next_hops
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_command, client_report, iperf3_server, received_intervals
 from components.ops.shell import CommandOutput, stop_background
 

@@ -61,7 +61,8 @@ from components.model.naming import (
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import parse_lab_config
 from components.netns.bfd_failover import iperf_between, longest_stall
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_settings
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_settings
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_report, received_intervals
 from components.ops.shell import CommandOutput
 from components.render.placeholders import placeholder_instance_keys

@@ -24,7 +24,8 @@ from components.netns.flow_coverage import (
     recommended_flows,
     scaling_efficiency,
 )
-from components.netns.lab import netns_lab, netns_lab_plan
+from components.netns.lab import netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.ops.reports import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
 
 

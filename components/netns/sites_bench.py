@@ -16,7 +16,8 @@ from pathlib import Path
 
 from components.model.figures import PUBLISHED_MEASUREMENTS
 from components.netns.flow_coverage import COVERAGE_TARGET, MAX_IPERF_FLOWS, recommended_flows, scaling_efficiency
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.ops.iperf import measure_iperf3_concurrently
 from components.ops.reports import ScalingFigure, Series, csv_text, markdown_table, published_series, render_scaling_plot, scaling_figure
 from components.ops.sweep.floating import floating_ip_tests

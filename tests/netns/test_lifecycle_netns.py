@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.netns.sweep_driver import NetnsLabDriver
 from components.ops.sweep.orchestration import run_sweep
 from components.ops.validate.framework import CheckResult

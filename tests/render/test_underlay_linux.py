@@ -14,7 +14,8 @@ import pytest
 
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import parse_lab_config
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_config
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_config
 from components.render.linux.routing import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
 from components.render.linux.underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
 from tests.support.netns import NETNS_LAB

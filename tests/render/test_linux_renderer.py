@@ -170,8 +170,8 @@ def test_scripts_hold_no_key_material() -> None:
 
 
 def test_a_peer_keeping_its_site_number_keeps_its_nexthop_ids_when_a_router_before_it_leaves() -> None:
-    hq, br1, br2 = ({**router, "flavor": "linux"} for router in stack_settings("gk41-sites")["routers"])
-    three = lab_plan("gk41-sites", routers=[hq, br1, br2], addressing={"floatingOn": "loopback"})
-    two = lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}], addressing={"floatingOn": "loopback"})
+    hq, _, br2 = stack_settings("gk41-sites")["routers"]
+    three = linux_plan("gk41-sites")
+    two = linux_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}])
     kept = [line for line in keep_routes_lines(three, "hq") if "br2's" in line]
     assert kept and kept == [line for line in keep_routes_lines(two, "hq") if "br2's" in line]

@@ -68,12 +68,13 @@ def underlay_plan(stack: str = "gk41", nic: dict[str, Any] | None = None, **unde
     return lab_plan(stack, routers=settings["routers"], hardware=settings["hardware"])
 
 
-def linux_plan(stack: str = "gk41", floating_on: FloatingOn = "loopback", **changes: Any) -> LabPlan:
-    """The stack with every router on flavor linux (Docker runtime), floating IPs on lo unless told otherwise."""
-    routers = stack_settings(stack)["routers"]
-    for router in routers:
-        router["flavor"] = "linux"
-    return lab_plan(stack, routers=routers, addressing={"floatingOn": floating_on}, **changes)
+def linux_plan(
+    stack: str = "gk41", floating_on: FloatingOn = "loopback", routers: list[dict[str, Any]] | None = None, **changes: Any
+) -> LabPlan:
+    """The stack (or ``routers``, its routers' settings changed) with every router on flavor linux (Docker
+    runtime), floating IPs on lo unless told otherwise."""
+    linux = [{**router, "flavor": "linux"} for router in (routers if routers is not None else stack_settings(stack)["routers"])]
+    return lab_plan(stack, routers=linux, addressing={"floatingOn": floating_on}, **changes)
 
 
 def golden_variants() -> dict[str, LabPlan]:

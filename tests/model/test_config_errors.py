@@ -178,6 +178,12 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
         "10.14.0.0/28 holds 2 /29s but paths.count is 4 (each path's subnet is a /29 to hold 3 routers)",
     ),
     (
+        "supernet too small for two routers and N paths",
+        _supernet("10.14.0.0/29"),
+        "addressing.transitSupernet",
+        "10.14.0.0/29 holds 2 /30s but paths.count is 4 (each path's subnet is a /30 to hold 2 routers)",
+    ),
+    (
         "supernet too small for seven routers",
         _both(_sites(7), _supernet("10.14.0.0/27")),
         "addressing.transitSupernet",

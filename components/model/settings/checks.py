@@ -116,7 +116,7 @@ class _CrossChecks:
             sites = planned_sites(self.config)
             if self.config.addressing.planned_sites is not None:
                 size += f" (each path's subnet is a /{subnet} to hold addressing.plannedSites {sites} sites)"
-            elif sites > MIN_ROUTERS:
+            else:
                 size += f" (each path's subnet is a /{subnet} to hold {sites} routers)"
             problems.append(f"{setting}: {supernet} {size}; {self.free.supernet_hint(supernet.supernet(new_prefix=needed))}")
         for conflict, why in self.conflicts.supernet_conflicts(supernet):

@@ -90,6 +90,7 @@ CONTAINER = "docker:index/container:Container"
 COMMAND = "command:remote:Command"
 MEMBER = "zerotier:index/member:Member"
 NETWORK = "zerotier:index/network:Network"
+REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
 
 # The names below read back: what a preview's change names (``r1-path2``, ``path2-r1``, ``path2``).
 INSTANCE_RESOURCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")

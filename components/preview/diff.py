@@ -39,7 +39,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from components.model.errors import InputError
-from components.model.naming import COMMAND, CONTAINER, INSTANCE_RESOURCE, drain_resource, instance_name
+from components.model.naming import (
+    COMMAND,
+    CONTAINER,
+    INSTANCE_RESOURCE,
+    MEMBER,
+    REMOTE_IMAGE,
+    ZEROTIER_HOME,
+    drain_resource,
+    instance_name,
+)
 from components.model.plan import LabPlan
 from components.model.settings import NAMESPACE
 from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline, run_stack_offline
@@ -51,21 +60,19 @@ Change = Literal["create", "delete", "update", "replace", "replace, delete first
 # Per resource type: the inputs its provider changes in place. Any other changed input replaces the
 # resource; types not listed update everything in place.
 UPDATABLE_IN_PLACE: Mapping[str, frozenset[str]] = {
-    "docker:index/container:Container": frozenset({"restart", "maxRetryCount", "cpuShares", "memory", "memorySwap", "cpuSet"}),
-    "docker:index/remoteImage:RemoteImage": frozenset({"keepLocally", "forceRemove"}),
-    "zerotier:index/member:Member": frozenset(
+    CONTAINER: frozenset({"restart", "maxRetryCount", "cpuShares", "memory", "memorySwap", "cpuSet"}),
+    REMOTE_IMAGE: frozenset({"keepLocally", "forceRemove"}),
+    MEMBER: frozenset(
         {"memberId", "name", "description", "authorized", "ipAssignments", "noAutoAssignIps", "allowEthernetBridging", "hidden"}
     ),
 }
 # Types whose provider asks the engine to delete before it replaces (fixed names).
-PROVIDER_DELETES_FIRST = frozenset({"docker:index/container:Container"})
+PROVIDER_DELETES_FIRST = frozenset({CONTAINER})
 
 
 # Why a resource is replaced when none of its own inputs forces it.
 PROVIDER_REPLACED = "provider (replaced, delete first)"
 
-REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
-ZEROTIER_HOME = "/var/lib/zerotier-one/"
 
 # How an instance restarts, by runtime and what changes it.
 ROLLING = "one path at a time: each path leaves every Linux router's routes until its instances have rejoined it"
@@ -236,7 +243,7 @@ CONTAINER_LEAF = re.compile(r"^set container name (?P<name>\S+) (?P<leaf>.*)$")
 
 def _uploaded(container: RegisteredResource | None) -> dict[str, Any]:
     uploads = revealed(container.inputs.get("uploads")) if container is not None else None
-    return {str(item.get("file", "")).removeprefix(ZEROTIER_HOME): item for item in uploads or [] if isinstance(item, dict)}
+    return {str(item.get("file", "")).removeprefix(f"{ZEROTIER_HOME}/"): item for item in uploads or [] if isinstance(item, dict)}
 
 
 def _image_names(before: OfflineRun, after: OfflineRun, router: str) -> tuple[str, str] | None:

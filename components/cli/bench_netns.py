@@ -9,14 +9,10 @@ from components.cli.lab_guards import run_benchmark
 from components.cli.options import IPERF3_MAX_STREAMS, output_folder, positive_number, whole_number
 from components.model.figures import PUBLISHED_STREAMS
 from components.model.settings.schema import MAX_PATHS, MAX_ROUTERS, MIN_ROUTERS
+from components.netns.flow_coverage import COVERAGE_TARGET
 from components.netns.lab import missing_requirements
-from components.netns.scaling_bench import (
-    COVERAGE_TARGET,
-    render_markdown,
-    render_sites_markdown,
-    run_scaling_benchmark,
-    run_sites_benchmark,
-)
+from components.netns.scaling_bench import render_markdown, run_scaling_benchmark
+from components.netns.sites_bench import render_sites_markdown, run_sites_benchmark
 
 NAME = "bench-netns"
 HELP = "ECMP scaling benchmark on a lab of two or more routers in network namespaces (root, iperf3)"

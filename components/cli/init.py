@@ -6,6 +6,7 @@ import argparse
 
 from components.cli.stack_arguments import add_project_dir_argument, stack_name
 from components.model.errors import InputError
+from components.model.settings import DEFAULT_PRIVATE_KEY_SETTING
 from components.stack.files import known_stacks, settings_for_new_stack
 
 NAME = "init"
@@ -29,7 +30,7 @@ def next_steps(stack: str) -> list[str]:
         "   underlay.speed and cpus of each (and hardware:, if your boxes differ)",
         f"2. zt-ecmp plan --stack {stack}    # offline: what the settings build",
         f"3. mkdir -p ~/.pulumi-zt-ecmp && pulumi stack init {stack} --secrets-provider passphrase",
-        f"4. pulumi config set --stack {stack} --secret sshPrivateKey < ~/.ssh/id_ed25519",
+        f"4. pulumi config set --stack {stack} --secret {DEFAULT_PRIVATE_KEY_SETTING} < ~/.ssh/id_ed25519",
         f"5. pulumi config set --stack {stack} --secret zerotier:zerotierCentralToken",
         f"6. pulumi up --stack {stack}",
     ]

@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         type=output_folder,
-        help="folder for the reports (default: their name, as sweep-gk41, sweep-gk41-sites-hq-to-br1, sweep-gk41-sites-all-pairs)",
+        help="folder for the reports (default: their name, as sweep-gk41-r1-to-r2, sweep-gk41-sites-hq-to-br1, sweep-gk41-sites-all-pairs)",
     )
     parser.add_argument(
         "--port",
@@ -131,9 +131,7 @@ def check_server_ports(port: int, pairs: Sequence[Pair]) -> None:
 
 
 def report_name(base: str, pairs: Sequence[Pair], routers: Sequence[str]) -> str:
-    """The reports' file name: ``base`` for a two-router lab's default pair, else it names what was measured."""
-    if tuple(pairs) == default_pairs(routers):
-        return base
+    """The reports' file name: ``base`` and what was measured, the same way whatever the number of routers."""
     if len(pairs) == 1:
         sender, receiver = pairs[0]
         return f"{base}-{sender}-to-{receiver}"

@@ -85,6 +85,19 @@ def frr_block_markers(stack: str) -> tuple[str, str]:
 # --- Pulumi resources -----------------------------------------------------------------------------
 
 
+# The provider types whose changes a preview and a rollout read, as the engine names them.
+CONTAINER = "docker:index/container:Container"
+COMMAND = "command:remote:Command"
+MEMBER = "zerotier:index/member:Member"
+NETWORK = "zerotier:index/network:Network"
+REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
+
+# The names below read back: what a preview's change names (``r1-path2``, ``path2-r1``, ``path2``).
+INSTANCE_RESOURCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")
+PATH_MEMBER_RESOURCE = re.compile(r"^path(?P<path>[0-9]+)-(?P<router>.+)$")
+PATH_RESOURCE = re.compile(r"^path(?P<path>[0-9]+)$")
+
+
 def path_resource(path_index: int) -> str:
     """The path's component, and its network."""
     return f"path{path_index}"

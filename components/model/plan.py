@@ -10,15 +10,20 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from components.model.capacity import CapacityEstimate, estimate_capacity
+from components.model.figures import ReferenceProfile
 from components.model.flavors import ContainerRuntime, RouteOwner, RouterFlavor, flavor
 from components.model.naming import bfd_profile_name, instance_name
 from components.model.settings import (
     ConfigError,
+    FloatingOn,
     LabConfig,
+    LinuxRoutes,
     RouterConfig,
+    ScalingMode,
+    SshAuth,
+    Topology,
     cpus_per_instance,
     floating_ips,
     path_interface_prefix,
@@ -30,7 +35,7 @@ from components.model.settings import (
 )
 from components.model.underlay import UNTOUCHED, UnderlayTuning, underlay_tuning
 
-SCALING_MODE_NOTES = {
+SCALING_MODE_NOTES: Mapping[ScalingMode, str] = {
     "multi-instance": (
         "N single-threaded instances, ECMP with layer-4 hashing across them: aggregate throughput grows "
         "with active paths; one flow stays on one path, so its ceiling is one instance (one core) and its "
@@ -52,7 +57,7 @@ class SshTarget:
     host: str
     port: int
     user: str
-    auth: Literal["key", "agent"]
+    auth: SshAuth
     private_key_config: str
     host_key: str
 
@@ -135,7 +140,7 @@ class RouterPlan:
     floating_ip: ipaddress.IPv4Interface
     dummy_interface: str
     # "dummy": the floating /32 sits on dummy_interface; "loopback": on lo (kernels without a dummy driver).
-    floating_on: Literal["dummy", "loopback"]
+    floating_on: FloatingOn
     # One per other router, in the order of the routers.
     routes: tuple[RoutePlan, ...]
     # Who installs (and, with BFD, heals) those routes.
@@ -155,7 +160,7 @@ class RouterPlan:
 @dataclass(frozen=True)
 class ZeroTierSettings:
     image: str
-    mode: Literal["multi-instance", "multicore", "hybrid"]
+    mode: ScalingMode
     concurrency: int | None
     cpus_per_instance: int
     # Covers every path interface on a router whatever N is, so growing the lab leaves
@@ -186,9 +191,9 @@ class RoutingSettings:
     open_firewall: bool
     bfd: BfdSettings
     # Routers with flavor linux: "iproute2" installs one static multipath route; "frr" leaves the route to FRR.
-    linux_routes: Literal["iproute2", "frr"]
+    linux_routes: LinuxRoutes
     # "full-mesh": every router routes straight to every other; "hub-and-spoke": spokes go through the hub.
-    topology: Literal["full-mesh", "hub-and-spoke"] = "full-mesh"
+    topology: Topology = "full-mesh"
     hub: str | None = None
 
     def direct(self, first: str, second: str) -> bool:
@@ -201,7 +206,7 @@ class LabPlan:
     project: str
     stack: str
     hardware_model: str
-    published_reference: str | None
+    published_reference: ReferenceProfile | None
     transit_supernet: ipaddress.IPv4Network
     zerotier: ZeroTierSettings
     routing: RoutingSettings
@@ -225,6 +230,15 @@ class LabPlan:
     def router_names(self) -> tuple[str, ...]:
         """The routers' names, in list order."""
         return tuple(router.name for router in self.routers)
+
+    @property
+    def paths_are_point_to_point(self) -> bool:
+        """Whether each path network joins a single pair of routers: the one difference the router count
+        makes that has a protocol behind it. Such a path is what OSPF calls a point-to-point network
+        ("a network that joins a single pair of routers", RFC 2328 section 1.2), and the namespace lab can
+        build it as one veth pair; with three or more routers every path is a shared LAN. Nothing
+        else (outputs, reports, names) changes shape with the number of routers."""
+        return len(self.routers) == 2
 
     def router(self, name: str) -> RouterPlan:
         for router in self.routers:

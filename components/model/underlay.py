@@ -21,11 +21,10 @@ not drop what the whole link can deliver meanwhile. That gives 1G: 1 MiB / 256 K
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from components.model.flavors import flavor
 from components.model.kernel import HUB_SYSCTLS
-from components.model.settings import LINK_SPEED_GBPS, LabConfig
+from components.model.settings import LINK_SPEED_GBPS, Duplex, LabConfig
 
 STOCK_SOCKET_BUFFER_BYTES = 212992
 ZEROTIER_SOCKET_BUFFER_REQUEST = 1 << 20
@@ -42,7 +41,7 @@ class LinkMode:
 
     autoneg: bool
     speed_mbps: int | None = None
-    duplex: Literal["full", "half"] | None = None
+    duplex: Duplex | None = None
 
 
 @dataclass(frozen=True)

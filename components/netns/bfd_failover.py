@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from components.model.plan import LabPlan
 from components.netns.frr import FrrLab, all_route_next_hops, frr_lab, missing_frr_requirements, route_next_hops
-from components.netns.lab import NetnsLab, missing_requirements, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, missing_requirements, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_command, client_report, iperf3_server, received_intervals
 from components.ops.shell import CommandOutput, stop_background
 
@@ -439,7 +440,8 @@ def run_failover_benchmark(
         await_converged(frr)
         one_way = fail_and_heal(frr, path_index=3, silent=("r2",))
         pair_cut = None
-        if routers > 2:
+        # Cutting one pair differs from a path's death only where the path is shared by more routers.
+        if not plan.paths_are_point_to_point:
             await_converged(frr)
             pair_cut = cut_and_mend(frr, 2, ("r1", "r2"), hold_seconds=plan.routing.bfd.detection_ms / 1000)
     return FailoverReport(restart, remote_death, one_way, pair_cut)

@@ -31,7 +31,8 @@ from components.netns.bfd_failover import (
     wait_until,
 )
 from components.netns.frr import route_next_hops
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.ops.iperf import CLIENT_GRACE_SECONDS, client_report, received_intervals
 from components.ops.shell import CommandOutput
 

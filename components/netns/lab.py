@@ -20,6 +20,9 @@ a router's sending on it, and (between three or more routers) what the bridge de
 routers themselves are configured only by running the rendered Linux scripts inside their
 namespaces, so the lab tests those scripts and nothing else. Needs root; touches nothing outside the
 namespaces it creates and a temporary directory standing in for the routers' /etc and /var.
+
+Beside it: the settings and plan a lab is built from (lab_settings.py), the bridges' names, MACs and
+isolated ports (path_switch.py), and what the path interfaces moved (link_counters.py).
 """
 
 from __future__ import annotations
@@ -33,14 +36,14 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from components.model.plan import LabPlan, RouterPlan, build_plan
-from components.model.settings import LabConfig, parse_lab_config
-from components.ops.iperf import IPERF_PORT, IperfReport, iperf3_server, run_client
+from components.model.plan import LabPlan, RouterPlan
+from components.netns.link_counters import LinkCounters, RunOverPaths
+from components.netns.path_switch import SWITCH, isolated_routers, path_bridge, path_mac, switch_port
+from components.ops.iperf import IPERF_PORT, iperf3_server, run_client
 from components.ops.shell import NetnsShell
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths
 from components.render.linux.rolling import PathInstances, render_drain, render_gate, render_instance_record
@@ -75,127 +78,12 @@ QUIET_BYTES = 3_000
 QUIET_SECONDS = 0.1
 QUIET_TIMEOUT_SECONDS = 3.0
 
-# The underlay the namespace routers are said to have: the paths are veth pairs, so nothing sends over it.
-UNDERLAY_INTERFACE = "ulnk0"
-UNUSED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPu8J6W5f0z5lS0Jb2H9q1m1q8x5m7mCzK0fQ7YbQ6oU"
-
-
-def netns_lab_settings(
-    paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
-) -> dict[str, Any]:
-    """The stack settings (``zt-ecmp:`` keys without the namespace) of ``routers`` Linux routers r1..rM
-    reached as local namespaces; floating IPs on lo (this kernel has no dummy driver)."""
-
-    def router(name: str, position: int) -> dict[str, object]:
-        return {
-            "name": name,
-            "flavor": "linux",
-            # Reached with `ip netns exec`, never over SSH: the pinned key only satisfies the model.
-            "ssh": {"host": f"{name}.netns.invalid", "user": "root", "auth": "agent", "hostKey": UNUSED_HOST_KEY},
-            # No ZeroTier runs here, and nothing in the underlay is tuned unless a test asks for it.
-            "underlay": {"interface": UNDERLAY_INTERFACE, "speed": "10G", "address": f"192.0.2.{position + 1}/24"},
-        }
-
-    return {
-        "hardware": {"model": "network namespaces on this host", "performanceCores": os.cpu_count() or 1, "instanceGbps": 0.1},
-        "routers": [router(f"r{position + 1}", position) for position in range(routers)],
-        "paths": {"count": paths, "active": active if active is not None else paths},
-        "addressing": {"floatingOn": "loopback"},
-        **(stack_settings or {}),
-    }
-
-
-def netns_lab_config(
-    paths: int, active: int | None = None, stack_settings: Mapping[str, object] | None = None, routers: int = 2
-) -> LabConfig:
-    return parse_lab_config(netns_lab_settings(paths, active, stack_settings, routers))
-
-
-def netns_lab_plan(
-    paths: int, active: int | None = None, stack: str = "netns", routers: int = 2, stack_settings: Mapping[str, object] | None = None
-) -> LabPlan:
-    return build_plan(netns_lab_config(paths, active, stack_settings, routers), "zt-ecmp", stack)
-
 
 def _run(argv: Sequence[str], *, input_text: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(list(argv), input=input_text, capture_output=True, text=True, check=False)
     if check and result.returncode != 0:
         raise RuntimeError(f"`{' '.join(argv)}` exited {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
     return result
-
-
-@dataclass(frozen=True)
-class LinkCounters:
-    """Bytes one path interface transmitted and received."""
-
-    tx: int
-    rx: int
-
-    def __sub__(self, other: LinkCounters) -> LinkCounters:
-        return LinkCounters(self.tx - other.tx, self.rx - other.rx)
-
-
-@dataclass(frozen=True)
-class RunOverPaths:
-    """An iperf3 run between two floating IPs, and what every router's path interfaces moved meanwhile."""
-
-    sender: str
-    receiver: str
-    report: IperfReport
-    # By router, then by path interface: bytes transmitted and received during the run.
-    counters: Mapping[str, Mapping[str, LinkCounters]]
-
-    @property
-    def link_tx_bytes(self) -> dict[str, int]:
-        """What each path interface of the sender transmitted."""
-        return self.tx_bytes(self.sender)
-
-    def tx_bytes(self, router: str) -> dict[str, int]:
-        return {name: counters.tx for name, counters in self.counters[router].items()}
-
-    def rx_bytes(self, router: str) -> dict[str, int]:
-        return {name: counters.rx for name, counters in self.counters[router].items()}
-
-    @property
-    def received_mbit(self) -> float:
-        return self.report.received_bits_per_second / 1e6
-
-
-# The namespace holding the path bridges of a lab of three or more routers: ``<prefix>-switch``.
-SWITCH = "switch"
-
-
-def _switch_port(path_index: int, site_number: int) -> str:
-    """The bridge's end of site ``site_number``'s veth on path ``path_index``: ``p2r3`` (at most 15 characters)."""
-    return f"p{path_index}r{site_number}"
-
-
-def _bridge(path_index: int) -> str:
-    return f"path{path_index}"
-
-
-def path_mac(path_index: int, site_number: int) -> str:
-    """The MAC address of site ``site_number``'s interface on a path: the same whenever the interface is
-    made again, as a restarted ZeroTier instance keeps the MAC its node address and network give it,
-    so the other routers' ARP entries stay right. Locally administered (02:...)."""
-    return f"02:7a:00:{path_index:02x}:00:{site_number:02x}"
-
-
-def isolated_routers(plan: LabPlan, path_index: int, cuts: Iterable[tuple[int, str, str]] = (), *, segmented: bool = True) -> set[str]:
-    """The routers whose bridge port on the path is isolated: the ends of every pair the plan separates
-    (spoke and spoke; unless not ``segmented``) and of every cut (path index, two routers) on it.
-
-    Isolated ports exchange no frame with each other, only with the others, so the pairs among them
-    must be exactly the pairs wanted apart; ValueError where isolating their ends would part more.
-    """
-    wanted = {tuple(sorted(pair)) for pair in plan.separated_pairs()} if segmented else set()
-    wanted |= {tuple(sorted((first, second))) for index, first, second in cuts if index == path_index}
-    isolated = {name for pair in wanted for name in pair}
-    among = {tuple(sorted((first, second))) for first in isolated for second in isolated if first != second}
-    if among != wanted:
-        extra = ", ".join(f"{first}-{second}" for first, second in sorted(among - wanted))
-        raise ValueError(f"path {path_index}: isolating the bridge ports of {', '.join(sorted(isolated))} would also part {extra}")
-    return isolated
 
 
 @dataclass
@@ -226,7 +114,7 @@ class NetnsLab:
     def bridged(self) -> bool:
         """Three or more routers share a bridge per path; two keep one veth pair per path between them,
         unless the lab was built ``always_bridged``."""
-        return self.always_bridged or len(self.plan.routers) > 2
+        return self.always_bridged or not self.plan.paths_are_point_to_point
 
     @property
     def switch_namespace(self) -> str:
@@ -279,7 +167,7 @@ class NetnsLab:
         if self.bridged:
             self.add_namespace(self.switch_namespace)
             for path in self.plan.paths:
-                bridge = _bridge(path.index)
+                bridge = path_bridge(path.index)
                 # No STP: a port forwards as soon as it has carrier. No multicast snooping: every
                 # member hears OSPF's and ARP's multicast and broadcast, as on a ZeroTier network.
                 _run(["ip", "-n", self.switch_namespace, "link", "add", bridge, "type", "bridge", "stp_state", "0", "mcast_snooping", "0"])
@@ -307,7 +195,7 @@ class NetnsLab:
             return
         for name in routers:
             end, router = path.end(name), self.plan.router(name)
-            port = _switch_port(path_index, router.site_number)
+            port = switch_port(path_index, router.site_number)
             _run(
                 [
                     *("ip", "-n", self.namespace(name), "link", "add", end.interface, "address", path_mac(path_index, router.site_number)),
@@ -315,7 +203,7 @@ class NetnsLab:
                 ]
             )
             switch = ("ip", "-n", self.switch_namespace, "link", "set", port)
-            _run([*switch, "master", _bridge(path_index)])
+            _run([*switch, "master", path_bridge(path_index)])
             _run([*switch, "up"])
             if self.rate_mbit is not None:
                 # What the path delivers to the router: one instance's ceiling, as its sending is.
@@ -400,7 +288,7 @@ class NetnsLab:
         for router in self.plan.routers:
             if routers is not None and router.name not in routers:
                 continue
-            port = _switch_port(path_index, router.site_number)
+            port = switch_port(path_index, router.site_number)
             state = "on" if router.name in isolated else "off"
             _run(["bridge", "-n", self.switch_namespace, "link", "set", "dev", port, "isolated", state])
 

@@ -44,19 +44,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from components.model.naming import drain_resource, gate_resource, instance_resource, path_member_resource, router_resource
+from components.model.naming import (
+    COMMAND,
+    CONTAINER,
+    INSTANCE_RESOURCE,
+    MEMBER,
+    NETWORK,
+    PATH_MEMBER_RESOURCE,
+    PATH_RESOURCE,
+    drain_resource,
+    gate_resource,
+    instance_resource,
+    path_member_resource,
+    router_resource,
+)
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import parse_lab_config
 from components.netns.bfd_failover import iperf_between, longest_stall
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_settings
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_settings
 from components.ops.iperf import CLIENT_GRACE_SECONDS, ReceivedInterval, client_report, received_intervals
 from components.ops.shell import CommandOutput
 from components.render.placeholders import placeholder_instance_keys
 
-CONTAINER = "docker:index/container:Container"
-COMMAND = "command:remote:Command"
-MEMBER = "zerotier:index/member:Member"
-NETWORK = "zerotier:index/network:Network"
 PING_INTERVAL_SECONDS = 0.1
 # A reply later than this counts as lost.
 PING_WAIT_SECONDS = 1
@@ -114,11 +124,6 @@ class ReplayLog:
             self.lines.append(f"{time.monotonic() - self.started:6.2f} s  {what}")
 
 
-INSTANCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")
-MEMBER_NAME = re.compile(r"^path(?P<path>[0-9]+)-(?P<router>.+)$")
-NETWORK_NAME = re.compile(r"^path(?P<path>[0-9]+)$")
-
-
 def _instance_keys(plan: LabPlan) -> dict[int, dict[str, str]]:
     """The restart keys a lab of ``plan`` records and drains compare, with the stand-in ids of a plan."""
     return {path.index: placeholder_instance_keys(plan, path.index) for path in plan.paths}
@@ -137,11 +142,11 @@ class _Replay:
     def run(self, change: EngineChange) -> None:
         """What one step does to the routers; returns when the engine's step would be done."""
         kind, name = change.change, change.name
-        if change.type == CONTAINER and (found := INSTANCE.match(name)):
+        if change.type == CONTAINER and (found := INSTANCE_RESOURCE.match(name)):
             self._container(kind, found["router"], int(found["path"]))
-        elif change.type == MEMBER and kind == "update" and (found := MEMBER_NAME.match(name)):
+        elif change.type == MEMBER and kind == "update" and (found := PATH_MEMBER_RESOURCE.match(name)):
             self._readdress(found["router"], int(found["path"]))
-        elif change.type == NETWORK and kind == "update" and (found := NETWORK_NAME.match(name)):
+        elif change.type == NETWORK and kind == "update" and (found := PATH_RESOURCE.match(name)):
             # The network's route gives each fixed IP its prefix length: every member's changes with it.
             for router in self.after.router_names:
                 self._readdress(router, int(found["path"]))

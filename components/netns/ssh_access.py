@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components.model.plan import LabPlan, SshTarget
+from components.model.settings import DEFAULT_PRIVATE_KEY_SETTING
 from components.netns.lab import NetnsLab
 from components.ops.shell import NETNS_NO_UNDERLAY, NETNS_NO_ZEROTIER, SshShells, ssh_shells
 
@@ -236,7 +237,7 @@ def ssh_access(lab: NetnsLab) -> Iterator[SshAccess]:
                     stderr=errors,
                     start_new_session=True,
                 )
-            targets[router.name] = SshTarget(str(near.ip), 22, LOGIN_USER, "key", "sshPrivateKey", public)
+            targets[router.name] = SshTarget(str(near.ip), 22, LOGIN_USER, "key", DEFAULT_PRIVATE_KEY_SETTING, public)
         for router in lab.plan.routers:
             _await_listening(access.logs[router.name], access._servers[router.name], router.name)
         key = client_key.read_text()

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from components.model.plan import LabPlan
-from components.netns.lab import NetnsLab, netns_lab_config, netns_lab_plan
+from components.netns.lab import NetnsLab
+from components.netns.lab_settings import netns_lab_config, netns_lab_plan
 from components.ops.iperf import IPERF_PORT, IperfReport
 from components.ops.sweep.floating import measure_floating_ips
 from components.ops.sweep.orchestration import Pair

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from components.model.errors import OutsideError
 from components.model.plan import build_plan
-from components.netns.lab import netns_lab, netns_lab_plan
+from components.netns.lab import netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.netns.ssh_access import SshAccess, missing_ssh_requirements, ssh_access
 from components.ops.batch import PARALLEL
 from components.ops.lab_read import target_of

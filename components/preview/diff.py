@@ -39,35 +39,40 @@ from pathlib import Path
 from typing import Any, Literal
 
 from components.model.errors import InputError
-from components.model.naming import drain_resource, instance_name
+from components.model.naming import (
+    COMMAND,
+    CONTAINER,
+    INSTANCE_RESOURCE,
+    MEMBER,
+    REMOTE_IMAGE,
+    ZEROTIER_HOME,
+    drain_resource,
+    instance_name,
+)
 from components.model.plan import LabPlan
+from components.model.settings import NAMESPACE
 from components.preview.offline import OfflineRun, RegisteredResource, revealed, run_offline, run_stack_offline
 from components.render.artefacts import rendered_artefacts
 from components.stack.files import read_text_file
-from components.stack.settings import NAMESPACE
 
 Change = Literal["create", "delete", "update", "replace", "replace, delete first", "same"]
 
 # Per resource type: the inputs its provider changes in place. Any other changed input replaces the
 # resource; types not listed update everything in place.
 UPDATABLE_IN_PLACE: Mapping[str, frozenset[str]] = {
-    "docker:index/container:Container": frozenset({"restart", "maxRetryCount", "cpuShares", "memory", "memorySwap", "cpuSet"}),
-    "docker:index/remoteImage:RemoteImage": frozenset({"keepLocally", "forceRemove"}),
-    "zerotier:index/member:Member": frozenset(
+    CONTAINER: frozenset({"restart", "maxRetryCount", "cpuShares", "memory", "memorySwap", "cpuSet"}),
+    REMOTE_IMAGE: frozenset({"keepLocally", "forceRemove"}),
+    MEMBER: frozenset(
         {"memberId", "name", "description", "authorized", "ipAssignments", "noAutoAssignIps", "allowEthernetBridging", "hidden"}
     ),
 }
 # Types whose provider asks the engine to delete before it replaces (fixed names).
-PROVIDER_DELETES_FIRST = frozenset({"docker:index/container:Container"})
+PROVIDER_DELETES_FIRST = frozenset({CONTAINER})
 
 
 # Why a resource is replaced when none of its own inputs forces it.
 PROVIDER_REPLACED = "provider (replaced, delete first)"
 
-CONTAINER = "docker:index/container:Container"
-COMMAND = "command:remote:Command"
-REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
-ZEROTIER_HOME = "/var/lib/zerotier-one/"
 
 # How an instance restarts, by runtime and what changes it.
 ROLLING = "one path at a time: each path leaves every Linux router's routes until its instances have rejoined it"
@@ -225,7 +230,6 @@ def _registered(run: OfflineRun, type_token: str, name: str) -> RegisteredResour
     return next((resource for resource in run.resources if resource.type == type_token and resource.name == name), None)
 
 
-INSTANCE = re.compile(r"^(?P<router>.+)-path(?P<path>[0-9]+)$")
 HOME_FILE = re.compile(r"^(?P<router>.+)-vyos-path(?P<path>[0-9]+)-(?P<file>local-conf|devicemap|start|identity-public|identity-secret)$")
 HOME_FILES = {
     "local-conf": "local.conf",
@@ -239,7 +243,7 @@ CONTAINER_LEAF = re.compile(r"^set container name (?P<name>\S+) (?P<leaf>.*)$")
 
 def _uploaded(container: RegisteredResource | None) -> dict[str, Any]:
     uploads = revealed(container.inputs.get("uploads")) if container is not None else None
-    return {str(item.get("file", "")).removeprefix(ZEROTIER_HOME): item for item in uploads or [] if isinstance(item, dict)}
+    return {str(item.get("file", "")).removeprefix(f"{ZEROTIER_HOME}/"): item for item in uploads or [] if isinstance(item, dict)}
 
 
 def _image_names(before: OfflineRun, after: OfflineRun, router: str) -> tuple[str, str] | None:
@@ -305,7 +309,7 @@ def _vyos_commit_restarts(change: ResourceChange, before: OfflineRun, after: Off
 def _with_restarts(change: ResourceChange, before: OfflineRun, after: OfflineRun) -> ResourceChange:
     """``change`` with the instance restarts it causes, if any."""
     restarts: tuple[InstanceRestart, ...] = ()
-    if change.type == CONTAINER and change.change.startswith("replace") and (found := INSTANCE.match(change.name)):
+    if change.type == CONTAINER and change.change.startswith("replace") and (found := INSTANCE_RESOURCE.match(change.name)):
         router, path = found["router"], int(found["path"])
         rolling = any(_registered(after, COMMAND, drain_resource(other.name, path)) is not None for other in after.plan.routers)
         restarts = (InstanceRestart(router, path, _docker_why(change, before, after, router), ROLLING if rolling else AT_ONCE),)

@@ -20,9 +20,9 @@ import pulumi
 
 from components.infra.program import deploy
 from components.infra.rolling import DRAINS
+from components.model.settings import NAMESPACE
 from components.preview.offline import LabMocks, run_offline
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
-from components.stack.settings import NAMESPACE
 
 TEMPLATE_STACK = "gk41-sites"
 SIZES: tuple[tuple[int, int], ...] = ((2, 8), (4, 8), (8, 8), (16, 1), (16, 2), (16, 4), (16, 8))

@@ -92,12 +92,12 @@ def _path_rows(plan: LabPlan) -> list[list[str]]:
     return rows
 
 
-def _sites_capacity_lines(plan: LabPlan) -> list[str]:
+def _sharing_capacity_lines(plan: LabPlan) -> list[str]:
     """How the estimate divides when a router's instances carry the flows to all of its peers."""
     capacity = plan.capacity
     lines = [
         f"  one router sending, the others only receiving: {capacity.estimated_gbps:g} Gbit/s in total, "
-        f"to one peer or shared among its {capacity.peers}",
+        "however its flows spread over its peers",
         f"  every router sending to every other at once: about {capacity.all_busy_router_gbps:g} Gbit/s sent by each router, "
         f"{capacity.pair_gbps(all_busy=True):g} per pair (each instance also decrypts what the peers send)",
     ]
@@ -174,15 +174,13 @@ def _lab_lines(plan: LabPlan) -> list[str]:
 
 def router_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
     """One router: what it is and where its floating IP lives, then each of its routes."""
-    sites = len(plan.routers) > 2
     name = router.name.ljust(max(len(name) for name in plan.router_names))
     lines = [f"  {name}  {router.flavor}, runtime {router.runtime}, floating {router.floating_ip} on {router.dummy_interface}"]
     for route in router.routes:
         hops = ", ".join(f"{hop.address}{'' if hop.active else ' (disabled)'}" for hop in route.next_hops)
-        # With more than two sites, name the peer each route leads to, and the hub it goes through.
-        peer = f"{route.peer} " if sites else ""
+        # Every route names the peer it leads to, and the hub it goes through.
         through = f" (through {route.via})" if route.via else ""
-        lines += _wrapped(f"-> {peer}{route.destination} via {hops}{through}", "      ", "         ")
+        lines += _wrapped(f"-> {route.peer} {route.destination} via {hops}{through}", "      ", "         ")
     return lines
 
 
@@ -194,9 +192,8 @@ def _capacity_lines(plan: LabPlan) -> list[str]:
         f"with about {capacity.link_goodput_gbps:g} of goodput; limited by {capacity.limited_by})"
     )
     lines = _wrapped(summary, "", "  ")
-    if len(plan.routers) > 2:
-        for line in _sites_capacity_lines(plan):
-            lines += _wrapped(line.strip(), "  ", "    ")
+    for line in _sharing_capacity_lines(plan):
+        lines += _wrapped(line.strip(), "  ", "    ")
     return lines
 
 

@@ -61,12 +61,7 @@ def routing_document(plan: LabPlan) -> dict[str, Any]:
             "profile": bfd.profile,
         },
         "linuxRoutes": plan.routing.linux_routes,
-    } | _sites_only(plan, _topology_document(plan))
-
-
-def _sites_only(plan: LabPlan, document: dict[str, Any]) -> dict[str, Any]:
-    """What only a lab of more than two sites has to say: a two-router plan stays as it always was."""
-    return document if len(plan.routers) > 2 else {}
+    } | _topology_document(plan)
 
 
 def _topology_document(plan: LabPlan) -> dict[str, Any]:
@@ -115,7 +110,7 @@ def plan_document(plan: LabPlan) -> dict[str, Any]:
             "instanceGbps": capacity.instance_gbps,
             "activePaths": capacity.active_paths,
         }
-        | _sites_only(plan, _all_busy_document(plan)),
+        | _all_busy_document(plan),
         "iperf3": iperf3_commands(plan),
     }
 

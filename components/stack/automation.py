@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from components.model.errors import InputError, OutsideError
 from components.model.plan import LabPlan, build_plan
-from components.model.settings import ConfigError, LabConfig, parse_lab_config
-from components.stack.settings import NAMESPACE, parse_qualified_settings
+from components.model.settings import NAMESPACE, ConfigError, LabConfig, parse_lab_config
+from components.stack.settings import parse_qualified_settings
 
 PATHS_KEY = f"{NAMESPACE}:paths"
 ACTIVE_PATH_KEY = f"{NAMESPACE}:paths.active"

@@ -13,8 +13,7 @@ from typing import Any
 
 import yaml
 
-from components.model.settings import ConfigError
-from components.stack.settings import NAMESPACE
+from components.model.settings import DEFAULT_PRIVATE_KEY_SETTING, NAMESPACE, ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_FILE = "Pulumi.yaml"
@@ -213,7 +212,7 @@ def _secret_settings_used(values: Mapping[str, Any]) -> set[str]:
     for router in routers:
         ssh = router.get("ssh") if isinstance(router, dict) else None
         if isinstance(ssh, dict) and ssh.get("auth", "key") == "key":
-            used.add(f"{NAMESPACE}:{ssh.get('privateKeyConfig', 'sshPrivateKey')}")
+            used.add(f"{NAMESPACE}:{ssh.get('privateKeyConfig', DEFAULT_PRIVATE_KEY_SETTING)}")
     return used
 
 

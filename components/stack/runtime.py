@@ -9,7 +9,8 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime.config as runtime_config
 
-from components.stack.settings import NAMESPACE, StackSettings, parse_qualified_settings
+from components.model.settings import NAMESPACE
+from components.stack.settings import StackSettings, parse_qualified_settings
 
 
 def read_stack_settings() -> StackSettings:

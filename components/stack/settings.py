@@ -13,13 +13,18 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.model.settings import ConfigError, LabConfig, belongs_in, closest_name, parse_lab_config, unknown_setting
+from components.model.settings import (
+    DEFAULT_PRIVATE_KEY_SETTING,
+    NAMESPACE,
+    ConfigError,
+    LabConfig,
+    belongs_in,
+    closest_name,
+    parse_lab_config,
+    unknown_setting,
+)
 
-NAMESPACE = "zt-ecmp"
 LAB_SETTINGS = frozenset(field.alias or name for name, field in LabConfig.model_fields.items())
-# Pulumi.yaml declares this secret, so preview and up insist that every stack sets it, even a stack
-# whose routers all authenticate with the agent and so never read it.
-DECLARED_KEY_SETTING = "sshPrivateKey"
 # Provider settings that must be secrets. Pulumi.yaml cannot declare them: Pulumi accepts a key of
 # another namespace only with a fixed value and never checks its secrecy
 # (pulumi/pulumi sdk/go/common/workspace/project.go, Project.Validate; pkg/workspace/config.go,
@@ -89,7 +94,9 @@ def parse_stack_settings(values: Mapping[str, Any], secret_names: Collection[str
             f"`pulumi config set --secret {name} < ~/.ssh/id_ed25519` or set routers[{position}].ssh.auth to 'agent'"
         )
     for name in sorted(others):
-        if name == DECLARED_KEY_SETTING and name in secret_names and name not in wanted.values():
+        # Pulumi.yaml declares the default key setting as a secret, so preview and up insist that every
+        # stack sets it, even a stack whose routers all authenticate with the agent and so never read it.
+        if name == DEFAULT_PRIVATE_KEY_SETTING and name in secret_names and name not in wanted.values():
             continue
         if name not in wanted.values() and name not in secret_names and belongs_in((name,)) is not None:
             problems.append(unknown_setting((name,)))

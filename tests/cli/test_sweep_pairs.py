@@ -109,8 +109,8 @@ def test_the_namespace_lab_refuses_all_pairs_with_from_before_anything_runs(caps
     assert capsys.readouterr().err == "error: --all-pairs measures every pair at once and cannot be combined with --from\n"
 
 
-def test_the_default_pair_keeps_the_reports_name() -> None:
-    assert sweep.report_name("sweep-gk41", [("r1", "r2")], ("r1", "r2")) == "sweep-gk41"
+def test_the_default_pair_is_named_in_the_reports_name_like_any_other() -> None:
+    assert sweep.report_name("sweep-gk41", [("r1", "r2")], ("r1", "r2")) == "sweep-gk41-r1-to-r2"
 
 
 def test_another_pair_is_named_in_the_reports_name() -> None:

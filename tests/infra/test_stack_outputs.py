@@ -53,6 +53,7 @@ def test_scaling_mode_and_capacity_estimate_are_reported() -> None:
         "linkGoodputGbps": 23.5,
         "instanceGbps": 4.49,
         "activePaths": 8,
+        "allPairsBusy": {"routerGbps": 17.96, "pairGbps": 17.96},
     }
 
 

@@ -16,7 +16,7 @@ from components.model.plan import LabPlan
 from components.preview.offline import RegisteredResource, SecretValue, register_offline
 from components.render.vyos.scripts import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.support.stacks import docker_plan
-from tests.support.vyos_plans import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
+from tests.support.variants import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
 from tests.support.vyos_standin import Router, run_command
 
 COMMAND = "command:remote:Command"

@@ -7,14 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 
 from components.model.plan import build_plan
-from components.model.settings import ConfigError, parse_lab_config
-from components.model.settings.checks import RESERVED_PORTS
+from components.model.settings import DEFAULT_PRIVATE_KEY_SETTING, NAMESPACE, ConfigError, parse_lab_config
+from components.model.settings.conflicts import RESERVED_PORTS
 from components.ops.iperf import IPERF_PORT
 from components.preview.offline import run_offline
-from components.stack.files import load_stack_file, load_stack_without_secrets
-from components.stack.settings import NAMESPACE, parse_qualified_settings, parse_stack_settings
+from components.stack.files import PROJECT_DIR, load_stack_file, load_stack_without_secrets
+from components.stack.settings import parse_qualified_settings, parse_stack_settings
 from tests.support.stacks import docker_routers, lab_config, stack_settings
 
 Settings = dict[str, Any]
@@ -175,6 +176,12 @@ BAD_SETTINGS: list[tuple[str, Callable[[Settings], None], str, str]] = [
         _both(_sites(3), _supernet("10.14.0.0/28")),
         "addressing.transitSupernet",
         "10.14.0.0/28 holds 2 /29s but paths.count is 4 (each path's subnet is a /29 to hold 3 routers)",
+    ),
+    (
+        "supernet too small for two routers and N paths",
+        _supernet("10.14.0.0/29"),
+        "addressing.transitSupernet",
+        "10.14.0.0/29 holds 2 /30s but paths.count is 4 (each path's subnet is a /30 to hold 2 routers)",
     ),
     (
         "supernet too small for seven routers",
@@ -964,6 +971,11 @@ def test_all_problems_are_reported_together() -> None:
 def test_missing_ssh_key_secret_names_the_setting_and_how_to_set_it() -> None:
     with pytest.raises(ConfigError, match=r"sshPrivateKey: not set.*pulumi config set --secret sshPrivateKey"):
         parse_stack_settings(stack_settings("gk41"), secret_names=set())
+
+
+def test_the_one_secret_pulumi_yaml_declares_is_the_default_ssh_key_setting() -> None:
+    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    assert [name for name, spec in declared.items() if spec.get("secret")] == [DEFAULT_PRIVATE_KEY_SETTING]
 
 
 def test_ssh_key_in_plain_text_is_refused() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import ConfigError, parse_lab_config
-from components.model.settings.checks import SPECIAL_RANGES
+from components.model.settings.conflicts import SPECIAL_RANGES
 from components.render.zerotier import render_local_conf
 from tests.support.stacks import stack_settings
 

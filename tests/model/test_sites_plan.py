@@ -150,3 +150,7 @@ def test_without_planned_sites_the_subnets_hold_the_highest_site_number() -> Non
     hq, _, br2 = stack_settings("gk41-sites")["routers"]
     # Two routers, but site 3 among them: /29s as with three, not the /30s of two.
     assert str(lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}]).path(2).subnet) == "10.14.0.8/29"
+
+
+def test_the_paths_of_two_routers_are_point_to_point_and_those_of_three_are_shared_lans() -> None:
+    assert (lab_plan("gk41").paths_are_point_to_point, lab_plan("gk41-sites").paths_are_point_to_point) == (True, False)

@@ -18,7 +18,8 @@ import pytest
 from components.model.plan import LabPlan
 from components.netns.bfd_failover import await_converged, failover_plan
 from components.netns.frr import frr_lab
-from components.netns.lab import netns_lab, netns_lab_plan
+from components.netns.lab import netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from tests.support.netns import FRR_LAB
 
 pytestmark = FRR_LAB

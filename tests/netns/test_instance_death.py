@@ -12,10 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from components.netns.flow_coverage import USED_LINK_BYTES
 from components.netns.frr import route_next_hops
 from components.netns.instance_death import await_path_in_routes, measure_instance_death
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
-from components.netns.scaling_bench import USED_LINK_BYTES
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from tests.support.netns import NETNS_LAB
 
 pytestmark = NETNS_LAB

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.netns.sweep_driver import NetnsLabDriver
 from components.ops.sweep.orchestration import run_sweep
 from components.ops.validate.framework import CheckResult
@@ -71,18 +72,18 @@ def test_a_path_link_down_fails_that_paths_link_route_and_ping_on_both_routers(l
     # The floating IPs' ping is one flow: it fails only when it hashes onto path 2.
     assert set(problems) - floating == {
         ("r1", "path link up", "path 2: ztecmp2"),
-        ("r1", "ecmp route", "10.0.55.2/32"),
-        ("r1", "path peer answers", "path 2: 10.14.0.6"),
+        ("r1", "ecmp route", "10.0.55.2/32 (r2)"),
+        ("r1", "path peer answers", "path 2: 10.14.0.6 (r2)"),
         ("r2", "path link up", "path 2: ztecmp2"),
-        ("r2", "ecmp route", "10.0.55.1/32"),
-        ("r2", "path peer answers", "path 2: 10.14.0.5"),
+        ("r2", "ecmp route", "10.0.55.1/32 (r1)"),
+        ("r2", "path peer answers", "path 2: 10.14.0.5 (r1)"),
     }
     assert problems[("r1", "path link up", "path 2: ztecmp2")] == "ztecmp2 has no carrier (state DOWN)"
     assert problems[("r2", "path link up", "path 2: ztecmp2")] == "ztecmp2 is administratively down"
     # A path whose interface lost its carrier, or went down, leaves the route's nexthop group.
-    assert problems[("r1", "ecmp route", "10.0.55.2/32")] == "3 next hops, K=4 planned: missing 10.14.0.6 dev ztecmp2"
-    assert problems[("r2", "ecmp route", "10.0.55.1/32")] == "3 next hops, K=4 planned: missing 10.14.0.5 dev ztecmp2"
-    assert problems[("r1", "path peer answers", "path 2: 10.14.0.6")].startswith("2 packets transmitted, 0 received")
+    assert problems[("r1", "ecmp route", "10.0.55.2/32 (r2)")] == "3 next hops, K=4 planned: missing 10.14.0.6 dev ztecmp2"
+    assert problems[("r2", "ecmp route", "10.0.55.1/32 (r1)")] == "3 next hops, K=4 planned: missing 10.14.0.5 dev ztecmp2"
+    assert problems[("r1", "path peer answers", "path 2: 10.14.0.6 (r2)")].startswith("2 packets transmitted, 0 received")
     assert validation.exit_status == 1
 
 
@@ -92,8 +93,8 @@ def test_a_lab_at_another_k_than_planned_fails_the_route_check_and_exits_non_zer
     validation = validate_lab(planned, lab.shells())
     results = validation.results
     assert failed(results) == {
-        ("r1", "ecmp route", "10.0.55.2/32"): "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4",
-        ("r2", "ecmp route", "10.0.55.1/32"): "2 next hops, K=4 planned: missing 10.14.0.9 dev ztecmp3, 10.14.0.13 dev ztecmp4",
+        ("r1", "ecmp route", "10.0.55.2/32 (r2)"): "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4",
+        ("r2", "ecmp route", "10.0.55.1/32 (r1)"): "2 next hops, K=4 planned: missing 10.14.0.9 dev ztecmp3, 10.14.0.13 dev ztecmp4",
     }
     assert validation.exit_status == 1
 
@@ -121,13 +122,13 @@ def test_sweep_command_on_the_namespace_lab_writes_reports_and_validates(tmp_pat
     out = capsys.readouterr().out
     assert status == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "sweep-netns-iperf3",
-        "sweep-netns.csv",
-        "sweep-netns.json",
-        "sweep-netns.md",
-        "sweep-netns.png",
+        "sweep-netns-r1-to-r2-iperf3",
+        "sweep-netns-r1-to-r2.csv",
+        "sweep-netns-r1-to-r2.json",
+        "sweep-netns-r1-to-r2.md",
+        "sweep-netns-r1-to-r2.png",
     ]
-    runs = json.loads((tmp_path / "sweep-netns.json").read_text())["runs"]
+    runs = json.loads((tmp_path / "sweep-netns-r1-to-r2.json").read_text())["runs"]
     assert [(run["activePaths"], run["estimatedGbps"]) for run in runs] == [(1, 0.05), (2, 0.1)]
     # Two 50 Mbit/s paths carry more than one could.
     assert runs[1]["receivedGbps"] > 0.05

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
-from components.netns.scaling_bench import USED_LINK_BYTES, coverage_probability, recommended_flows
+from components.netns.flow_coverage import USED_LINK_BYTES, coverage_probability, recommended_flows
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.render.linux.routing import LinuxHostPaths, render_linux_apply
 from tests.support.netns import NETNS_LAB
 

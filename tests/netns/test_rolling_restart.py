@@ -16,7 +16,8 @@ import pytest
 
 from components.netns.frr import frr_lab, missing_frr_requirements, route_next_hops
 from components.netns.instance_death import await_path_in_routes
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from tests.support.netns import NETNS_LAB
 
 pytestmark = NETNS_LAB

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.scaling_bench import (
-    BenchRow,
-    coverage_probability,
-    expected_coverage,
-    recommended_flows,
-    render_csv,
-    render_markdown,
-    render_plot,
-    scaling_efficiency,
-)
+from components.netns.flow_coverage import coverage_probability, expected_coverage, recommended_flows, scaling_efficiency
+from components.netns.scaling_bench import BenchRow, render_csv, render_markdown, render_plot
 
 
 def test_one_path_is_always_covered() -> None:

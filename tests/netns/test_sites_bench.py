@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.cli.main import build_parser
-from components.netns.scaling_bench import PairThroughput, SitesRow, render_sites_csv, render_sites_markdown
+from components.netns.sites_bench import PairThroughput, SitesRow, render_sites_csv, render_sites_markdown
 
 
 def row(active: int, *mbit: float, two: float = 95.0) -> SitesRow:

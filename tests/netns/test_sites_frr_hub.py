@@ -13,7 +13,8 @@ import pytest
 
 from components.netns.bfd_failover import await_converged, planned_next_hops
 from components.netns.frr import FrrLab, all_route_next_hops, frr_lab
-from components.netns.lab import netns_lab, netns_lab_plan
+from components.netns.lab import netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from tests.support.netns import FRR_LAB
 
 pytestmark = FRR_LAB

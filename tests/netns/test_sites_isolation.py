@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.netns.lab import isolated_routers, netns_lab_plan
+from components.netns.lab_settings import netns_lab_plan
+from components.netns.path_switch import isolated_routers
 
 
 def test_the_lab_names_its_routers_r1_to_rm_and_gives_them_the_kth_host_of_each_path() -> None:

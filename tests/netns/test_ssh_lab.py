@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_plan
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_plan
 from components.netns.ssh_access import UNROUTED_ADDRESS, SshAccess, ssh_access
 from components.ops.collect import collect_lab
 from components.ops.status import lab_status, render_status

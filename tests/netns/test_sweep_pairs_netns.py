@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from components.cli.main import main
+from components.netns.flow_coverage import coverage_probability
 from components.netns.lab import NetnsLab, netns_lab
-from components.netns.scaling_bench import coverage_probability
 from components.netns.sweep_driver import NetnsLabDriver, netns_sweep_plan
 from components.ops.iperf import IPERF_PORT
 from components.ops.sweep.orchestration import run_sweep

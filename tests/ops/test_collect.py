@@ -16,7 +16,7 @@ from components.ops.lab_read import target_of
 from components.ops.shell import CommandOutput
 from tests.ops.recorded_router import RecordedShell, recorded
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 CASES = Path(__file__).resolve().parent / "collect_cases"
 NOON = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)

@@ -46,9 +46,10 @@ def test_plan_says_what_a_router_sends_in_total_and_a_pair_gets_with_all_busy() 
     assert "every router sending to every other at once: about 0.786 Gbit/s sent by each router, 0.393 per" in text
 
 
-def test_two_router_plans_say_nothing_of_sites() -> None:
+def test_a_two_router_plan_names_each_routes_peer_and_the_all_busy_figures_like_any_other() -> None:
     text = render_plan_text(committed_run("gk41"))
-    assert ("every router sending" not in text, "      -> 10.0.55.2/32 via" in text) == (True, True)
+    assert "      -> r2 10.0.55.2/32 via 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14" in text
+    assert "every router sending to every other at once: about 0.786 Gbit/s sent by each router, 0.786 per" in text
 
 
 def test_the_plan_document_names_the_hub_and_the_all_busy_figures() -> None:
@@ -65,9 +66,18 @@ def test_the_plan_document_marks_a_route_through_the_hub() -> None:
     assert [(route["peer"], route.get("via")) for route in routes] == [("hq", None), ("br2", "hq")]
 
 
-def test_a_two_router_plan_document_has_no_site_keys() -> None:
+def test_a_two_router_plan_document_has_the_same_keys_as_any_other() -> None:
     document = plan_document(lab_plan("gk41"))
-    assert ("topology" in document["routing"], "allPairsBusy" in document["capacity"]) == (False, False)
+    assert (document["routing"]["topology"], "hub" in document["routing"], document["capacity"]["allPairsBusy"]) == (
+        "full-mesh",
+        False,
+        {"routerGbps": 0.786, "pairGbps": 0.786},
+    )
+
+
+def test_the_plan_document_has_one_shape_whatever_the_number_of_routers() -> None:
+    two, three = (plan_document(lab_plan(stack)) for stack in ("gk41", "gk41-sites"))
+    assert (sorted(two["routing"]), sorted(two["capacity"])) == (sorted(three["routing"]), sorted(three["capacity"]))
 
 
 def test_the_picture_joins_every_site_to_every_path_network() -> None:

@@ -12,7 +12,7 @@ from components.model.plan import LabPlan
 from components.render.artefacts import rendered_artefacts
 from tests.support.goldens import assert_golden, registered_document, slug
 from tests.support.offline_runs import committed_run, docker_run
-from tests.support.vyos_plans import golden_variants
+from tests.support.variants import golden_variants
 
 
 @pytest.mark.parametrize("stack", ["gk41", "ms01", "gk41-sites"])

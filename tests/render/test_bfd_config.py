@@ -17,8 +17,8 @@ from components.render.plan_document import plan_document
 from components.render.tree.config import undo_lines
 from components.render.vyos.configuration import desired_config, desired_set_lines
 from components.render.vyos.scripts import render_apply_script
-from tests.render.test_linux_renderer import linux_plan
 from tests.support.stacks import lab_config, lab_plan
+from tests.support.variants import linux_plan
 
 FRR = {"linuxRoutes": "frr"}
 
@@ -206,12 +206,13 @@ def test_plan_command_shows_bfd_timers_and_detection() -> None:
     assert routing == {
         "bfd": {"enabled": True, "intervalMs": 300, "multiplier": 3, "detectionMs": 900, "profile": "zt-ecmp-gk41"},
         "linuxRoutes": "iproute2",
+        "topology": "full-mesh",
     }
 
 
 def test_the_grammar_check_sees_and_accepts_the_bfd_lines_at_the_range_limits() -> None:
     from tests.render.test_vyos_grammar import load_checker, vyos_lines
-    from tests.support.vyos_plans import plan_variants
+    from tests.support.variants import plan_variants
 
     lines = [line for line in vyos_lines(render_apply_script(plan_variants()["gk41-bfd-tuned"], "r1")) if "bfd" in line]
     assert "set protocols bfd profile zt-ecmp-gk41 interval receive '10'" in lines

@@ -10,7 +10,7 @@ from components.model.flavors import FLAVORS, ContainerRuntime
 from components.render.artefacts import rendered_artefacts
 from components.render.flavors import FLAVOR_ARTEFACTS, RUNTIME_INSTANCE_FILES, router_artefacts
 from components.render.placeholders import placeholder_network_ids
-from tests.support.vyos_plans import golden_variants, linux_plan, vyos_runtime_plan
+from tests.support.variants import golden_variants, linux_plan, vyos_runtime_plan
 
 
 def test_every_flavor_the_model_knows_has_renderers_and_no_other() -> None:

@@ -19,7 +19,7 @@ import pytest
 from components.model.plan import LabPlan
 from components.render.linux.frr import FRR_RELOAD, FrrHostPaths, render_frr_apply, render_frr_undo
 from components.render.linux.transaction import router_lock
-from tests.support.stacks import lab_plan, stack_settings
+from tests.support.variants import linux_plan
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("flock") is None, reason="flock (util-linux) is not installed"),
@@ -31,10 +31,7 @@ OPERATOR_CONF = "frr version 8.4\nhostname r1\n!\n"
 
 
 def frr_plan() -> LabPlan:
-    routers = stack_settings("gk41")["routers"]
-    for router in routers:
-        router["flavor"] = "linux"
-    return lab_plan(routers=routers, routing={"linuxRoutes": "frr"})
+    return linux_plan("gk41", "dummy", routing={"linuxRoutes": "frr"})
 
 
 def paths(tmp_path: Path) -> FrrHostPaths:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from components.model.plan import LabPlan
@@ -18,12 +16,7 @@ from components.render.linux.routing import (
     wanted_nexthop_ids,
 )
 from tests.support.stacks import lab_plan, stack_settings
-
-
-def linux_plan(stack: str = "gk41", floating_on: str = "loopback", **changes: Any) -> LabPlan:
-    """A committed stack with both routers switched to flavor linux."""
-    routers = [{**router, "flavor": "linux"} for router in stack_settings(stack)["routers"]]
-    return lab_plan(stack, routers=routers, addressing={"floatingOn": floating_on}, **changes)
+from tests.support.variants import linux_plan
 
 
 def keep_routes_lines(plan: LabPlan, router: str = "r1") -> list[str]:
@@ -177,8 +170,8 @@ def test_scripts_hold_no_key_material() -> None:
 
 
 def test_a_peer_keeping_its_site_number_keeps_its_nexthop_ids_when_a_router_before_it_leaves() -> None:
-    hq, br1, br2 = ({**router, "flavor": "linux"} for router in stack_settings("gk41-sites")["routers"])
-    three = lab_plan("gk41-sites", routers=[hq, br1, br2], addressing={"floatingOn": "loopback"})
-    two = lab_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}], addressing={"floatingOn": "loopback"})
+    hq, _, br2 = stack_settings("gk41-sites")["routers"]
+    three = linux_plan("gk41-sites")
+    two = linux_plan("gk41-sites", routers=[hq, {**br2, "siteNumber": 3}])
     kept = [line for line in keep_routes_lines(three, "hq") if "br2's" in line]
     assert kept and kept == [line for line in keep_routes_lines(two, "hq") if "br2's" in line]

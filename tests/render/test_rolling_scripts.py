@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from components.render.linux.rolling import render_drain, render_gate, render_instance_record
 from components.render.restarts import instance_key, local_conf_digest
-from tests.render.test_linux_renderer import linux_plan
+from tests.support.variants import linux_plan
 
 KEYS = {"r1": "image=zerotier/zerotier:1.14.2 network=n1", "r2": "image=zerotier/zerotier:1.14.2 network=n1"}
 

@@ -22,7 +22,7 @@ from components.render.programs import SHELLS
 from components.render.vyos.scripts import remote_command, render_apply_script, render_confirm_script, render_delete_script
 from tests.render.test_programs import PROGRAM_FILES
 from tests.support.goldens import slug
-from tests.support.vyos_plans import golden_variants
+from tests.support.variants import golden_variants
 
 SHELLCHECK = shutil.which("shellcheck")
 pytestmark = pytest.mark.skipif(SHELLCHECK is None, reason="shellcheck is not installed (Debian: apt-get install shellcheck)")

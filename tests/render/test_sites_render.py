@@ -11,7 +11,7 @@ from components.render.vyos.configuration import desired_set_lines
 from components.render.zerotier import render_local_conf
 from components.render.zerotier_network import render_flow_rules
 from tests.support.stacks import lab_plan, stack_settings
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 HUB = {"topology": "hub-and-spoke", "hub": "hq"}
 NODE_IDS = {"hq": "a1a1a1a1a1", "br1": "b2b2b2b2b2", "br2": "c3c3c3c3c3"}

@@ -14,22 +14,22 @@ import pytest
 
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import parse_lab_config
-from components.netns.lab import NetnsLab, netns_lab, netns_lab_config
+from components.netns.lab import NetnsLab, netns_lab
+from components.netns.lab_settings import netns_lab_config
 from components.render.linux.routing import LinuxHostPaths, render_boot_script, render_linux_apply, render_linux_undo
 from components.render.linux.underlay import render_underlay_sysctl_conf, underlay_keys, underlay_shell_functions
 from tests.support.netns import NETNS_LAB
-from tests.support.stacks import jumbo_routers, lab_plan, stack_settings
+from tests.support.stacks import jumbo_routers
+from tests.support.variants import linux_plan
 
 
-def linux_plan(stack: str, mtu: int | None = None) -> LabPlan:
-    routers = jumbo_routers(stack, mtu) if mtu is not None else stack_settings(stack)["routers"]
-    for router in routers:
-        router["flavor"] = "linux"
-    return lab_plan(stack, routers=routers)
+def underlay_linux_plan(stack: str, mtu: int | None = None) -> LabPlan:
+    """The stack on flavor linux with its floating IPs on the dummy interface, and jumbo frames at ``mtu``."""
+    return linux_plan(stack, "dummy", routers=jumbo_routers(stack, mtu) if mtu is not None else None)
 
 
 def test_ms01_forces_25g_and_deep_rings_with_ethtool() -> None:
-    script = render_linux_apply(linux_plan("ms01"), "r1")
+    script = render_linux_apply(underlay_linux_plan("ms01"), "r1")
     for command in (
         "ethtool -s eth4 speed 25000 duplex full autoneg off",
         "ethtool -G eth4 rx 8192",
@@ -42,18 +42,18 @@ def test_ms01_forces_25g_and_deep_rings_with_ethtool() -> None:
 
 
 def test_jumbo_frames_set_the_interface_mtu_with_ip() -> None:
-    assert "ip link set dev eth4 mtu 9000" in render_linux_apply(linux_plan("ms01", mtu=9000), "r1")
+    assert "ip link set dev eth4 mtu 9000" in render_linux_apply(underlay_linux_plan("ms01", mtu=9000), "r1")
 
 
 def test_gk41_negotiates_and_spreads_receive_over_its_four_cores() -> None:
-    script = render_linux_apply(linux_plan("gk41"), "r2")
+    script = render_linux_apply(underlay_linux_plan("gk41"), "r2")
     assert "ethtool -s eth2 autoneg on" in script
     assert 'echo f > "$queue"' in script
     assert "ethtool -G eth2" not in script
 
 
 def test_socket_limits_persist_in_their_own_sysctl_drop_in() -> None:
-    assert render_underlay_sysctl_conf(linux_plan("ms01"), "r1").splitlines()[1:] == [
+    assert render_underlay_sysctl_conf(underlay_linux_plan("ms01"), "r1").splitlines()[1:] == [
         "net.core.rmem_max = 16777216",
         "net.core.wmem_max = 16777216",
         "net.core.rmem_default = 4194304",
@@ -68,18 +68,18 @@ def test_a_stack_without_socket_buffers_writes_no_underlay_drop_in() -> None:
 
 
 def test_the_boot_script_tunes_the_underlay_before_it_converges() -> None:
-    boot = render_boot_script(linux_plan("ms01"), "r1")
+    boot = render_boot_script(underlay_linux_plan("ms01"), "r1")
     assert boot.index("\ntune_underlay\n") < boot.index("\nconverge\n")
 
 
 def test_undo_restores_from_state_files_alone() -> None:
-    undo = render_linux_undo(linux_plan("ms01"), "r1")
+    undo = render_linux_undo(underlay_linux_plan("ms01"), "r1")
     assert 'underlay_restore "$1"' in undo
     assert "ethtool -s eth4" not in undo  # nothing of the current plan's values: only what was recorded
 
 
 def test_every_setting_the_plan_touches_has_a_state_key() -> None:
-    assert underlay_keys(linux_plan("gk41", mtu=9000).routers[0]) == (
+    assert underlay_keys(underlay_linux_plan("gk41", mtu=9000).routers[0]) == (
         "mtu",
         "link",
         "offload-gro",

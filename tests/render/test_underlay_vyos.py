@@ -9,7 +9,7 @@ from components.render.vyos.configuration import desired_config
 from components.render.vyos.scripts import render_apply_script, render_confirm_script
 from tests.render.test_vyos_transactions import Lab
 from tests.support.stacks import jumbo_routers, lab_plan
-from tests.support.vyos_plans import underlay_plan
+from tests.support.variants import underlay_plan
 from tests.support.vyos_standin import ConfigTree
 
 

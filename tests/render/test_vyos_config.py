@@ -16,7 +16,7 @@ from components.render.vyos.scripts import (
     render_transaction,
 )
 from tests.support.stacks import docker_plan, lab_plan, stack_settings
-from tests.support.vyos_plans import network_ids, plan_variants, vyos_runtime_plan
+from tests.support.variants import network_ids, plan_variants, vyos_runtime_plan
 
 UNDERLAY_PREFIXES = ("set interfaces ethernet", "set system sysctl")
 

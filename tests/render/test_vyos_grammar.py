@@ -13,7 +13,7 @@ import pytest
 from components.model.plan import LabPlan
 from components.render.vyos.configuration import desired_config
 from components.render.vyos.scripts import render_apply_script, render_confirm_script, render_delete_script
-from tests.support.vyos_plans import network_ids, plan_variants
+from tests.support.variants import network_ids, plan_variants
 
 REPO = Path(__file__).resolve().parents[2]
 GRAMMAR_DIRS = (REPO.parent / "shared" / "vyos-grammar", Path("/work/shared/vyos-grammar"))

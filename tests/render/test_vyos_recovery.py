@@ -20,7 +20,7 @@ from components.render.vyos.scripts import (
     unconfirmed_marker,
 )
 from tests.render.test_vyos_transactions import IDS, K1, K4, OPERATOR_CONFIG, RUNTIME_VYOS, Lab
-from tests.support.vyos_plans import linux_plan, underlay_plan
+from tests.support.variants import linux_plan, underlay_plan
 from tests.support.vyos_standin import ConfigTree
 
 GK41 = underlay_plan("gk41", negotiation="auto", socketBuffers={})

@@ -15,7 +15,7 @@ from components.model.plan import LabPlan
 from components.render.vyos.configuration import desired_set_lines
 from components.render.vyos.scripts import render_apply_script, render_confirm_script, render_delete_script
 from tests.support.stacks import lab_plan
-from tests.support.vyos_plans import network_ids, vyos_runtime_plan
+from tests.support.variants import network_ids, vyos_runtime_plan
 from tests.support.vyos_standin import ConfigTree, Router, ScriptRun, run_script
 
 OPERATOR_CONFIG = (

@@ -7,9 +7,8 @@ from functools import cache
 from typing import Any
 
 from components.model.plan import LabPlan, build_plan
-from components.model.settings import LabConfig, parse_lab_config
+from components.model.settings import NAMESPACE, LabConfig, parse_lab_config
 from components.stack.files import PROJECT_DIR, load_stack_file
-from components.stack.settings import NAMESPACE
 
 
 @cache

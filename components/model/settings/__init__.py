@@ -16,14 +16,35 @@ from components.model.settings.derived import (
 )
 from components.model.settings.parse import parse_lab_config
 from components.model.settings.problems import ConfigError, belongs_in, closest_name, nested_model, unknown_setting
-from components.model.settings.schema import FLOATING_NETWORK, LINK_SPEED_GBPS, LabConfig, RouterConfig
+from components.model.settings.schema import (
+    DEFAULT_PRIVATE_KEY_SETTING,
+    FLOATING_NETWORK,
+    LINK_SPEED_GBPS,
+    NAMESPACE,
+    Duplex,
+    FloatingOn,
+    LabConfig,
+    LinuxRoutes,
+    RouterConfig,
+    ScalingMode,
+    SshAuth,
+    Topology,
+)
 
 __all__ = [
+    "DEFAULT_PRIVATE_KEY_SETTING",
     "FLOATING_NETWORK",
     "LINK_SPEED_GBPS",
+    "NAMESPACE",
     "ConfigError",
+    "Duplex",
+    "FloatingOn",
     "LabConfig",
+    "LinuxRoutes",
     "RouterConfig",
+    "ScalingMode",
+    "SshAuth",
+    "Topology",
     "belongs_in",
     "closest_name",
     "cpus_per_instance",

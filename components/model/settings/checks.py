@@ -1,95 +1,42 @@
 """The cross-checks: settings valid alone but not together, each problem naming its setting.
 
 Every problem says what was given and what would be valid; a value a problem suggests is itself
-accepted (tests/test_config_errors.py follows every hint).
+accepted (tests/model/test_config_errors.py follows every hint). What a value collides with is in
+conflicts.py, the search for a value that fits in free_values.py, one router's underlay checks in
+underlay_checks.py.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import itertools
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from urllib.parse import urlsplit
 
 from components.model.flavors import flavor
+from components.model.settings.conflicts import LabConflicts
 from components.model.settings.derived import (
     cpus_per_instance,
-    default_floating_ip,
     floating_ips,
-    management_addresses,
     path_interface_prefix,
     path_interfaces,
     path_ports,
-    path_prefix_length,
     planned_sites,
     site_numbers,
-    underlay_networks,
 )
+from components.model.settings.free_values import FreeValues
 from components.model.settings.problems import closest_name
 from components.model.settings.schema import (
-    FLOATING_NETWORK,
-    HALF_DUPLEX_MAX_GBPS,
     IFNAME,
-    LINK_SPEED_GBPS,
     LINUX_IFNAME_MAX,
     MAX_ROUTERS,
     MIN_ROUTERS,
-    MTU_RANGE,
     ZEROTIER_IGNORED_PREFIX,
-    ZEROTIER_MIN_UNDERLAY_MTU,
     ZEROTIER_NEVER_BINDS,
-    ZT_DEFAULT_PHYSMTU,
     LabConfig,
-    NicConfig,
     RouterConfig,
     first_duplicate,
 )
-
-# Addresses no floating IP or transit supernet may use: none of them is a unicast address a router can own
-# and route to the other router. The broadcast address comes first so that it is named for what it is.
-SPECIAL_RANGES: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
-    (ipaddress.IPv4Network("255.255.255.255/32"), "the limited broadcast address"),
-    (ipaddress.IPv4Network("0.0.0.0/8"), "'this network' (0.0.0.0/8)"),
-    (ipaddress.IPv4Network("127.0.0.0/8"), "loopback (127.0.0.0/8)"),
-    (ipaddress.IPv4Network("169.254.0.0/16"), "link-local (169.254.0.0/16)"),
-    (ipaddress.IPv4Network("224.0.0.0/4"), "multicast (224.0.0.0/4)"),
-    (ipaddress.IPv4Network("240.0.0.0/4"), "reserved (240.0.0.0/4)"),
-)
-
-# Where suggested transit supernets and floating IPs are looked for: the private ranges, in order.
-PRIVATE_POOLS = (ipaddress.IPv4Network("10.0.0.0/8"), ipaddress.IPv4Network("172.16.0.0/12"), ipaddress.IPv4Network("192.168.0.0/16"))
-
-# How many candidates a suggestion tries before giving up; the first few almost always fit.
-SUGGESTION_CANDIDATES = 4096
-
-# Ports a router may already serve, which no path may take: each instance binds its port for UDP and for its
-# local API on TCP, so a service on either protocol clashes. Curated: what VyOS or a lab router runs, and
-# what this lab itself uses.
-RESERVED_PORTS: Mapping[int, str] = {
-    22: "SSH",
-    53: "DNS (a router's forwarder or resolver)",
-    67: "DHCP servers",
-    68: "DHCP clients (a router that takes its address by DHCP)",
-    123: "NTP, which VyOS serves and uses by default",
-    161: "SNMP",
-    162: "SNMP traps",
-    179: "BGP",
-    443: "VyOS's HTTPS API",
-    500: "IKE (IPsec key exchange)",
-    1194: "OpenVPN",
-    2375: "Docker's API over TCP (a tcp:// dockerHost)",
-    2376: "Docker's API over TLS (a tcp:// dockerHost)",
-    3784: "BFD, which this lab runs on every path",
-    3785: "BFD echo, which this lab's BFD may use",
-    4500: "IKE behind NAT (IPsec)",
-    4784: "multi-hop BFD",
-    4789: "VXLAN",
-    # components/ops/iperf.py IPERF_PORT and concurrent_ports: the sweep runs iperf3 servers on the
-    # routers, one per sending router, from 5201 up (15 ports for the largest lab).
-    **{5201 + offset: "iperf3, which this lab's sweep runs on the routers" for offset in range(MAX_ROUTERS - 1)},
-    9993: "a system zerotier-one (its default port)",
-    51820: "WireGuard (its usual port)",
-}
+from components.model.settings.underlay_checks import underlay_problems
 
 
 def cross_check(config: LabConfig) -> list[str]:
@@ -109,10 +56,12 @@ def cross_check(config: LabConfig) -> list[str]:
 
 
 class _CrossChecks:
-    """The checks and the suggestions they make, over one configuration."""
+    """The checks over one configuration; the values their hints suggest come from ``FreeValues``."""
 
     def __init__(self, config: LabConfig) -> None:
         self.config = config
+        self.conflicts = LabConflicts(config)
+        self.free = FreeValues(config, self.conflicts)
 
     def _check_paths(self) -> list[str]:
         n, k = self.config.paths.count, self.config.active_paths
@@ -125,12 +74,6 @@ class _CrossChecks:
             return sites
         return [*self._check_supernet(), *self._check_floating_ips()]
 
-    def _free_site_number(self) -> int | None:
-        """The lowest site number no router has, within plannedSites where it is set; None if there is none."""
-        taken = set(site_numbers(self.config))
-        limit = self.config.addressing.planned_sites or MAX_ROUTERS
-        return next((number for number in range(1, limit + 1) if number not in taken), None)
-
     def _check_sites(self) -> list[str]:
         """plannedSites holds every router, and each router has a site number of its own within it."""
         routers, planned = self.config.routers, self.config.addressing.planned_sites
@@ -139,7 +82,7 @@ class _CrossChecks:
                 f"addressing.plannedSites: {planned} is fewer than the {len(routers)} routers; each needs a host address of its own "
                 f"on every path subnet: use {len(routers)}..{MAX_ROUTERS}"
             ]
-        numbers, free = site_numbers(self.config), self._free_site_number()
+        numbers, free = site_numbers(self.config), self.free.free_site_number()
         problems: list[str] = []
         for position, router in enumerate(routers):
             if planned is not None and router.site_number is not None and router.site_number > planned:
@@ -159,74 +102,12 @@ class _CrossChecks:
             )
         return problems
 
-    @property
-    def _path_prefix(self) -> int:
-        """The prefix of every path's subnet: one host address per planned site."""
-        return path_prefix_length(planned_sites(self.config))
-
-    def _needed_supernet_prefix(self) -> int:
-        """The longest prefix whose network still holds one path subnet per path."""
-        return self._path_prefix - (self.config.paths.count - 1).bit_length()
-
-    def _supernet_conflicts(self, supernet: ipaddress.IPv4Network, *, with_floating: bool = False) -> list[tuple[str, str]]:
-        """(what the supernet collides with, why that breaks the lab) for everything it must stay clear of."""
-        conflicts = [
-            (f"overlaps {name}", "the paths need unicast addresses a router can own and route")
-            for network, name in SPECIAL_RANGES
-            if supernet.overlaps(network)
-        ][:1]
-        underlays: dict[ipaddress.IPv4Network, list[str]] = {}
-        for setting, network in underlay_networks(self.config):
-            if supernet.overlaps(network):
-                underlays.setdefault(network, []).append(setting)
-        conflicts += [
-            (
-                f"overlaps the underlay network {network} of {' and '.join(settings)}",
-                "every instance refuses the transit supernet as a physical path, so none would send over this underlay",
-            )
-            for network, settings in underlays.items()
-        ]
-        conflicts += [
-            (
-                f"contains {setting} {address}",
-                f"a path /{self._path_prefix} would take the route to it, and the lab would lose its way in to the router",
-            )
-            for setting, address in management_addresses(self.config)
-            if address in supernet
-        ]
-        if with_floating:
-            conflicts += [
-                (f"contains routers[{position}].floatingIp {address.ip}", "a floating IP must lie outside the supernet")
-                for position, address in enumerate(floating_ips(self.config))
-                if address.ip in supernet
-            ]
-        return conflicts
-
-    def _free_supernet(self, prefixlen: int, preferred: ipaddress.IPv4Network | None = None) -> ipaddress.IPv4Network | None:
-        """A /prefixlen the lab could use instead: ``preferred`` if it fits, else the first free one of the private ranges."""
-        pools = (pool.subnets(new_prefix=prefixlen) for pool in PRIVATE_POOLS if pool.prefixlen <= prefixlen)
-        candidates = itertools.chain([preferred] if preferred is not None else [], *pools)
-        for candidate in itertools.islice(candidates, SUGGESTION_CANDIDATES):
-            if not self._supernet_conflicts(candidate, with_floating=True):
-                return candidate
-        return None
-
-    def _supernet_hint(self, preferred: ipaddress.IPv4Network | None = None) -> str:
-        """What to use instead: any network large enough that is clear of everything, and one such network, of the current
-        size where one is free and of the smallest size that fits otherwise."""
-        needed = self._needed_supernet_prefix()
-        current = self.config.addressing.transit_supernet.prefixlen
-        free = self._free_supernet(min(current, needed), preferred) or self._free_supernet(needed)
-        if free is None:
-            return f"use a /{needed} or larger that overlaps no underlay, management address or floating IP"
-        return f"use a /{needed} or larger that overlaps nothing else the lab uses, such as {free}"
-
     def _check_supernet(self) -> list[str]:
         supernet, setting = self.config.addressing.transit_supernet, "addressing.transitSupernet"
-        needed = self._needed_supernet_prefix()
+        needed = self.conflicts.needed_supernet_prefix()
         problems: list[str] = []
         if supernet.prefixlen > needed:
-            subnet = self._path_prefix
+            subnet = self.conflicts.path_prefix
             size = (
                 f"is smaller than one /{subnet}"
                 if supernet.prefixlen > subnet
@@ -235,50 +116,12 @@ class _CrossChecks:
             sites = planned_sites(self.config)
             if self.config.addressing.planned_sites is not None:
                 size += f" (each path's subnet is a /{subnet} to hold addressing.plannedSites {sites} sites)"
-            elif sites > MIN_ROUTERS:
+            else:
                 size += f" (each path's subnet is a /{subnet} to hold {sites} routers)"
-            problems.append(f"{setting}: {supernet} {size}; {self._supernet_hint(supernet.supernet(new_prefix=needed))}")
-        for conflict, why in self._supernet_conflicts(supernet):
-            problems.append(f"{setting}: {supernet} {conflict}; {why}; {self._supernet_hint()}")
+            problems.append(f"{setting}: {supernet} {size}; {self.free.supernet_hint(supernet.supernet(new_prefix=needed))}")
+        for conflict, why in self.conflicts.supernet_conflicts(supernet):
+            problems.append(f"{setting}: {supernet} {conflict}; {why}; {self.free.supernet_hint()}")
         return problems
-
-    def _floating_conflicts(self, address: ipaddress.IPv4Address) -> list[tuple[str, str]]:
-        """(where the address lies, why that breaks the lab) for a floating IP, apart from the two being equal."""
-        conflicts = [
-            (f"is {name}", "not a unicast address a router can own and route") for network, name in SPECIAL_RANGES if address in network
-        ][:1]
-        supernet = self.config.addressing.transit_supernet
-        if address in supernet:
-            conflicts.append((f"lies inside addressing.transitSupernet {supernet}", f"the path /{self._path_prefix}s are carved from it"))
-        underlays: dict[ipaddress.IPv4Network, list[str]] = {}
-        for setting, network in underlay_networks(self.config):
-            if address in network:
-                underlays.setdefault(network, []).append(setting)
-        conflicts += [
-            (
-                f"lies inside the underlay network {network} of {' and '.join(settings)}",
-                "with every path down, traffic to it would take the underlay's own route, unencrypted and around the paths",
-            )
-            for network, settings in underlays.items()
-        ]
-        return conflicts
-
-    def _free_floating_ip(self, position: int) -> ipaddress.IPv4Interface | None:
-        """A floating /32 for this router that nothing refuses: its default if it fits, else the first free private address."""
-        others = {address.ip for other, address in enumerate(floating_ips(self.config)) if other != position}
-        candidates = itertools.chain(
-            [default_floating_ip(site_numbers(self.config)[position]).ip],
-            FLOATING_NETWORK.hosts(),
-            *(pool.hosts() for pool in PRIVATE_POOLS),
-        )
-        for candidate in itertools.islice(candidates, SUGGESTION_CANDIDATES):
-            if candidate not in others and not self._floating_conflicts(candidate):
-                return ipaddress.IPv4Interface(f"{candidate}/32")
-        return None
-
-    def _floating_hint(self, position: int) -> str:
-        free = self._free_floating_ip(position)
-        return "use a private /32 outside the supernet and the underlay networks" if free is None else f"use a free address such as {free}"
 
     def _check_floating_ips(self) -> list[str]:
         problems: list[str] = []
@@ -287,61 +130,17 @@ class _CrossChecks:
             setting = f"routers[{position}].floatingIp"
             if address.network.prefixlen != 32:
                 problems.append(f"{setting}: {address} is not a /32; a floating IP is a single host address: use {address.ip}/32")
-            for conflict, why in self._floating_conflicts(address.ip):
-                problems.append(f"{setting}: {address.ip} {conflict}; {why}; {self._floating_hint(position)}")
+            for conflict, why in self.conflicts.floating_conflicts(address.ip):
+                problems.append(f"{setting}: {address.ip} {conflict}; {why}; {self.free.floating_hint(position)}")
         for later, earlier in _repeats([address.ip for address in floating]):
             problems.append(
                 f"routers[{later}].floatingIp: {floating[later].ip} equals routers[{earlier}].floatingIp; each router needs its own "
-                f"floating IP; {self._floating_hint(later)}"
+                f"floating IP; {self.free.floating_hint(later)}"
             )
         return problems
 
     def _check_ports_and_interfaces(self) -> list[str]:
         return [*self._check_ports(), *self._check_interfaces_and_networks()]
-
-    def _port_taken_by(self, port: int) -> str | None:
-        """What on a router already listens on ``port`` (and so refuses it to an instance), or None."""
-        for position, router in enumerate(self.config.routers):
-            if port == router.ssh.port:
-                return f"routers[{position}].ssh.port, where {router.name}'s SSH server listens"
-        if port in RESERVED_PORTS:
-            return f"the port of {RESERVED_PORTS[port]}"
-        return None
-
-    def _port_accepted(self, port: int) -> bool:
-        return 1 <= port <= 65535 and self._port_taken_by(port) is None
-
-    def _free_base_port(self) -> int | None:
-        """The basePort nearest the current one whose paths all get an accepted port."""
-        n, current = self.config.paths.count, self.config.zerotier.base_port
-        for distance in range(65536):
-            for base in (current + distance, current - distance):
-                if 1 <= base <= 65535 - n and all(self._port_accepted(base + index) for index in range(1, n + 1)):
-                    return base
-        return None
-
-    def _free_ports(self) -> list[int]:
-        """zerotier.ports with every refused or repeated port replaced by the next free one, one per path."""
-        given = list(self.config.zerotier.ports or ())[: self.config.paths.count]
-        kept: list[int | None] = []
-        for port in given:
-            accepted = self._port_accepted(port) and port not in kept
-            kept.append(port if accepted else None)
-        kept += [None] * (self.config.paths.count - len(kept))
-        used = {port for port in kept if port is not None}
-        candidate = max(used, default=self.config.zerotier.base_port)
-        free = (port for port in itertools.chain(range(candidate + 1, 65536), range(1024, candidate + 1)) if self._port_accepted(port))
-        return [port if port is not None else next(p for p in free if p not in used) for port in kept]
-
-    def _port_hint(self) -> str:
-        n = self.config.paths.count
-        if self.config.zerotier.ports is not None:
-            return f"use ports [{', '.join(str(port) for port in self._free_ports())}]"
-        base = self._free_base_port()
-        if base is None:
-            return "no basePort gives every path a free port; give zerotier.ports explicitly"
-        ports = f"port {base + 1}" if n == 1 else f"ports {base + 1}..{base + n}"
-        return f"use basePort {base} ({ports}), which clashes with nothing"
 
     def _check_ports(self) -> list[str]:
         zt, n = self.config.zerotier, self.config.paths.count
@@ -357,11 +156,11 @@ class _CrossChecks:
         if (duplicate := first_duplicate(list(ports))) is not None:
             found.append(f"port {duplicate} is used by more than one path; every instance on a router needs its own UDP and TCP port")
         for index, port in enumerate(ports, start=1):
-            if (taken := self._port_taken_by(port)) is not None:
+            if (taken := self.conflicts.port_taken_by(port)) is not None:
                 found.append(f"port {port} (path {index}) is {taken}; every instance binds its port for UDP and for its local API on TCP")
         if not found:
             return []
-        hint = self._port_hint()
+        hint = self.free.port_hint()
         return [f"{setting}: {problem}; {hint}" for problem in found]
 
     def _check_interfaces_and_networks(self) -> list[str]:
@@ -547,7 +346,7 @@ class _CrossChecks:
         )
 
     def _check_underlay(self) -> list[str]:
-        return [problem for position in range(len(self.config.routers)) for problem in _underlay_problems(self.config, position)]
+        return [problem for position in range(len(self.config.routers)) for problem in underlay_problems(self.config, position)]
 
     def _check_underlay_is_usable(self) -> list[str]:
         """The underlay must be an interface every instance may bind: not hidden by a blacklist prefix,
@@ -630,90 +429,3 @@ def _repeats(values: Sequence[Hashable]) -> list[tuple[int, int]]:
         else:
             first_at[value] = position
     return repeats
-
-
-def _underlay_problems(config: LabConfig, position: int) -> list[str]:
-    """Underlay settings the router's NIC, VyOS or a forwarding kernel cannot honour."""
-    router = config.routers[position]
-    underlay, nic = router.underlay, config.hardware.nic
-    setting = f"routers[{position}].underlay"
-    nic_name = (nic.model if nic and nic.model else None) or f"the {config.hardware.model}'s NIC"
-    problems: list[str] = []
-    if nic is not None and underlay.speed not in nic.speeds:
-        problems.append(
-            f"{setting}.speed: {underlay.speed} is not a speed {nic_name} can run at (hardware.nic.speeds: {', '.join(nic.speeds)})"
-        )
-    if underlay.duplex is not None and underlay.negotiation != "fixed":
-        problems.append(
-            f"{setting}.duplex: {underlay.duplex} needs negotiation fixed; speed and duplex are set together, both negotiated or both fixed"
-        )
-    if underlay.duplex == "half" and LINK_SPEED_GBPS[underlay.speed] > HALF_DUPLEX_MAX_GBPS:
-        problems.append(f"{setting}.duplex: half duplex does not exist at {underlay.speed}; use full (half duplex stops at 1G)")
-    if underlay.mtu is not None:
-        problems += _mtu_problems(f"{setting}.mtu", underlay.mtu, nic, nic_name)
-    rings = underlay.ring_buffer
-    if rings is not None:
-        for direction, wanted, largest in (
-            ("rx", rings.rx, nic.max_rx_ring if nic else None),
-            ("tx", rings.tx, nic.max_tx_ring if nic else None),
-        ):
-            if wanted is None or nic is None:
-                continue
-            if largest is None:
-                problems.append(
-                    f"{setting}.ringBuffer.{direction}: {nic_name} cannot change its {direction} ring "
-                    f"(hardware.nic.max{direction.title()}Ring is not set)"
-                )
-            elif wanted > largest:
-                problems.append(
-                    f"{setting}.ringBuffer.{direction}: {wanted} is more than {nic_name} allows "
-                    f"(hardware.nic.max{direction.title()}Ring {largest})"
-                )
-        if (
-            flavor(router.flavor).rings_set_together
-            and (rings.rx is not None or rings.tx is not None)
-            and nic is not None
-            and None in (nic.max_rx_ring, nic.max_tx_ring)
-        ):
-            problems.append(
-                f"{setting}.ringBuffer: VyOS refuses any ring-buffer setting on a NIC that cannot change both rings, "
-                f"and {nic_name} cannot; remove it"
-            )
-    if underlay.offload is not None and underlay.offload.lro:
-        problems.append(
-            f"{setting}.offload.lro: true is refused; LRO merges received packets beyond what can be forwarded unchanged and the kernel "
-            "turns it off on forwarding interfaces; use gro"
-        )
-    buffers = underlay.socket_buffers
-    if (
-        buffers is not None
-        and buffers.max_bytes is not None
-        and buffers.default_bytes is not None
-        and buffers.default_bytes > buffers.max_bytes
-    ):
-        problems.append(
-            f"{setting}.socketBuffers.defaultBytes: {buffers.default_bytes} is more than maxBytes {buffers.max_bytes}; "
-            "the default cannot exceed the limit"
-        )
-    return problems
-
-
-def _mtu_problems(setting: str, mtu: int, nic: NicConfig | None, nic_name: str) -> list[str]:
-    """An underlay MTU must carry zerotier-one's datagrams whole and stay within what VyOS and the NIC accept."""
-    low = ZEROTIER_MIN_UNDERLAY_MTU
-    high = min(MTU_RANGE[1], nic.max_mtu) if nic is not None else MTU_RANGE[1]
-    choose = (
-        f"choose {low}..{high}"
-        if low <= high
-        else f"nothing: {nic_name} (hardware.nic.maxMtu {high}) cannot carry zerotier-one's datagrams unfragmented"
-    )
-    if mtu < low:
-        return [
-            f"{setting}: {mtu} is too small for ZeroTier: zerotier-one sends UDP datagrams with up to {ZT_DEFAULT_PHYSMTU} bytes "
-            f"of payload, which take an MTU of {low} with their IPv4 and UDP headers; {choose}"
-        ]
-    if mtu > MTU_RANGE[1]:
-        return [f"{setting}: {mtu} is more than VyOS accepts ({MTU_RANGE[1]} at most); {choose}"]
-    if nic is not None and mtu > nic.max_mtu:
-        return [f"{setting}: {mtu} is more than {nic_name} accepts (hardware.nic.maxMtu {nic.max_mtu}); {choose}"]
-    return []

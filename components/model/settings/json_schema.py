@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.model.settings.schema import LabConfig
+from components.model.settings.schema import DEFAULT_PRIVATE_KEY_SETTING, NAMESPACE, LabConfig
 
 # Where the committed copy lives, relative to the project folder; the stack files name it so.
 SCHEMA_FILE = "schema/pulumi-stack.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
-NAMESPACE = "zt-ecmp"
 
 # A secret setting as Pulumi writes it into the stack file.
 SECRET = {
@@ -50,7 +49,7 @@ def stack_file_schema() -> dict[str, Any]:
                 "description": "The stack's settings: zt-ecmp's own, the secret SSH key, and the providers' (zerotier:...).",
                 "properties": {
                     **settings,
-                    f"{NAMESPACE}:sshPrivateKey": {**SECRET, "description": "The routers' SSH private key, as a secret."},
+                    f"{NAMESPACE}:{DEFAULT_PRIVATE_KEY_SETTING}": {**SECRET, "description": "The routers' SSH private key, as a secret."},
                     "zerotier:zerotierCentralToken": {**SECRET, "description": "The ZeroTier Central API token, as a secret."},
                 },
                 "required": [f"{NAMESPACE}:{name}" for name in lab.get("required", [])],

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from components.model.figures import ReferenceProfile
 from components.model.flavors import ContainerRuntime, RouterFlavor, flavor
 
 LinkSpeed = Literal["1G", "2.5G", "5G", "10G", "25G", "40G", "50G", "100G"]
@@ -39,6 +40,18 @@ LINK_SPEED_GBPS: Mapping[str, float] = {
 }
 
 ScalingMode = Literal["multi-instance", "multicore", "hybrid"]
+Topology = Literal["full-mesh", "hub-and-spoke"]
+# Who owns the route on routers with flavor linux (a subset of components.model.flavors.RouteOwner).
+LinuxRoutes = Literal["iproute2", "frr"]
+SshAuth = Literal["key", "agent"]
+FloatingOn = Literal["dummy", "loopback"]
+Duplex = Literal["full", "half"]
+
+# The stack settings' namespace: ``zt-ecmp:paths`` in Pulumi.<stack>.yaml.
+NAMESPACE = "zt-ecmp"
+
+# The secret stack setting holding the routers' SSH private key unless ``ssh.privateKeyConfig`` names another.
+DEFAULT_PRIVATE_KEY_SETTING = "sshPrivateKey"
 
 MAX_PATHS = 64
 
@@ -163,13 +176,13 @@ class SshConfig(_Model):
     )
     port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
     user: str = Field(default="vyos", min_length=1, description="Login user.")
-    auth: Literal["key", "agent"] = Field(
+    auth: SshAuth = Field(
         default="key",
         description="`key`: the private key in the secret config key named by `privateKeyConfig`; "
         "`agent`: the operator's ssh-agent (SSH_AUTH_SOCK).",
     )
     private_key_config: str = Field(
-        default="sshPrivateKey",
+        default=DEFAULT_PRIVATE_KEY_SETTING,
         pattern=r"^[A-Za-z][A-Za-z0-9]*$",
         description="Name of the secret stack setting (in this project's namespace) that holds the private key.",
     )
@@ -259,7 +272,7 @@ class UnderlayConfig(_Model):
         default=None,
         description="`auto`: speed and duplex negotiated; `fixed`: forced to `speed` and `duplex`; omitted: left as it is.",
     )
-    duplex: Literal["full", "half"] | None = Field(default=None, description="Duplex with `negotiation: fixed`; defaults to full.")
+    duplex: Duplex | None = Field(default=None, description="Duplex with `negotiation: fixed`; defaults to full.")
     # The range is checked with the NIC's own limit (_underlay_problems), so that one message gives the whole of it.
     mtu: int | None = Field(
         default=None,
@@ -357,7 +370,7 @@ class AddressingConfig(_Model):
         "without moving any address; defaults to the highest site number, the number of routers unless siteNumber says more.",
     )
     dummy_interface: str = Field(default="dum0", pattern=r"^dum[0-9]+$", description="Dummy interface holding the floating /32.")
-    floating_on: Literal["dummy", "loopback"] = Field(
+    floating_on: FloatingOn = Field(
         default="dummy",
         description="Where the floating /32 lives: the dummy interface (default) or `lo`, for hosts whose kernel has no dummy driver.",
     )
@@ -405,13 +418,13 @@ class RoutingConfig(_Model):
         default=False, description="Add firewall rules admitting the instances' UDP ports on the underlay interface."
     )
     bfd: BfdConfig = BfdConfig()
-    topology: Literal["full-mesh", "hub-and-spoke"] = Field(
+    topology: Topology = Field(
         default="full-mesh",
         description="`full-mesh`: every router routes straight to every other; `hub-and-spoke`: the others (spokes) reach "
         "each other through `hub`, and the path networks carry no frame from spoke to spoke.",
     )
     hub: str | None = Field(default=None, description="With topology hub-and-spoke: the name of the router the spokes go through.")
-    linux_routes: Literal["iproute2", "frr"] = Field(
+    linux_routes: LinuxRoutes = Field(
         default="iproute2",
         description="Who owns the route on routers with flavor linux: `iproute2` (one `ip route`, not self-healing) or "
         "`frr` (FRR's OSPF over the active paths with BFD: a dead or restarted path leaves and rejoins the route by itself).",
@@ -473,9 +486,7 @@ class HardwareConfig(_Model):
     efficiency_cores: int = Field(default=0, ge=0, le=512, description="Efficiency cores.")
     threads_per_performance_core: int = Field(default=1, ge=1, le=2, description="2 where performance cores have SMT.")
     instance_gbps: float = Field(gt=0, description="Estimated throughput of one ZeroTier instance on one core, Gbit/s.")
-    published_reference: Literal["gk41", "ms01"] | None = Field(
-        default=None, description="Which published measurements to show beside ours."
-    )
+    published_reference: ReferenceProfile | None = Field(default=None, description="Which published measurements to show beside ours.")
     nic: NicConfig | None = Field(default=None, description="What the underlay NIC can do; the underlay settings are checked against it.")
 
     @property

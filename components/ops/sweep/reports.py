@@ -6,9 +6,9 @@ its hardware's published figures (``hardware.publishedReference``), next to thos
 A sweep measures one pair of routers, or several at once (every router sending to every other). One
 pair is compared with the plan's estimate for a pair alone and with the published figures (they are
 one pair alone too); several pairs each with the estimate for a pair while all pairs are busy, and in
-total (the sum over the pairs) with the sum of those. The reports name the pairs, with a column
-``pair`` (``hq->br1``, and ``total`` for a K's sum over several pairs), except for the default run
-of a two-router lab, first router to second, which is written exactly as it always was.
+total (the sum over the pairs) with the sum of those. The reports name the pairs the same way
+whatever the number of routers: a column ``pair`` (``r1->r2``, ``hq->br1``, and ``total`` for a K's
+sum over several pairs), the pairs in the title, and each pair's figures in the JSON.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ class SweepReport:
     """A sweep with what it is compared against: the plan's estimate and the published figures.
 
     ``estimates_gbps`` is per K for everything measured together (one pair, or the total of several);
-    ``pair_estimates_gbps`` the same per pair. ``names_pairs`` is False only for the default pair of a
-    two-router lab, whose reports keep the layout they had before labs had more routers."""
+    ``pair_estimates_gbps`` the same per pair."""
 
     title: str
     rows: tuple[SweepRow, ...]
@@ -51,7 +50,6 @@ class SweepReport:
     reference: PublishedMeasurements | None
     pairs: tuple[Pair, ...] = ()
     pair_estimates_gbps: Mapping[Pair, Mapping[int, float]] = field(default_factory=dict)
-    names_pairs: bool = False
 
     @property
     def several(self) -> bool:
@@ -88,26 +86,22 @@ def _pairs_title(plan: LabPlan, pairs: Sequence[Pair]) -> str:
 def sweep_report(plan: LabPlan, rows: Sequence[SweepRow], title: str | None = None, pairs: Sequence[Pair] | None = None) -> SweepReport:
     """``pairs``: what was measured (by default what the rows hold, or the lab's default pair)."""
     reference = PUBLISHED_MEASUREMENTS.get(plan.published_reference) if plan.published_reference else None
-    default = default_pairs(plan.router_names)
-    chosen = tuple(pairs if pairs is not None else rows[0].pairs if rows else default or ())
-    names_pairs = chosen != default
+    chosen = tuple(pairs if pairs is not None else rows[0].pairs if rows else default_pairs(plan.router_names) or ())
     ks = range(1, plan.path_count + 1)
     all_busy = len(chosen) > 1
     per_pair = {pair: {k: pair_estimate_gbps(plan, pair, k, all_busy=all_busy) for k in ks} for pair in chosen}
-    if chosen and names_pairs:
+    if chosen:
         estimates = {k: round(sum(estimate[k] for estimate in per_pair.values()), 3) for k in ks}
     else:
-        # The default pair of a two-router lab: the estimate as it always was (one router sending).
         estimates = {k: estimated_gbps(plan, k) for k in ks}
     base = title or f"{plan.hardware_model}, stack {plan.stack}"
     return SweepReport(
-        title=f"{base}, {_pairs_title(plan, chosen)}" if names_pairs and chosen else base,
+        title=f"{base}, {_pairs_title(plan, chosen)}" if chosen else base,
         rows=tuple(rows),
         estimates_gbps=estimates,
         reference=reference,
         pairs=chosen,
         pair_estimates_gbps=per_pair,
-        names_pairs=names_pairs,
     )
 
 
@@ -139,7 +133,7 @@ def _lines(report: SweepReport) -> list[_Line]:
         k = row.active_paths
         published = report.published_gbps(k)
         for pair, measured in row.reports.items():
-            estimate = report.pair_estimates_gbps[pair][k] if report.names_pairs else report.estimates_gbps[k]
+            estimate = report.pair_estimates_gbps[pair][k]
             lines.append(_Line(row, pair, measured.received_gbps, measured.sent_gbps, measured.retransmits, estimate, published))
         if len(row.reports) > 1:
             lines.append(_Line(row, None, row.received_gbps, row.sent_gbps, row.retransmits, report.estimates_gbps[k], None))
@@ -152,10 +146,9 @@ def _formatted(value: float | None, spec: str, missing: str) -> str:
 
 def csv_columns(report: SweepReport) -> tuple[str, ...]:
     published = () if report.several else ("published_gbps", "received_over_published")
-    pair = ("pair",) if report.names_pairs else ()
     return (
         "active_paths",
-        *pair,
+        "pair",
         "flows",
         "seconds",
         "received_gbps",
@@ -171,7 +164,7 @@ def render_sweep_csv(report: SweepReport) -> str:
         published = () if report.several else (_formatted(line.published_gbps, "g", ""), _formatted(line.ratio, ".3f", ""))
         return (
             line.row.active_paths,
-            *((line.label,) if report.names_pairs else ()),
+            line.label,
             line.row.flows,
             line.row.seconds,
             f"{line.received_gbps:.3f}",
@@ -186,15 +179,14 @@ def render_sweep_csv(report: SweepReport) -> str:
 
 def render_sweep_markdown(report: SweepReport) -> str:
     published = f"published, {published_label(report.reference).removesuffix(' (published)')}" if report.reference else "published"
-    pair_header = ("pair",) if report.names_pairs else ()
     published_header = () if report.several else (f"{published} Gbit/s", "ours / published")
-    header = ("K", *pair_header, "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", *published_header)
+    header = ("K", "pair", "flows", "received Gbit/s", "sent Gbit/s", "retransmits", "estimate Gbit/s", *published_header)
 
     def cells(line: _Line) -> tuple[object, ...]:
         published_cells = () if report.several else (_formatted(line.published_gbps, "g", "-"), _formatted(line.ratio, ".2f", "-"))
         return (
             line.row.active_paths,
-            *((line.label.replace("->", " -> "),) if report.names_pairs else ()),
+            line.label.replace("->", " -> "),
             line.row.flows,
             f"{line.received_gbps:.3f}",
             f"{line.sent_gbps:.3f}",
@@ -203,7 +195,7 @@ def render_sweep_markdown(report: SweepReport) -> str:
             *published_cells,
         )
 
-    alignments = "r" + ("l" if report.names_pairs else "") + "r" * (len(header) - 1 - report.names_pairs)
+    alignments = "rl" + "r" * (len(header) - 2)
     table = markdown_table(header, alignments, (cells(line) for line in _lines(report)))
     return f"### {report.title}\n\n{table}"
 
@@ -223,12 +215,6 @@ def _json_run(report: SweepReport, row: SweepRow) -> dict[str, Any]:
         "sentGbps": round(row.sent_gbps, 4),
         "retransmits": row.retransmits,
     }
-    if not report.names_pairs:
-        return run | {
-            "streamReceivedGbps": _streams(row.report),
-            "estimatedGbps": report.estimates_gbps[k],
-            "publishedGbps": report.published_gbps(k),
-        }
     run["estimatedGbps"] = report.estimates_gbps[k]
     if not report.several:
         run["publishedGbps"] = report.published_gbps(k)
@@ -249,9 +235,8 @@ def _json_run(report: SweepReport, row: SweepRow) -> dict[str, Any]:
 
 def render_sweep_json(report: SweepReport) -> str:
     document: dict[str, Any] = {"title": report.title, "publishedReference": report.reference.profile if report.reference else None}
-    if report.names_pairs:
-        document["pairs"] = [{"sender": sender, "receiver": receiver} for sender, receiver in report.pairs]
-        document["allBusy"] = report.several
+    document["pairs"] = [{"sender": sender, "receiver": receiver} for sender, receiver in report.pairs]
+    document["allBusy"] = report.several
     document["runs"] = [_json_run(report, row) for row in report.rows]
     return json.dumps(document, indent=2) + "\n"
 
@@ -265,7 +250,7 @@ def sweep_figure(report: SweepReport, *, label: str = "this lab") -> ScalingFigu
     for count in flows:
         rows = [row for row in report.rows if row.flows == count]
         if not report.several:
-            named = f", {' -> '.join(report.pairs[0])}" if report.names_pairs and report.pairs else ""
+            named = f", {' -> '.join(report.pairs[0])}" if report.pairs else ""
             measured.append(
                 Series.of(f"{label}{named}, {count} flows", "measured", ((row.active_paths, row.received_gbps) for row in rows))
             )
@@ -297,7 +282,7 @@ def sweep_figure(report: SweepReport, *, label: str = "this lab") -> ScalingFigu
 
 def _raw_name(report: SweepReport, row: SweepRow, pair: Pair) -> str:
     base = f"k{row.active_paths}-p{row.flows}"
-    return f"{base}-{pair[0]}-to-{pair[1]}.json" if report.names_pairs else f"{base}.json"
+    return f"{base}-{pair[0]}-to-{pair[1]}.json"
 
 
 def write_sweep_reports(report: SweepReport, out_dir: Path, name: str) -> list[Path]:

@@ -51,11 +51,8 @@ class RouterScope:
         return self.plan.neighbours(path, self.router.name)
 
     def about_peer(self, subject: str, peer: str, via: str | None = None) -> str:
-        """A subject that concerns one peer, naming it (and the hub it is reached through) where the
-        router has several: ``10.0.55.3/32 (br2 via hq)``. With two routers the peer is the other
-        one, so the subject stays as it always read."""
-        if len(self.plan.routers) == 2:
-            return subject
+        """A subject that concerns one peer, naming it (and the hub it is reached through), the same
+        way whatever the number of routers: ``10.0.55.2/32 (r2)``, ``10.0.55.3/32 (br2 via hq)``."""
         return f"{subject} ({peer}{f' via {via}' if via else ''})"
 
     def result(

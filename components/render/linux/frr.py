@@ -109,7 +109,7 @@ def ospf_network_type(plan: LabPlan) -> str:
     gives every neighbour its own adjacency and link: BFD takes down exactly the pair that failed, and
     a spoke that hears only its hub routes to the other spokes through it.
     """
-    return "point-to-point" if len(plan.routers) == 2 else "point-to-multipoint"
+    return "point-to-point" if plan.paths_are_point_to_point else "point-to-multipoint"
 
 
 def _path_host_filter(plan: LabPlan) -> list[str]:

@@ -29,7 +29,7 @@ from components.ops.validate.runner import needs_for
 from tests.ops.validate import gk41_sites
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, healthy_r1
 from tests.support.stacks import jumbo_routers, lab_plan
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 EVERY_FACT: list[AnyNeed] = [
     COMMIT_STATE,

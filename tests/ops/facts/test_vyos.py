@@ -9,7 +9,7 @@ from components.ops.facts.needs import COMMIT_STATE, INSTANCES
 from components.ops.shell import CommandOutput
 from tests.ops.facts.read import asked, fact, r1_fact
 from tests.ops.validate.gk41_r1 import healthy_r1
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 COMMITTED = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
 SHOW_CONTAINER = "/opt/vyatta/bin/vyatta-op-cmd-wrapper show container"

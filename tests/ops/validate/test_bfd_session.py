@@ -8,7 +8,7 @@ from components.ops.validate.checks.bfd_session import CHECK
 from components.ops.validate.framework import RouterScope
 from tests.ops.validate.gk41_r1 import plan_with_runtime
 from tests.ops.validate.judged import failed, verdicts
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 
 def session(path: int, status: str = "up", diagnostic: str = "ok") -> BfdPeer:
@@ -21,38 +21,38 @@ def peers(*sessions: BfdPeer) -> BfdPeers:
 
 
 def test_every_session_up_passes_naming_its_interface() -> None:
-    assert verdicts(CHECK, {BFD_PEERS: peers()})[0] == ("path 1 10.14.0.2", "pass", "up on ztecmp1")
+    assert verdicts(CHECK, {BFD_PEERS: peers()})[0] == ("path 1 10.14.0.2 (r2)", "pass", "up on ztecmp1")
 
 
 def test_a_bfd_session_down_fails_its_path_saying_the_next_hop_is_withdrawn() -> None:
     down = peers(session(1), session(2, "down", "control detection time expired"), session(3), session(4))
     assert failed(CHECK, {BFD_PEERS: down}) == [
-        ("path 2 10.14.0.6", "session down, diagnostic control detection time expired: the next-hop is withdrawn")
+        ("path 2 10.14.0.6 (r2)", "session down, diagnostic control detection time expired: the next-hop is withdrawn")
     ]
 
 
 def test_a_path_without_a_bfd_session_fails() -> None:
     assert failed(CHECK, {BFD_PEERS: peers(session(1), session(2), session(3))}) == [
-        ("path 4 10.14.0.14", "no BFD session with the path's peer")
+        ("path 4 10.14.0.14 (r2)", "no BFD session with the path's peer")
     ]
 
 
 def test_an_inactive_paths_session_that_is_up_passes() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
-    assert verdicts(CHECK, {BFD_PEERS: peers()}, plan)[3] == ("path 4 10.14.0.14", "pass", "up on ztecmp4")
+    assert verdicts(CHECK, {BFD_PEERS: peers()}, plan)[3] == ("path 4 10.14.0.14 (r2)", "pass", "up on ztecmp4")
 
 
 def test_an_inactive_paths_session_that_is_down_is_reported_but_does_not_fail() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
     down = peers(session(1), session(2), session(3), session(4, "down"))
-    assert verdicts(CHECK, {BFD_PEERS: down}, plan)[3] == ("path 4 10.14.0.14", "n/a", "inactive path: session down")
+    assert verdicts(CHECK, {BFD_PEERS: down}, plan)[3] == ("path 4 10.14.0.14 (r2)", "n/a", "inactive path: session down")
 
 
 def test_a_vyos_router_without_a_session_on_an_inactive_path_fails() -> None:
     # VyOS peers on every built path, so the session's health shows before the path carries traffic.
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
     assert failed(CHECK, {BFD_PEERS: peers(session(1), session(2), session(3))}, plan) == [
-        ("path 4 10.14.0.14", "inactive path: not peered")
+        ("path 4 10.14.0.14 (r2)", "inactive path: not peered")
     ]
 
 

@@ -37,7 +37,9 @@ FOUR_PATHS = route(hop(1), hop(2), hop(3), hop(4))
 
 
 def test_a_route_over_the_k_planned_next_hops_passes_listing_them() -> None:
-    assert verdicts(CHECK, r1_facts(FOUR_PATHS)) == [("10.0.55.2/32", "pass", "4 next hops: 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14")]
+    assert verdicts(CHECK, r1_facts(FOUR_PATHS)) == [
+        ("10.0.55.2/32 (r2)", "pass", "4 next hops: 10.14.0.2, 10.14.0.6, 10.14.0.10, 10.14.0.14")
+    ]
 
 
 def test_the_route_and_each_next_hops_ping_are_needed() -> None:
@@ -46,14 +48,14 @@ def test_the_route_and_each_next_hops_ping_are_needed() -> None:
 
 def test_a_route_with_fewer_next_hops_than_k_fails_naming_the_missing_ones() -> None:
     assert verdicts(CHECK, r1_facts(route(hop(1), hop(2)))) == [
-        ("10.0.55.2/32", "fail", "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4")
+        ("10.0.55.2/32 (r2)", "fail", "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4")
     ]
 
 
 def test_a_route_with_a_next_hop_beyond_k_fails_naming_it() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
     assert verdicts(CHECK, r1_facts(FOUR_PATHS), plan) == [
-        ("10.0.55.2/32", "fail", "4 next hops, K=3 planned: unplanned 10.14.0.14 dev ztecmp4")
+        ("10.0.55.2/32 (r2)", "fail", "4 next hops, K=3 planned: unplanned 10.14.0.14 dev ztecmp4")
     ]
 
 
@@ -69,29 +71,29 @@ def test_a_dead_next_hop_fails() -> None:
 
 
 def test_no_route_at_all_fails() -> None:
-    assert verdicts(CHECK, r1_facts(route())) == [("10.0.55.2/32", "fail", "no route to 10.0.55.2/32")]
+    assert verdicts(CHECK, r1_facts(route())) == [("10.0.55.2/32 (r2)", "fail", "no route to 10.0.55.2/32")]
 
 
 def test_two_routes_to_the_peer_fail() -> None:
     two = Routes("10.0.55.2/32", (Route((hop(1), hop(2))), Route((hop(3), hop(4)))))
-    assert verdicts(CHECK, r1_facts(two)) == [("10.0.55.2/32", "fail", "2 routes to 10.0.55.2/32, expected one multipath route")]
+    assert verdicts(CHECK, r1_facts(two)) == [("10.0.55.2/32 (r2)", "fail", "2 routes to 10.0.55.2/32, expected one multipath route")]
 
 
 def test_a_route_that_could_not_be_read_fails_saying_why() -> None:
     assert verdicts(CHECK, r1_facts(Unread("ip route", "timeout", "timed out after 60 s"))) == [
-        ("10.0.55.2/32", "fail", "ip route: timed out after 60 s")
+        ("10.0.55.2/32 (r2)", "fail", "ip route: timed out after 60 s")
     ]
 
 
 def test_a_single_path_route_counts_its_one_next_hop() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 1})
-    assert verdicts(CHECK, r1_facts(route(hop(1))), plan) == [("10.0.55.2/32", "pass", "1 next hops: 10.14.0.2")]
+    assert verdicts(CHECK, r1_facts(route(hop(1))), plan) == [("10.0.55.2/32 (r2)", "pass", "1 next hops: 10.14.0.2")]
 
 
 def test_a_next_hop_whose_far_end_does_not_answer_fails_the_route_naming_its_path_and_peer() -> None:
     # Its interface is up, so the kernel keeps it, and every flow hashed onto it is lost.
     assert verdicts(CHECK, r1_facts(FOUR_PATHS, silent=(3,))) == [
-        ("10.0.55.2/32", "fail", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer")
+        ("10.0.55.2/32 (r2)", "fail", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer")
     ]
 
 
@@ -100,7 +102,7 @@ def test_a_router_routing_over_a_path_its_peer_does_not_route_back_over_fails_th
     # path 4 get their replies over other paths, which strict reverse-path filtering drops.
     back = route(*(hop(path, addresses=R1_ADDRESSES) for path in (1, 2, 3)), destination="10.0.55.1/32")
     assert verdicts(CHECK, r1_facts(FOUR_PATHS), elsewhere={"r2": {TO_R1: back}}) == [
-        ("10.0.55.2/32", "fail", "4 next hops, K=4 planned: routes over path 4, which r2's route back does not use")
+        ("10.0.55.2/32 (r2)", "fail", "4 next hops, K=4 planned: routes over path 4, which r2's route back does not use")
     ]
 
 
@@ -117,7 +119,7 @@ def test_the_router_with_fewer_paths_reports_only_what_it_lacks() -> None:
     # paths are all in r2's route back.
     back = route(*(hop(path, addresses=R1_ADDRESSES) for path in (1, 2, 3, 4)), destination="10.0.55.1/32")
     assert verdicts(CHECK, r1_facts(route(hop(1), hop(2), hop(3))), elsewhere={"r2": {TO_R1: back}}) == [
-        ("10.0.55.2/32", "fail", "3 next hops, K=4 planned: missing 10.14.0.14 dev ztecmp4")
+        ("10.0.55.2/32 (r2)", "fail", "3 next hops, K=4 planned: missing 10.14.0.14 dev ztecmp4")
     ]
 
 

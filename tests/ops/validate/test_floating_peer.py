@@ -13,8 +13,8 @@ def test_the_ping_goes_from_the_own_floating_ip_to_the_peers() -> None:
 
 
 def test_an_answering_peer_passes_with_pings_summary() -> None:
-    assert verdicts(CHECK, dict([ping("10.0.55.2", "10.0.55.1")])) == [("10.0.55.1 -> 10.0.55.2", "pass", ANSWERED)]
+    assert verdicts(CHECK, dict([ping("10.0.55.2", "10.0.55.1")])) == [("10.0.55.1 -> 10.0.55.2 (r2)", "pass", ANSWERED)]
 
 
 def test_a_silent_peer_fails_with_pings_summary() -> None:
-    assert verdicts(CHECK, dict([ping("10.0.55.2", "10.0.55.1", received=0)])) == [("10.0.55.1 -> 10.0.55.2", "fail", SILENT)]
+    assert verdicts(CHECK, dict([ping("10.0.55.2", "10.0.55.1", received=0)])) == [("10.0.55.1 -> 10.0.55.2 (r2)", "fail", SILENT)]

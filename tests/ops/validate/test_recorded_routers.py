@@ -73,20 +73,20 @@ FAILURES: dict[str, list[tuple[str, str, str]]] = {
     "gk41-r1-path3-interface-renamed": [("path link up", "path 3: ztecmp3", "no interface ztecmp3")],
     "gk41-r1-path2-no-carrier": [("path link up", "path 2: ztecmp2", "ztecmp2 has no carrier (state DOWN)")],
     "gk41-r1-route-two-next-hops": [
-        ("ecmp route", "10.0.55.2/32", "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4")
+        ("ecmp route", "10.0.55.2/32 (r2)", "2 next hops, K=4 planned: missing 10.14.0.10 dev ztecmp3, 10.14.0.14 dev ztecmp4")
     ],
-    "gk41-r1-route-none": [("ecmp route", "10.0.55.2/32", "no route to 10.0.55.2/32")],
-    "gk41-r1-route-three-paths": [("ecmp route", "10.0.55.2/32", "3 next hops, K=4 planned: missing 10.14.0.14 dev ztecmp4")],
+    "gk41-r1-route-none": [("ecmp route", "10.0.55.2/32 (r2)", "no route to 10.0.55.2/32")],
+    "gk41-r1-route-three-paths": [("ecmp route", "10.0.55.2/32 (r2)", "3 next hops, K=4 planned: missing 10.14.0.14 dev ztecmp4")],
     "gk41-r1-path3-peer-silent": [
         # A next hop in the route whose far end is silent fails the route as well as its path.
-        ("ecmp route", "10.0.55.2/32", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer"),
-        ("path peer answers", "path 3: 10.14.0.10", SILENT),
+        ("ecmp route", "10.0.55.2/32 (r2)", "4 next hops, K=4 planned: path 3: 10.14.0.10 (r2) does not answer"),
+        ("path peer answers", "path 3: 10.14.0.10 (r2)", SILENT),
     ],
     "gk41-r1-layer3-hashing": [("layer-4 hashing", "net.ipv4.fib_multipath_hash_policy", "is 0, expected 1 (layer 4)")],
     "gk41-r1-bfd-path2-down": [
-        ("bfd session", "path 2 10.14.0.6", "session down, diagnostic control detection time expired: the next-hop is withdrawn")
+        ("bfd session", "path 2 10.14.0.6 (r2)", "session down, diagnostic control detection time expired: the next-hop is withdrawn")
     ],
-    "gk41-r1-bfd-path4-missing": [("bfd session", "path 4 10.14.0.14", "no BFD session with the path's peer")],
+    "gk41-r1-bfd-path4-missing": [("bfd session", "path 4 10.14.0.14 (r2)", "no BFD session with the path's peer")],
     "gk41-r1-bfd-user-not-in-frrvty": [
         (
             "bfd session",
@@ -142,7 +142,7 @@ def test_the_router_with_fewer_paths_reports_only_what_it_lacks() -> None:
 def test_a_lab_with_one_path_fewer_active_than_the_router_routes_over_fails_its_route() -> None:
     plan = plan_with_runtime("vyos", paths={"count": 4, "active": 3})
     assert [found for found in failures(healthy_r1(), plan) if found[0] == "ecmp route"] == [
-        ("ecmp route", "10.0.55.2/32", "4 next hops, K=3 planned: unplanned 10.14.0.14 dev ztecmp4")
+        ("ecmp route", "10.0.55.2/32 (r2)", "4 next hops, K=3 planned: unplanned 10.14.0.14 dev ztecmp4")
     ]
 
 

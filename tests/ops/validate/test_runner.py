@@ -28,7 +28,7 @@ from components.ops.validate.runner import (
 from tests.ops.recorded_router import RecordedShell
 from tests.ops.validate.gk41_r1 import DOCKER, VYOS, check_named, healthy_r1, judge
 from tests.ops.validate.gk41_sites import FULL_MESH, ROUTERS, healthy
-from tests.support.vyos_plans import linux_plan
+from tests.support.variants import linux_plan
 
 R1 = target_of(VYOS, VYOS.router("r1"))
 

@@ -1,10 +1,11 @@
-"""Plans and inputs shared by the VyOS tests: the stacks, and the variants the renderer branches on."""
+"""Plans and inputs the tests share: the variants each renderer branches on (VyOS, Docker and Linux), and fake secrets."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from components.model.plan import LabPlan
+from components.model.settings import FloatingOn
 from tests.support.stacks import docker_plan, lab_plan, stack_settings
 
 FAKE_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-SSH-KEY-zt-ecmp-must-not-leak\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -67,12 +68,13 @@ def underlay_plan(stack: str = "gk41", nic: dict[str, Any] | None = None, **unde
     return lab_plan(stack, routers=settings["routers"], hardware=settings["hardware"])
 
 
-def linux_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
-    """The stack on two Linux routers (Docker runtime), floating IPs on lo."""
-    routers = stack_settings(stack)["routers"]
-    for router in routers:
-        router["flavor"] = "linux"
-    return lab_plan(stack, routers=routers, addressing={"floatingOn": "loopback"}, **changes)
+def linux_plan(
+    stack: str = "gk41", floating_on: FloatingOn = "loopback", routers: list[dict[str, Any]] | None = None, **changes: Any
+) -> LabPlan:
+    """The stack (or ``routers``, its routers' settings changed) with every router on flavor linux (Docker
+    runtime), floating IPs on lo unless told otherwise."""
+    linux = [{**router, "flavor": "linux"} for router in (routers if routers is not None else stack_settings(stack)["routers"])]
+    return lab_plan(stack, routers=linux, addressing={"floatingOn": floating_on}, **changes)
 
 
 def golden_variants() -> dict[str, LabPlan]:

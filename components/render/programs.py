@@ -11,10 +11,16 @@ as it stands, with placeholders ``@NAME@`` (capitals, digits, ``_``) where the p
   a program reading its standard input after a ``|``.
 
 A value's final newline is not part of it: the program writes its own line ends, so a rendered
-program can be a value as it is. Lines that begin with ``#@`` are notes for the reader of the file
-(what it does, what its placeholders hold) and never reach a script. Each placeholder must get a
-value and each value must be used: a renamed placeholder fails at once instead of leaving
-``@NAME@`` in a script.
+program can be a value as it is. Each placeholder must get a value and each value must be used: a
+renamed placeholder fails at once instead of leaving ``@NAME@`` in a script.
+
+No comment of a program reaches a router: what a Command runs changes only when behaviour changes,
+so an edited comment must not re-run a script on every router nor show in every preview. Every
+full-line comment of the file is left out when it is rendered (``#@`` notes, which say what the
+placeholders hold, ``#`` comments, ``# shellcheck`` directives, which only shellcheck reading the
+file needs), except the shebang on the first line and the lines of a heredoc the program itself
+writes, which are data. A value is data too and is put in as it is, comment lines included: a
+comment a router must see (the apply digest, a script's title) is a value, never a line of the file.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-NOTE = "#@"
+COMMENT = "#"
+SHEBANG = "#!"
+# The start of a heredoc (`<<WORD`, `<<'WORD'`, `<<-"WORD"`; not a here-string `<<<`), and its word.
+HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(['\"]?)([A-Za-z_@][A-Za-z0-9_@]*)\2")
 PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
 BLOCK = re.compile(r"^([ \t]*)@([A-Z][A-Z0-9_]*)@$")
 # What a program file's name ends with, and the shell shellcheck reads it as.
@@ -72,9 +81,7 @@ class Programs:
             return values[placeholder]
 
         out: list[str] = []
-        for line in source.removesuffix("\n").split("\n"):
-            if line.startswith(NOTE):
-                continue
+        for line in _without_comments(source.removesuffix("\n").split("\n")):
             if block := BLOCK.match(line):
                 indent, placeholder = block.groups()
                 out += [f"{indent}{each}" for each in _lines(value(placeholder))]
@@ -87,6 +94,25 @@ class Programs:
     def lines(self, name: str, **values: Value) -> list[str]:
         """The same as lines, for scripts put together line by line."""
         return self.text(name, **values).removesuffix("\n").split("\n")
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """The lines of a program file but its full-line comments: the shebang and heredoc bodies stay."""
+    kept: list[str] = []
+    # Heredocs started and not yet ended, in order, as (word, whether tabs may precede it).
+    open_heredocs: list[tuple[str, bool]] = []
+    for number, line in enumerate(lines):
+        if open_heredocs:
+            word, tabs = open_heredocs[0]
+            if (line.lstrip("\t") if tabs else line) == word:
+                open_heredocs.pop(0)
+            kept.append(line)
+            continue
+        if line.lstrip().startswith(COMMENT) and not (number == 0 and line.startswith(SHEBANG)):
+            continue
+        open_heredocs += [(match.group(3), match.group(1) == "-") for match in HEREDOC.finditer(line)]
+        kept.append(line)
+    return kept
 
 
 @functools.cache

@@ -66,6 +66,43 @@ def test_notes_are_for_the_reader_of_the_file_only(folder: Folder) -> None:
     assert programs.text("f.sh", X="x") == "#!/bin/sh\necho x\n"
 
 
+def test_no_full_line_comment_of_the_program_reaches_the_script(folder: Folder) -> None:
+    programs = folder.write("k.sh", "#!/bin/sh\n# why it waits\nf() {\n  # what it checks\n  true\n}\necho done # as it is\n")
+    assert programs.text("k.sh") == "#!/bin/sh\nf() {\n  true\n}\necho done # as it is\n"
+
+
+def test_shellcheck_directives_are_for_shellcheck_reading_the_file(folder: Folder) -> None:
+    programs = folder.write("l.sh", "#!/bin/sh\n# shellcheck disable=SC2034\nunused=1\n")
+    assert programs.text("l.sh") == "#!/bin/sh\nunused=1\n"
+
+
+def test_only_the_first_line_can_be_a_shebang(folder: Folder) -> None:
+    programs = folder.write("m.sh", "echo\n#!/bin/sh\n")
+    assert programs.text("m.sh") == "echo\n"
+
+
+def test_the_lines_of_a_heredoc_the_program_writes_are_data(folder: Folder) -> None:
+    programs = folder.write(
+        "n.sh",
+        "cat > a <<'END'\n# kept: data\n#@ kept too\nEND\n# dropped\ncat > b <<-END\n\t# kept\n\tEND\n"
+        'cat > c <<"@MARKER@"\n# kept\n@MARKER@\n# dropped\necho $((1 << 2))\n# dropped\n',
+    )
+    assert programs.text("n.sh", MARKER="X") == (
+        "cat > a <<'END'\n# kept: data\n#@ kept too\nEND\ncat > b <<-END\n\t# kept\n\tEND\ncat > c <<\"X\"\n# kept\nX\necho $((1 << 2))\n"
+    )
+
+
+def test_a_comment_put_in_as_a_value_reaches_the_script(folder: Folder) -> None:
+    programs = folder.write("o.sh", "#!/bin/sh\n@TITLE@\n# the program's own\necho\n")
+    assert programs.text("o.sh", TITLE="# apply digest 0f") == "#!/bin/sh\n# apply digest 0f\necho\n"
+
+
+def test_a_placeholder_only_a_comment_names_takes_no_value(folder: Folder) -> None:
+    programs = folder.write("p.sh", "# for @ROUTER@\necho\n")
+    with pytest.raises(ValueError, match="no placeholder for ROUTER"):
+        programs.text("p.sh", ROUTER="r1")
+
+
 def test_a_placeholder_without_a_value_fails(folder: Folder) -> None:
     programs = folder.write("g.sh", "echo @MISSING@\n")
     with pytest.raises(KeyError, match="@MISSING@"):

@@ -210,7 +210,7 @@ def render_frr_block(plan: LabPlan, router: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> str:
+def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths) -> str:
     begin, end = frr_block_markers(plan.stack)
     if paths.vty_socket_dir is None:
         reload = "systemctl reload-or-restart frr"
@@ -221,9 +221,6 @@ def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -
         )
     return PROGRAMS.text(
         "frr-common.sh",
-        STACK=plan.stack,
-        ROUTER=own.name,
-        PURPOSE=purpose,
         CONF_WORD=shlex.quote(paths.config_file),
         DAEMONS_WORD=shlex.quote(paths.daemons_file),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -246,7 +243,7 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
     own = _router(plan, router)
     return PROGRAMS.text(
         "frr-apply.sh",
-        COMMON=_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
+        COMMON=_common(plan, own, paths),
         LOCK=router_lock(f"FRR apply of zt-ecmp stack {plan.stack} on {own.name}"),
         ROLLBACK=rollback_on_failure(
             "FRR apply",
@@ -273,7 +270,7 @@ def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FR
     own = _router(plan, router)
     return PROGRAMS.text(
         "frr-undo.sh",
-        COMMON=_common(plan, own, paths, "remove the route and the BFD sessions"),
+        COMMON=_common(plan, own, paths),
         LOCK=router_lock(f"FRR undo of zt-ecmp stack {plan.stack} on {own.name}"),
         STATE_ROOT_WORD=shlex.quote(paths.state_root),
         ROUTER=own.name,

@@ -104,7 +104,6 @@ def render_drain(
     own = _linux(plan, router)
     return PROGRAMS.text(
         "drain.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         PATH=str(path_index),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -130,7 +129,6 @@ def render_gate(
     end = path.end(own.name)
     return PROGRAMS.text(
         "gate.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         PATH=str(path_index),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -146,7 +144,7 @@ def render_instance_record(
     plan: LabPlan, router: str, instances: Mapping[int, PathInstances], paths: LinuxHostPaths = DEFAULT_HOST_PATHS
 ) -> str:
     """What ``router``'s drains compare with: every path's instance keys as the apply leaves them."""
-    own = _linux(plan, router)
+    _linux(plan, router)  # refuses a router of another flavor
     records: list[str] = []
     for index in sorted(instances):
         record = f'"$state_dir/instances/path{index}'
@@ -158,8 +156,6 @@ def render_instance_record(
         ]
     return PROGRAMS.text(
         "record-instances.sh",
-        STACK=plan.stack,
-        ROUTER=own.name,
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         RECORDS=records,
         KEPT="|".join(f"path{index}" for index in sorted(instances)) or "''",

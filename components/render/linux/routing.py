@@ -450,17 +450,23 @@ def _keeper_control(plan: LabPlan, router: RouterPlan, paths: LinuxHostPaths) ->
     return stop, start
 
 
+def _title(plan: LabPlan, what: str) -> str:
+    """The first line after the shebang of a file the lab leaves on a router: which stack's it is and
+    what it does, for whoever finds it there. A value, since a program's own comments never reach a router."""
+    return f"# zt-ecmp {plan.stack}: {what}."
+
+
 def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
     """What the systemd unit runs at boot: tune the underlay, converge again and say what it put back.
     Where FRR owns the routes, it waits for the active paths first; with iproute2 routes the keeper
     adds each path as its instance comes up, so nothing waits for a path that may never come."""
     own = _router(plan, router)
     wait = [] if keeps_routes(own) else [f"wait_for_paths {BOOT_WAIT_SECONDS} || true"]
+    peers = " and ".join(route.peer for route in own.routes)
     return PROGRAMS.text(
         "boot.sh",
-        STACK=plan.stack,
+        TITLE=_title(plan, f"{own.name}'s floating address and ECMP route to {peers}, re-applied at boot"),
         ROUTER=own.name,
-        PEERS=" and ".join(route.peer for route in own.routes),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=False),
         ROUTE_KEEPING=route_keeping(plan, own),
@@ -481,7 +487,7 @@ def render_keeper(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HO
         raise ValueError(f"router {router!r}: FRR owns its routes, and it runs no route keeper")
     return PROGRAMS.text(
         "keeper.sh",
-        STACK=plan.stack,
+        TITLE=_title(plan, f"keeps {own.name}'s routes to {destinations_text(own)} over every live path"),
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -540,17 +546,10 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     stop_keeper, start_keeper = _keeper_control(plan, own, paths)
     return PROGRAMS.text(
         "routing-apply.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
-        FLOATING_IP=str(own.floating_ip),
-        FLOATING_INTERFACE=floating_interface(own),
-        ROUTES=routes_text(own),
         DESTINATIONS=destinations_text(own),
         ACTIVE=str(plan.active_path_count),
         TOTAL=str(plan.path_count),
-        SYSCTL_FILE=sysctl_file,
-        UNIT_FILE=unit_file,
-        STATE_DIR=paths.state_dir(plan),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         NEEDS_NEXTHOPS=_needs_nexthops(own),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=True),
@@ -600,7 +599,6 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
     stop_keeper, _ = _keeper_control(plan, own, paths)
     return PROGRAMS.text(
         "routing-undo.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),

@@ -158,7 +158,7 @@ def render_pinned_start(plan: LabPlan, router: str, path_index: int) -> str | No
     cpus = ",".join(str(cpu) for cpu in plan.path(path_index).end(router).cpus)
     if not cpus:
         return None
-    return PROGRAMS.text("pinned-start.sh", STACK=plan.stack, PATH_INDEX=str(path_index), CPUS=cpus, IMAGE_ENTRYPOINT=IMAGE_ENTRYPOINT)
+    return PROGRAMS.text("pinned-start.sh", CPUS=cpus, IMAGE_ENTRYPOINT=IMAGE_ENTRYPOINT)
 
 
 # Where VyOS keeps its configuration reader: commands outside a vbash script name it in full.

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -90,6 +90,11 @@ class Programs:
         if unused := sorted(set(values) - used):
             raise ValueError(f"{self.package} program {name} has no placeholder for {', '.join(unused)}")
         return "".join(f"{line}\n" for line in out)
+
+    def each(self, name: str, values: Iterable[Mapping[str, Value]]) -> list[str]:
+        """Program ``name`` rendered once for each set of ``values``, as one sequence of lines: a
+        fragment per route, per path, per file."""
+        return [line for each in values for line in self.lines(name, **each)]
 
     def lines(self, name: str, **values: Value) -> list[str]:
         """The same as lines, for scripts put together line by line."""

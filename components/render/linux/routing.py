@@ -47,6 +47,7 @@ from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
 from components.model.plan import LabPlan, NextHop, RoutePlan, RouterPlan
 from components.model.settings.schema import MAX_PATHS, MAX_ROUTERS
+from components.render.formats import SysctlFile, Unit, sysctl_text, unit_text
 from components.render.linux import PROGRAMS
 from components.render.linux.transaction import lock_functions, rollback_on_failure, router_lock
 from components.render.linux.underlay import (
@@ -260,8 +261,8 @@ def _route_file(position: int) -> str:
 
 
 def render_sysctl_conf(plan: LabPlan) -> str:
-    why = f"# zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
-    return f"{why}\n{HASH_POLICY_SYSCTL} = {LAYER4_HASH_POLICY}\n"
+    why = f"zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
+    return sysctl_text(SysctlFile(settings=((HASH_POLICY_SYSCTL, str(LAYER4_HASH_POLICY)),), why=(why,)))
 
 
 def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> str:
@@ -423,36 +424,31 @@ def render_boot_unit(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT
     """The lab's systemd unit. With iproute2 routes it runs the boot script, then the keeper for as long
     as the router runs (restarted if it ever exits); with FRR, the boot script once."""
     own = _router(plan, router)
+    service: tuple[tuple[str, str], ...]
     if keeps_routes(own):
-        service = [
-            "Type=simple",
-            f"ExecStartPre=/bin/sh {paths.boot_script(plan)}",
-            f"ExecStart=/bin/sh {paths.keeper_script(plan)}",
-            "Restart=always",
-            "RestartSec=2",
-        ]
+        service = (
+            ("Type", "simple"),
+            ("ExecStartPre", f"/bin/sh {paths.boot_script(plan)}"),
+            ("ExecStart", f"/bin/sh {paths.keeper_script(plan)}"),
+            ("Restart", "always"),
+            ("RestartSec", "2"),
+        )
     else:
-        service = [
-            "Type=oneshot",
-            "RemainAfterExit=yes",
-            f"TimeoutStartSec={BOOT_WAIT_SECONDS + 30}",
-            f"ExecStart=/bin/sh {paths.boot_script(plan)}",
-        ]
-    return "\n".join(
-        [
-            "[Unit]",
-            f"Description=zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {destinations_text(own)}",
-            "Wants=network-online.target",
-            "After=network-online.target docker.service",
-            "",
-            "[Service]",
-            *service,
-            "",
-            "[Install]",
-            "WantedBy=multi-user.target",
-            "",
-        ]
+        service = (
+            ("Type", "oneshot"),
+            ("RemainAfterExit", "yes"),
+            ("TimeoutStartSec", str(BOOT_WAIT_SECONDS + 30)),
+            ("ExecStart", f"/bin/sh {paths.boot_script(plan)}"),
+        )
+    description = f"zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {destinations_text(own)}"
+    unit = Unit(
+        (
+            ("Unit", (("Description", description), ("Wants", "network-online.target"), ("After", "network-online.target docker.service"))),
+            ("Service", service),
+            ("Install", (("WantedBy", "multi-user.target"),)),
+        )
     )
+    return unit_text(unit)
 
 
 def _heredoc_write(target: str, text: str, marker: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from components.model.kernel import HUB_SYSCTL_KEYS
 from components.model.plan import LabPlan, RouterPlan
 from components.model.underlay import UnderlayTuning
+from components.render.formats import SysctlFile, sysctl_text
 from components.render.linux import PROGRAMS
 
 # ethtool -k prints long names; -K takes short ones.
@@ -157,7 +158,7 @@ def render_underlay_sysctl_conf(plan: LabPlan, router: str) -> str:
         return ""
     why = []
     if any(key not in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
-        why.append(f"# zt-ecmp {plan.stack}: UDP socket limits sized for the underlay link; every instance moves its traffic over UDP.")
+        why.append(f"zt-ecmp {plan.stack}: UDP socket limits sized for the underlay link; every instance moves its traffic over UDP.")
     if any(key in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
-        why.append(f"# zt-ecmp {plan.stack}: {router} is the hub: it forwards between the spokes and sends them no ICMP redirects.")
-    return "\n".join([*why, *(f"{key} = {value}" for key, value in tuning.sysctls)]) + "\n"
+        why.append(f"zt-ecmp {plan.stack}: {router} is the hub: it forwards between the spokes and sends them no ICMP redirects.")
+    return sysctl_text(SysctlFile(settings=tuple((key, str(value)) for key, value in tuning.sysctls), why=tuple(why)))

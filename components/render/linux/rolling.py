@@ -74,20 +74,14 @@ def _route_owner_step(plan: LabPlan, router: RouterPlan, path_index: int, frr_pa
     name, what = ("leave_out", "drain") if drained else ("put_back", "gate")
     run = f"{what} of path {path_index} of zt-ecmp stack {plan.stack} on {router.name}"
     if router.route_owner != "frr":
-        keeper = "$state_dir/keeper.sh"
-        body = [
-            f'  [ -f "{keeper}" ] || {{ echo "zt-ecmp: {router.name} has no route keeper at {keeper}; run pulumi up again" >&2; exit 1; }}',
-            f"  sh \"{keeper}\" once '{run}'",
-        ]
-        return [f"{name}() {{", *body, "}"]
-    return [
-        *lock_functions(),
-        f"{name}() {{",
-        f"  take_lock '{run}'",
-        f"  {ospf_cost_command(plan, router.name, path_index, frr_paths, drained=drained)}",
-        "  release_lock",
-        "}",
-    ]
+        return PROGRAMS.lines("keeper-step.sh", NAME=name, ROUTER=router.name, RUN=run)
+    return PROGRAMS.lines(
+        "ospf-cost-step.sh",
+        LOCK_FUNCTIONS=lock_functions(),
+        NAME=name,
+        RUN=run,
+        COST_COMMAND=ospf_cost_command(plan, router.name, path_index, frr_paths, drained=drained),
+    )
 
 
 def render_drain(
@@ -145,15 +139,9 @@ def render_instance_record(
 ) -> str:
     """What ``router``'s drains compare with: every path's instance keys as the apply leaves them."""
     _linux(plan, router)  # refuses a router of another flavor
-    records: list[str] = []
-    for index in sorted(instances):
-        record = f'"$state_dir/instances/path{index}'
-        records += [
-            f"cat > {record}.new\" <<'ZT_ECMP_INSTANCES'",
-            *_instance_lines(plan, instances[index]),
-            "ZT_ECMP_INSTANCES",
-            f'mv {record}.new" {record}"',
-        ]
+    records = PROGRAMS.each(
+        "record-path.sh", ({"PATH_INDEX": str(index), "INSTANCES": _instance_lines(plan, instances[index])} for index in sorted(instances))
+    )
     return PROGRAMS.text(
         "record-instances.sh",
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),

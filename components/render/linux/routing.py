@@ -235,14 +235,7 @@ def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
     own = plan.router(router)
     prune = f"prune_nexthops '{' '.join(str(nexthop_id) for nexthop_id in wanted_nexthop_ids(plan, router))}'"
     if own.route_owner == "frr":
-        return (
-            *(
-                f'if [ -n "$(ip -4 route show table main exact {route.destination} proto boot)" ]; '
-                f"then ip -4 route del {route.destination} proto boot table main; fi"
-                for route in own.routes
-            ),
-            prune,
-        )
+        return (*PROGRAMS.each("drop-boot-route.sh", ({"DESTINATION": str(route.destination)} for route in own.routes)), prune)
     return ("keep_routes", prune)
 
 
@@ -354,23 +347,13 @@ def _keeper_control(plan: LabPlan, router: RouterPlan, paths: LinuxHostPaths) ->
     else (and after systemd, for a keeper started by hand) by the pid the keeper recorded, checked
     against its command line first, so a reused pid is never killed."""
     unit = linux_unit(plan.stack)
-    keeper = paths.keeper_script(plan)
-    stop = []
-    if paths.systemd:
-        stop.append(f"if [ -d /run/systemd/system ]; then systemctl stop {unit} 2>/dev/null || true; fi")
-    stop += [
-        'if [ -f "$state_dir/keeper.pid" ]; then',
-        '  keeper=$(cat "$state_dir/keeper.pid")',
-        f'  case "$(tr \'\\000\' \' \' < "/proc/$keeper/cmdline" 2>/dev/null)" in *" {keeper} "*) kill "$keeper" ;; esac',
-        '  rm -f "$state_dir/keeper.pid"',
-        "fi",
-    ]
+    systemd = PROGRAMS.lines("stop-keeper-unit.sh", UNIT=unit) if paths.systemd else []
+    stop = PROGRAMS.lines("stop-keeper.sh", SYSTEMD=systemd, KEEPER=paths.keeper_script(plan))
     start = []
     if paths.systemd and keeps_routes(router):
-        # --no-block: the unit's boot script waits for this run's lock, released when the run ends.
-        start.append(f"if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl --no-block start {unit}; fi")
+        start = PROGRAMS.lines("start-keeper-unit.sh", UNIT=unit)
     elif paths.systemd:
-        start.append("if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi")
+        start = PROGRAMS.lines("reload-units.sh")
     return stop, start
 
 
@@ -496,13 +479,13 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         WRITE_BOOT_SCRIPT=_heredoc_write(boot_script, render_boot_script(plan, router, paths), "ZT_ECMP_BOOT"),
         WRITE_KEEPER=_heredoc_write(keeper_script, render_keeper(plan, router, paths), "ZT_ECMP_KEEPER")
         if keeps_routes(own)
-        else f"rm -f {shlex.quote(keeper_script)}",
+        else PROGRAMS.text("remove-file.sh", TARGET_WORD=shlex.quote(keeper_script)),
         WRITE_UNIT=_heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
         UNIT_FILE_WORD=shlex.quote(unit_file),
         WANTS_LINK_WORD=shlex.quote(wants_link),
         WRITE_UNDERLAY_SYSCTL=_heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
         if underlay_sysctl_conf
-        else f"rm -f {shlex.quote(underlay_sysctl)}",
+        else PROGRAMS.text("remove-file.sh", TARGET_WORD=shlex.quote(underlay_sysctl)),
     )
 
 
@@ -521,6 +504,6 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
         ROUTE_KEEPING=route_keeping(plan, own),
         RESTORE=_state_functions(own)[1],
         PERSISTED_FILES_WORDS=" ".join(shlex.quote(path) for path in _persisted_files(plan, paths)),
-        RELOAD_UNITS=["if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi"] if paths.systemd else [],
+        RELOAD_UNITS=PROGRAMS.lines("reload-units.sh") if paths.systemd else [],
         STATE_ROOT_WORD=shlex.quote(paths.state_root),
     )

@@ -244,12 +244,7 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
         ROLLBACK=rollback_on_failure(
             "FRR apply",
             take_lock=False,
-            restore_lines=[
-                'write_conf "$run_dir/frr.conf.before"',
-                '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
-                "reload_frr",
-                'forwarding_restore "$run_dir/forwarding.before"',
-            ],
+            restore_lines=PROGRAMS.lines("frr-restore.sh"),
         ),
         ENABLE_DAEMONS=_enable_daemons(plan, paths),
         IPV4_FORWARDING_WORD=shlex.quote("ip forwarding" if own.forwards else ""),

@@ -368,7 +368,7 @@ def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     Where FRR owns the routes, it waits for the active paths first; with iproute2 routes the keeper
     adds each path as its instance comes up, so nothing waits for a path that may never come."""
     own = _router(plan, router)
-    wait = [] if keeps_routes(own) else [f"wait_for_paths {BOOT_WAIT_SECONDS} || true"]
+    wait = [] if keeps_routes(own) else PROGRAMS.lines("boot-wait.sh", SECONDS=str(BOOT_WAIT_SECONDS))
     peers = " and ".join(route.peer for route in own.routes)
     return PROGRAMS.text(
         "boot.sh",
@@ -468,7 +468,7 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         BACKUP_FILES=PROGRAMS.each("backup-file.sh", file_values),
         ROLLBACK=rollback_on_failure(
             "apply",
-            ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"'],
+            PROGRAMS.lines("routing-restore.sh"),
             take_lock=False,
         ),
         STOP_KEEPER=stop_keeper,

@@ -172,7 +172,7 @@ def render_write_home_file(path: str, mode: str, restart_container: str | None) 
     if restart_container is None:
         return write
     restart = PROGRAMS.text("restart-container.sh", CONTAINER=restart_container, OP_MODE=OP_MODE, CLI_SHELL_API=CLI_SHELL_API)
-    return write.removesuffix("\n") + " || exit 1\n" + restart
+    return PROGRAMS.text("write-home-file-and-restart.sh", WRITE=write, RESTART=restart)
 
 
 def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> TreeConfig:

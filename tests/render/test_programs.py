@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -139,3 +140,43 @@ def test_every_program_is_rendered_by_its_package(path: Path) -> None:
     package = path.parent.parent
     sources = "".join(module.read_text() for module in package.glob("*.py"))
     assert re.search(rf"[\"']{re.escape(path.name)}[\"']", sources), f"{path.name} is named by no module of {package.name}"
+
+
+# Shell grammar that only a script has: a condition's `then`, `fi`, `esac`, a loop's `do`, `||`, `&&`, a
+# redirection to stderr, a command substitution, a test.
+SHELL_GRAMMAR = re.compile(r";\s*then\b|^\s*fi\b|\besac\b|;\s*do\b|\|\||&&|>&2|\$\(|\bif \[")
+# Not router text: run by the local ssh as its KnownHostsCommand, one line that ssh splits itself.
+NOT_ROUTER_TEXT = {("ssh.py", "_MAKE_CONTROL_DIRECTORY")}
+
+
+def _string_literals(path: Path) -> list[tuple[str, str]]:
+    """(where, text) of every string literal of a module but its docstrings."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and node.body and isinstance(node.body[0], ast.Expr)
+    }
+    named = {
+        id(value): target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+        for value in ast.walk(node.value)
+    }
+    return [
+        (named.get(id(node), f"line {node.lineno}"), node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(RENDER.rglob("*.py")), ids=lambda path: str(path.relative_to(RENDER)))
+def test_a_renderer_writes_no_shell_of_its_own_only_data_for_its_programs(path: Path) -> None:
+    shell = [
+        f"{where}: {text!r}"
+        for where, text in _string_literals(path)
+        if SHELL_GRAMMAR.search(text) and (path.name, where) not in NOT_ROUTER_TEXT
+    ]
+    assert not shell, f"{path.name} holds shell: put it in a program file under programs/ and give it the data"

@@ -9,23 +9,32 @@ from __future__ import annotations
 import pytest
 
 from components.model.plan import LabPlan
-from components.render.artefacts import rendered_artefacts
-from tests.support.goldens import assert_golden, registered_document, slug
+from components.render.artefacts import Artefact, rendered_artefacts
+from tests.support.goldens import assert_golden, assert_registered_goldens, slug
 from tests.support.offline_runs import committed_run, docker_run
 from tests.support.vyos_plans import golden_variants
+
+VARIANTS = golden_variants()
+
+
+def _artefact_goldens(variant: str) -> list[tuple[str, Artefact]]:
+    """The artefact goldens of ``variant`` by path, none for a stack without a variant of its name."""
+    if variant not in VARIANTS:
+        return []
+    return [
+        (f"artefacts/{variant}/{artefact.router}/{slug(artefact.title)}.txt", artefact)
+        for artefact in rendered_artefacts(VARIANTS[variant])
+    ]
 
 
 @pytest.mark.parametrize("stack", ["gk41", "ms01", "gk41-sites"])
 def test_the_reference_stack_registers_exactly_its_golden_resources(stack: str) -> None:
-    assert_golden(f"registered/{stack}.json", registered_document(committed_run(stack)))
+    assert_registered_goldens(stack, committed_run(stack), _artefact_goldens(stack))
 
 
 @pytest.mark.parametrize("stack", ["gk41", "ms01"])
 def test_the_reference_stack_on_docker_registers_exactly_its_golden_resources(stack: str) -> None:
-    assert_golden(f"registered/{stack}-docker.json", registered_document(docker_run(stack)))
-
-
-VARIANTS = golden_variants()
+    assert_registered_goldens(f"{stack}-docker", docker_run(stack), _artefact_goldens(f"{stack}-docker"))
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

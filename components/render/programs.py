@@ -25,9 +25,11 @@ comment a router must see (the apply digest, a script's title) is a value, never
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 
@@ -41,6 +43,31 @@ BLOCK = re.compile(r"^([ \t]*)@([A-Z][A-Z0-9_]*)@$")
 SHELLS = {".vbash": "bash", ".sh": "sh"}
 
 Value = str | Sequence[str]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendering of a program: its package and name, the values it got, and the text it gave."""
+
+    package: str
+    name: str
+    values: Mapping[str, Value]
+    text: str
+
+
+_RENDERED: ContextVar[list[Rendered] | None] = ContextVar("rendered_programs", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Rendered]]:
+    """Every program rendered within, in the order rendered: what varies with a plan, apart from the
+    programs' fixed text (the goldens of most variants keep only this)."""
+    rendered: list[Rendered] = []
+    token = _RENDERED.set(rendered)
+    try:
+        yield rendered
+    finally:
+        _RENDERED.reset(token)
 
 
 def _text(value: Value, name: str) -> str:
@@ -89,7 +116,10 @@ class Programs:
                 out.append(PLACEHOLDER.sub(lambda match: _text(value(match.group(1)), match.group(1)), line))
         if unused := sorted(set(values) - used):
             raise ValueError(f"{self.package} program {name} has no placeholder for {', '.join(unused)}")
-        return "".join(f"{line}\n" for line in out)
+        text = "".join(f"{line}\n" for line in out)
+        if (rendered := _RENDERED.get()) is not None:
+            rendered.append(Rendered(self.package, name, dict(values), text))
+        return text
 
     def each(self, name: str, values: Iterable[Mapping[str, Value]]) -> list[str]:
         """Program ``name`` rendered once for each set of ``values``, as one sequence of lines: a

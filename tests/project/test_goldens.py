@@ -8,21 +8,35 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 
 import pytest
 
-from components.model.plan import LabPlan
 from components.render.artefacts import Artefact, rendered_artefacts
-from tests.support.goldens import RegisteredTexts, assert_golden, assert_registered_goldens, registered_document, slug
+from components.render.programs import recording
+from tests.support.goldens import (
+    GOLDEN_DIR,
+    UPDATE,
+    ProgramData,
+    RegisteredTexts,
+    assert_golden,
+    assert_registered_goldens,
+    registered_document,
+    slug,
+)
 from tests.support.offline_runs import changed_run, committed_run, docker_run
 from tests.support.vyos_plans import golden_variants
 
 VARIANTS = golden_variants()
+# The variants whose artefacts are kept in full, one per flavor and runtime: together they render every
+# program. Every other variant keeps, of a script made from programs, only what the plan put into them
+# (ProgramData: placeholders and values), so that a program's text shows once.
+REFERENCE_VARIANTS = ("gk41", "gk41-docker", "gk41-vyos-runtime", "gk41-linux", "gk41-linux-frr")
 
 
 def _artefact_goldens(variant: str) -> list[tuple[str, Artefact]]:
-    """The artefact goldens of ``variant`` by path, none for a stack without a variant of its name."""
-    if variant not in VARIANTS:
+    """The artefact goldens of ``variant`` by path, where they are kept in full (none otherwise)."""
+    if variant not in REFERENCE_VARIANTS:
         return []
     return [
         (f"artefacts/{variant}/{artefact.router}/{slug(artefact.title)}.txt", artefact)
@@ -40,15 +54,34 @@ def test_the_reference_stack_on_docker_registers_exactly_its_golden_resources(st
     assert_registered_goldens(f"{stack}-docker", docker_run(stack), _artefact_goldens(f"{stack}-docker"))
 
 
+def artefact_goldens(variant: str) -> dict[str, str]:
+    """Every golden of ``variant``'s artefacts, by path: its index, then each artefact in full (a
+    reference variant's, or one no program made), or as the data its programs got (``.data.txt``)."""
+    with recording() as rendered:
+        artefacts = rendered_artefacts(VARIANTS[variant])
+    titles = [f"{artefact.router}/{slug(artefact.title)}" for artefact in artefacts]
+    assert len(set(titles)) == len(titles), titles
+    goldens = {f"artefacts/{variant}/index.txt": "".join(f"{title}.txt\n" for title in titles)}
+    data = ProgramData(rendered)
+    for title, artefact in zip(titles, artefacts, strict=True):
+        lines = None if variant in REFERENCE_VARIANTS else data.of(artefact.text)
+        if lines is None:
+            goldens[f"artefacts/{variant}/{title}.txt"] = artefact.text
+        else:
+            goldens[f"artefacts/{variant}/{title}.data.txt"] = "".join(f"{line}\n" for line in lines)
+    return goldens
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_every_artefact_renders_exactly_as_its_golden(variant: str) -> None:
-    plan: LabPlan = VARIANTS[variant]
-    artefacts = rendered_artefacts(plan)
-    titles = [f"{artefact.router}/{slug(artefact.title)}.txt" for artefact in artefacts]
-    assert len(set(titles)) == len(titles), titles
-    assert_golden(f"artefacts/{variant}/index.txt", "\n".join(titles) + "\n")
-    for title, artefact in zip(titles, artefacts, strict=True):
-        assert_golden(f"artefacts/{variant}/{title}", artefact.text)
+    goldens = artefact_goldens(variant)
+    folder = GOLDEN_DIR / "artefacts" / variant
+    if UPDATE:
+        shutil.rmtree(folder, ignore_errors=True)
+    for path, text in goldens.items():
+        assert_golden(path, text)
+    kept = {str(path.relative_to(GOLDEN_DIR)) for path in folder.rglob("*") if path.is_file()}
+    assert kept == set(goldens), f"artefacts/{variant}/ holds goldens of no artefact: {sorted(kept - set(goldens))}"
 
 
 def _changed_lines(before: str, after: str) -> list[str]:

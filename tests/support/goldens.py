@@ -19,6 +19,7 @@ from typing import Any
 
 from components.preview.offline import OfflineRun, SecretValue
 from components.render.artefacts import Artefact
+from components.render.programs import Rendered, Value
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("ZT_ECMP_UPDATE_GOLDENS") == "1"
@@ -117,3 +118,56 @@ def registered_document(run: OfflineRun, texts: RegisteredTexts | None = None) -
         for resource in sorted(run.resources, key=lambda resource: resource.urn)
     ]
     return json.dumps(resources, indent=1, sort_keys=True, default=str) + "\n"
+
+
+class ProgramData:
+    """What a plan put into the programs behind one rendered text, as lines to read: the program's
+    name, then each placeholder and its value; a value that is itself a rendered program is shown as
+    that program and its own values, one level deeper. Literal lines of a value start with ``|``."""
+
+    def __init__(self, rendered: Sequence[Rendered]) -> None:
+        self.rendered = rendered
+        # Renderings by the first line of their text, latest first: a value is made before what it goes in.
+        self.by_first_line: dict[str, list[int]] = {}
+        for index, each in enumerate(rendered):
+            self.by_first_line.setdefault(each.text.split("\n", 1)[0], []).insert(0, index)
+
+    def of(self, text: str) -> list[str] | None:
+        """The data behind ``text``, or None where no program rendered it."""
+        top = next((index for index in range(len(self.rendered) - 1, -1, -1) if self.rendered[index].text == text), None)
+        return None if top is None else self._program(top, 0)
+
+    def _program(self, index: int, depth: int) -> list[str]:
+        each = self.rendered[index]
+        lines = [f"{'  ' * depth}program {each.package.rsplit('.', 1)[-1]}/{each.name}"]
+        for key in sorted(each.values):
+            lines += self._value(key, each.values[key], index, depth + 1)
+        return lines
+
+    def _match(self, lines: Sequence[str], start: int, before: int) -> tuple[int, int] | None:
+        """The rendering (made before ``before``) whose lines begin ``lines`` at ``start``, longest first."""
+        found = [
+            (len(text_lines), index)
+            for index in self.by_first_line.get(lines[start], [])
+            if index < before
+            for text_lines in [self.rendered[index].text.removesuffix("\n").split("\n")]
+            if list(lines[start : start + len(text_lines)]) == text_lines
+        ]
+        return max(found) if found else None
+
+    def _value(self, key: str, value: Value, index: int, depth: int) -> list[str]:
+        indent = "  " * depth
+        lines = value.removesuffix("\n").split("\n") if isinstance(value, str) else list(value)
+        if isinstance(value, str) and len(lines) == 1 and not (match := self._match(lines, 0, index)):
+            return [f"{indent}{key}: {value}"]
+        out = [f"{indent}{key}:"]
+        position = 0
+        while position < len(lines):
+            if match := self._match(lines, position, index):
+                length, inner = match
+                out += self._program(inner, depth + 1)
+                position += length
+            else:
+                out.append(f"{indent}  | {lines[position]}")
+                position += 1
+        return out

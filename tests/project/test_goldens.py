@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from components.model.plan import LabPlan
 from components.render.artefacts import Artefact, rendered_artefacts
 from components.render.programs import recording
 from tests.support.goldens import (
@@ -25,6 +26,7 @@ from tests.support.goldens import (
     slug,
 )
 from tests.support.offline_runs import changed_run, committed_run, docker_run
+from tests.support.stacks import lab_plan
 from tests.support.vyos_plans import golden_variants
 
 VARIANTS = golden_variants()
@@ -54,11 +56,12 @@ def test_the_reference_stack_on_docker_registers_exactly_its_golden_resources(st
     assert_registered_goldens(f"{stack}-docker", docker_run(stack), _artefact_goldens(f"{stack}-docker"))
 
 
-def artefact_goldens(variant: str) -> dict[str, str]:
-    """Every golden of ``variant``'s artefacts, by path: its index, then each artefact in full (a
-    reference variant's, or one no program made), or as the data its programs got (``.data.txt``)."""
+def artefact_goldens(variant: str, plan: LabPlan | None = None) -> dict[str, str]:
+    """Every golden of ``variant``'s artefacts (or of ``plan`` in its place), by path: its index, then each
+    artefact in full (a reference variant's, or one no program made), or as the data its programs got
+    (``.data.txt``)."""
     with recording() as rendered:
-        artefacts = rendered_artefacts(VARIANTS[variant])
+        artefacts = rendered_artefacts(plan or VARIANTS[variant])
     titles = [f"{artefact.router}/{slug(artefact.title)}" for artefact in artefacts]
     assert len(set(titles)) == len(titles), titles
     goldens = {f"artefacts/{variant}/index.txt": "".join(f"{title}.txt\n" for title in titles)}
@@ -104,4 +107,20 @@ def test_a_change_of_k_shows_as_digests_in_the_registered_golden_and_a_few_lines
         "registered/gk41/r1-vyos-confirm.create.txt": 5,
         "registered/gk41/r2-vyos-apply.create.txt": 4,
         "registered/gk41/r2-vyos-confirm.create.txt": 5,
+    }
+
+
+def test_a_change_of_k_changes_a_few_lines_of_the_apply_and_confirm_data_of_a_variant_and_nothing_else() -> None:
+    before = artefact_goldens("gk41-firewall")
+    after = artefact_goldens("gk41-firewall", lab_plan("gk41", routing={"openFirewall": True}, paths={"count": 4, "active": 3}))
+    assert set(after) == set(before)
+    lines = {path: len(_changed_lines(before[path], text)) for path, text in after.items() if text != before[path]}
+    # The route's next hop on path 4 disabled (and in the apply, its ledger entry), and the apply digest.
+    assert lines == {
+        "artefacts/gk41-firewall/r1/vyos-apply-script.data.txt": 4,
+        "artefacts/gk41-firewall/r1/vyos-confirm-script.data.txt": 3,
+        "artefacts/gk41-firewall/r1/vyos-configuration.txt": 1,
+        "artefacts/gk41-firewall/r2/vyos-apply-script.data.txt": 4,
+        "artefacts/gk41-firewall/r2/vyos-confirm-script.data.txt": 3,
+        "artefacts/gk41-firewall/r2/vyos-configuration.txt": 1,
     }

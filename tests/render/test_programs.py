@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.render.programs import SHELLS, Programs
+from components.render.programs import SHELLS, Programs, recording
 
 RENDER = Path(__file__).resolve().parents[2] / "components" / "render"
 PROGRAM_FILES = sorted(path for path in RENDER.glob("*/programs/*") if path.is_file())
@@ -180,3 +180,15 @@ def test_a_renderer_writes_no_shell_of_its_own_only_data_for_its_programs(path: 
         if SHELL_GRAMMAR.search(text) and (path.name, where) not in NOT_ROUTER_TEXT
     ]
     assert not shell, f"{path.name} holds shell: put it in a program file under programs/ and give it the data"
+
+
+def test_recording_lists_every_program_rendered_with_its_values_in_order(folder: Folder) -> None:
+    folder.write("inner.sh", "echo @WHO@\n")
+    programs = folder.write("outer.sh", "#!/bin/sh\n@BODY@\n")
+    with recording() as rendered:
+        programs.text("outer.sh", BODY=programs.text("inner.sh", WHO="r1"))
+    assert [(each.name, dict(each.values), each.text) for each in rendered] == [
+        ("inner.sh", {"WHO": "r1"}, "echo r1\n"),
+        ("outer.sh", {"BODY": "echo r1\n"}, "#!/bin/sh\necho r1\n"),
+    ]
+    assert programs.text("inner.sh", WHO="r2") == "echo r2\n" and len(rendered) == 2

@@ -11,27 +11,63 @@ as it stands, with placeholders ``@NAME@`` (capitals, digits, ``_``) where the p
   a program reading its standard input after a ``|``.
 
 A value's final newline is not part of it: the program writes its own line ends, so a rendered
-program can be a value as it is. Lines that begin with ``#@`` are notes for the reader of the file
-(what it does, what its placeholders hold) and never reach a script. Each placeholder must get a
-value and each value must be used: a renamed placeholder fails at once instead of leaving
-``@NAME@`` in a script.
+program can be a value as it is. Each placeholder must get a value and each value must be used: a
+renamed placeholder fails at once instead of leaving ``@NAME@`` in a script.
+
+No comment of a program reaches a router: what a Command runs changes only when behaviour changes,
+so an edited comment must not re-run a script on every router nor show in every preview. Every
+full-line comment of the file is left out when it is rendered (``#@`` notes, which say what the
+placeholders hold, ``#`` comments, ``# shellcheck`` directives, which only shellcheck reading the
+file needs), except the shebang on the first line and the lines of a heredoc the program itself
+writes, which are data. A value is data too and is put in as it is, comment lines included: a
+comment a router must see (the apply digest, a script's title) is a value, never a line of the file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 
-NOTE = "#@"
+COMMENT = "#"
+SHEBANG = "#!"
+# The start of a heredoc (`<<WORD`, `<<'WORD'`, `<<-"WORD"`; not a here-string `<<<`), and its word.
+HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(['\"]?)([A-Za-z_@][A-Za-z0-9_@]*)\2")
 PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
 BLOCK = re.compile(r"^([ \t]*)@([A-Z][A-Z0-9_]*)@$")
 # What a program file's name ends with, and the shell shellcheck reads it as.
 SHELLS = {".vbash": "bash", ".sh": "sh"}
 
 Value = str | Sequence[str]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendering of a program: its package and name, the values it got, and the text it gave."""
+
+    package: str
+    name: str
+    values: Mapping[str, Value]
+    text: str
+
+
+_RENDERED: ContextVar[list[Rendered] | None] = ContextVar("rendered_programs", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Rendered]]:
+    """Every program rendered within, in the order rendered: what varies with a plan, apart from the
+    programs' fixed text (the goldens of most variants keep only this)."""
+    rendered: list[Rendered] = []
+    token = _RENDERED.set(rendered)
+    try:
+        yield rendered
+    finally:
+        _RENDERED.reset(token)
 
 
 def _text(value: Value, name: str) -> str:
@@ -72,9 +108,7 @@ class Programs:
             return values[placeholder]
 
         out: list[str] = []
-        for line in source.removesuffix("\n").split("\n"):
-            if line.startswith(NOTE):
-                continue
+        for line in _without_comments(source.removesuffix("\n").split("\n")):
             if block := BLOCK.match(line):
                 indent, placeholder = block.groups()
                 out += [f"{indent}{each}" for each in _lines(value(placeholder))]
@@ -82,11 +116,38 @@ class Programs:
                 out.append(PLACEHOLDER.sub(lambda match: _text(value(match.group(1)), match.group(1)), line))
         if unused := sorted(set(values) - used):
             raise ValueError(f"{self.package} program {name} has no placeholder for {', '.join(unused)}")
-        return "".join(f"{line}\n" for line in out)
+        text = "".join(f"{line}\n" for line in out)
+        if (rendered := _RENDERED.get()) is not None:
+            rendered.append(Rendered(self.package, name, dict(values), text))
+        return text
+
+    def each(self, name: str, values: Iterable[Mapping[str, Value]]) -> list[str]:
+        """Program ``name`` rendered once for each set of ``values``, as one sequence of lines: a
+        fragment per route, per path, per file."""
+        return [line for each in values for line in self.lines(name, **each)]
 
     def lines(self, name: str, **values: Value) -> list[str]:
         """The same as lines, for scripts put together line by line."""
         return self.text(name, **values).removesuffix("\n").split("\n")
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """The lines of a program file but its full-line comments: the shebang and heredoc bodies stay."""
+    kept: list[str] = []
+    # Heredocs started and not yet ended, in order, as (word, whether tabs may precede it).
+    open_heredocs: list[tuple[str, bool]] = []
+    for number, line in enumerate(lines):
+        if open_heredocs:
+            word, tabs = open_heredocs[0]
+            if (line.lstrip("\t") if tabs else line) == word:
+                open_heredocs.pop(0)
+            kept.append(line)
+            continue
+        if line.lstrip().startswith(COMMENT) and not (number == 0 and line.startswith(SHEBANG)):
+            continue
+        open_heredocs += [(match.group(3), match.group(1) == "-") for match in HEREDOC.finditer(line)]
+        kept.append(line)
+    return kept
 
 
 @functools.cache

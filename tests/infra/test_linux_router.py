@@ -50,7 +50,8 @@ def test_create_applies_after_naming_its_instances_then_records_them_and_delete_
     applied = instances_line(containers) + "set -e\n" + remote_command(render_linux_apply(run.plan, "r1"), "vyos")
     assert command["create"].startswith(applied)
     recorded = command["create"].removeprefix(applied)
-    assert recorded.startswith("sudo -n sh -s <<'ZT_ECMP_SCRIPT'\n#!/bin/sh\n# zt-ecmp gk41: what r1's drains compare with")
+    assert recorded.startswith("sudo -n sh -s <<'ZT_ECMP_SCRIPT'\n#!/bin/sh\n")
+    assert '\nmkdir -p "$state_dir/instances"\n' in recorded
     assert command["delete"] == remote_command(render_linux_undo(run.plan, "r1"), "vyos")
 
 
@@ -118,8 +119,6 @@ def test_dropping_path_4_changes_only_the_lines_about_path_4_and_the_path_count(
     ]
     assert sorted(set(changed)) == sorted(
         {
-            "-# Floating 10.0.55.1/32 on lo; ECMP to r2's 10.0.55.2/32 over 4 of 4 paths; layer-4 hashing.",
-            "+# Floating 10.0.55.1/32 on lo; ECMP to r2's 10.0.55.2/32 over 3 of 4 paths; layer-4 hashing.",
             "-    ip -4 -o addr show dev ztecmp4 2>/dev/null | grep -qF ' inet 10.14.0.13/30 ' || missing=\"$missing ztecmp4\"",
             # Path 4's member of the route's nexthop group, kept by keep_routes and the keeper...
             "-  if drained 4; then",

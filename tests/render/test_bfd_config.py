@@ -12,7 +12,7 @@ from components.preview.offline import run_stack_offline
 from components.preview.report import render_plan_text
 from components.render.linux.commands import routing_scripts
 from components.render.linux.frr import render_frr_apply, render_frr_block, render_frr_undo
-from components.render.linux.routing import render_boot_script, render_linux_apply
+from components.render.linux.routing import render_boot_script, render_linux_apply, render_linux_undo
 from components.render.plan_document import plan_document
 from components.render.tree.config import undo_lines
 from components.render.vyos.configuration import desired_config, desired_set_lines
@@ -178,8 +178,8 @@ def test_with_iproute2_the_linux_scripts_install_the_route() -> None:
 def test_frr_block_is_applied_after_the_floating_address_and_removed_before_it() -> None:
     plan = linux_plan(routing=FRR)
     apply, undo = routing_scripts(plan, "r1")
-    assert len(apply) == 2 and "apply on r1 (flavor linux)" in apply[0] and apply[1] == render_frr_apply(plan, "r1")
-    assert len(undo) == 2 and undo[0] == render_frr_undo(plan, "r1") and "undo on r1 (flavor linux)" in undo[1]
+    assert apply == (render_linux_apply(plan, "r1"), render_frr_apply(plan, "r1"))
+    assert undo == (render_frr_undo(plan, "r1"), render_linux_undo(plan, "r1"))
 
 
 def test_iproute2_routers_run_one_script_each_way() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
 
-from components.render.programs import SHELLS, Programs
+from components.render.programs import SHELLS, Programs, recording
 
 RENDER = Path(__file__).resolve().parents[2] / "components" / "render"
 PROGRAM_FILES = sorted(path for path in RENDER.glob("*/programs/*") if path.is_file())
@@ -66,6 +67,43 @@ def test_notes_are_for_the_reader_of_the_file_only(folder: Folder) -> None:
     assert programs.text("f.sh", X="x") == "#!/bin/sh\necho x\n"
 
 
+def test_no_full_line_comment_of_the_program_reaches_the_script(folder: Folder) -> None:
+    programs = folder.write("k.sh", "#!/bin/sh\n# why it waits\nf() {\n  # what it checks\n  true\n}\necho done # as it is\n")
+    assert programs.text("k.sh") == "#!/bin/sh\nf() {\n  true\n}\necho done # as it is\n"
+
+
+def test_shellcheck_directives_are_for_shellcheck_reading_the_file(folder: Folder) -> None:
+    programs = folder.write("l.sh", "#!/bin/sh\n# shellcheck disable=SC2034\nunused=1\n")
+    assert programs.text("l.sh") == "#!/bin/sh\nunused=1\n"
+
+
+def test_only_the_first_line_can_be_a_shebang(folder: Folder) -> None:
+    programs = folder.write("m.sh", "echo\n#!/bin/sh\n")
+    assert programs.text("m.sh") == "echo\n"
+
+
+def test_the_lines_of_a_heredoc_the_program_writes_are_data(folder: Folder) -> None:
+    programs = folder.write(
+        "n.sh",
+        "cat > a <<'END'\n# kept: data\n#@ kept too\nEND\n# dropped\ncat > b <<-END\n\t# kept\n\tEND\n"
+        'cat > c <<"@MARKER@"\n# kept\n@MARKER@\n# dropped\necho $((1 << 2))\n# dropped\n',
+    )
+    assert programs.text("n.sh", MARKER="X") == (
+        "cat > a <<'END'\n# kept: data\n#@ kept too\nEND\ncat > b <<-END\n\t# kept\n\tEND\ncat > c <<\"X\"\n# kept\nX\necho $((1 << 2))\n"
+    )
+
+
+def test_a_comment_put_in_as_a_value_reaches_the_script(folder: Folder) -> None:
+    programs = folder.write("o.sh", "#!/bin/sh\n@TITLE@\n# the program's own\necho\n")
+    assert programs.text("o.sh", TITLE="# apply digest 0f") == "#!/bin/sh\n# apply digest 0f\necho\n"
+
+
+def test_a_placeholder_only_a_comment_names_takes_no_value(folder: Folder) -> None:
+    programs = folder.write("p.sh", "# for @ROUTER@\necho\n")
+    with pytest.raises(ValueError, match="no placeholder for ROUTER"):
+        programs.text("p.sh", ROUTER="r1")
+
+
 def test_a_placeholder_without_a_value_fails(folder: Folder) -> None:
     programs = folder.write("g.sh", "echo @MISSING@\n")
     with pytest.raises(KeyError, match="@MISSING@"):
@@ -102,3 +140,55 @@ def test_every_program_is_rendered_by_its_package(path: Path) -> None:
     package = path.parent.parent
     sources = "".join(module.read_text() for module in package.glob("*.py"))
     assert re.search(rf"[\"']{re.escape(path.name)}[\"']", sources), f"{path.name} is named by no module of {package.name}"
+
+
+# Shell grammar that only a script has: a condition's `then`, `fi`, `esac`, a loop's `do`, `||`, `&&`, a
+# redirection to stderr, a command substitution, a test.
+SHELL_GRAMMAR = re.compile(r";\s*then\b|^\s*fi\b|\besac\b|;\s*do\b|\|\||&&|>&2|\$\(|\bif \[")
+# Not router text: run by the local ssh as its KnownHostsCommand, one line that ssh splits itself.
+NOT_ROUTER_TEXT = {("ssh.py", "_MAKE_CONTROL_DIRECTORY")}
+
+
+def _string_literals(path: Path) -> list[tuple[str, str]]:
+    """(where, text) of every string literal of a module but its docstrings."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and node.body and isinstance(node.body[0], ast.Expr)
+    }
+    named = {
+        id(value): target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+        for value in ast.walk(node.value)
+    }
+    return [
+        (named.get(id(node), f"line {node.lineno}"), node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(RENDER.rglob("*.py")), ids=lambda path: str(path.relative_to(RENDER)))
+def test_a_renderer_writes_no_shell_of_its_own_only_data_for_its_programs(path: Path) -> None:
+    shell = [
+        f"{where}: {text!r}"
+        for where, text in _string_literals(path)
+        if SHELL_GRAMMAR.search(text) and (path.name, where) not in NOT_ROUTER_TEXT
+    ]
+    assert not shell, f"{path.name} holds shell: put it in a program file under programs/ and give it the data"
+
+
+def test_recording_lists_every_program_rendered_with_its_values_in_order(folder: Folder) -> None:
+    folder.write("inner.sh", "echo @WHO@\n")
+    programs = folder.write("outer.sh", "#!/bin/sh\n@BODY@\n")
+    with recording() as rendered:
+        programs.text("outer.sh", BODY=programs.text("inner.sh", WHO="r1"))
+    assert [(each.name, dict(each.values), each.text) for each in rendered] == [
+        ("inner.sh", {"WHO": "r1"}, "echo r1\n"),
+        ("outer.sh", {"BODY": "echo r1\n"}, "#!/bin/sh\necho r1\n"),
+    ]
+    assert programs.text("inner.sh", WHO="r2") == "echo r2\n" and len(rendered) == 2

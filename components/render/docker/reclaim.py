@@ -75,7 +75,7 @@ def render_reclaim_script(plan: LabPlan, router: str, path_index: int, socket: s
         OWNER_WORD=shlex.quote(" ".join(_go_quoted(value) for value in owner.values())),
         FORMAT_WORD=shlex.quote(f'{{{{printf "{" ".join(["%q"] * len(owner))}" {labels}}}}}'),
         LABELS=", ".join(owner),
-        SOCKET=[] if socket is None else [f"DOCKER_HOST={shlex.quote(f'unix://{socket}')}", "export DOCKER_HOST"],
+        SOCKET=[] if socket is None else PROGRAMS.lines("docker-host.sh", HOST_WORD=shlex.quote(f"unix://{socket}")),
         REFUSED=str(REFUSED_EXIT),
         ROUTER=router,
         PATH_INDEX=str(path_index),

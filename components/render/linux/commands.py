@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from components.model.plan import LabPlan
+from components.render.linux import PROGRAMS
 from components.render.linux.frr import DEFAULT_FRR_PATHS, FrrHostPaths, render_frr_apply, render_frr_undo
 from components.render.linux.routing import DEFAULT_HOST_PATHS, LinuxHostPaths, render_linux_apply, render_linux_undo
 
@@ -16,7 +17,7 @@ def remote_command(script: str, user: str) -> str:
     if SCRIPT_MARKER in script:
         raise ValueError(f"the script contains {SCRIPT_MARKER}, which would end its here-document early")
     shell = "sh -s" if user == "root" else "sudo -n sh -s"
-    return f"{shell} <<'{SCRIPT_MARKER}'\n{script.rstrip(chr(10))}\n{SCRIPT_MARKER}\n"
+    return PROGRAMS.text("inline-script.sh", SHELL=shell, SCRIPT=script.rstrip("\n"))
 
 
 def remote_commands(scripts: Sequence[str], user: str) -> str:

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 from components.model.naming import frr_block_markers, frr_path_host_filter
 from components.model.plan import LabPlan, RouterPlan
+from components.render.formats import FRR_SEPARATOR, FrrItem, Stanza, frr_lines, separated
 from components.render.linux import PROGRAMS
 from components.render.linux.routing import destinations_text, floating_interface, require_safe_paths
 from components.render.linux.transaction import rollback_on_failure, router_lock
@@ -112,7 +113,7 @@ def ospf_network_type(plan: LabPlan) -> str:
     return "point-to-point" if plan.paths_are_point_to_point else "point-to-multipoint"
 
 
-def _path_host_filter(plan: LabPlan) -> list[str]:
+def _path_host_filter(plan: LabPlan) -> list[FrrItem]:
     """Between more than two routers: keep the /32s of path addresses that OSPF learns out of zebra.
 
     On a point-to-multipoint interface OSPF announces the router's own address as a host route
@@ -131,15 +132,11 @@ def _path_host_filter(plan: LabPlan) -> list[str]:
     hosts, routes = frr_path_host_filter(plan.stack)
     return [
         f"ip prefix-list {hosts} seq 5 permit {plan.transit_supernet} ge 32",
-        f"route-map {routes} deny 10",
-        f" match ip address prefix-list {hosts}",
-        "exit",
-        "!",
-        f"route-map {routes} permit 20",
-        "exit",
-        "!",
+        *separated(
+            [Stanza(f"route-map {routes} deny 10", (f"match ip address prefix-list {hosts}",)), Stanza(f"route-map {routes} permit 20")]
+        ),
         f"ip protocol ospf route-map {routes}",
-        "!",
+        FRR_SEPARATOR,
     ]
 
 
@@ -158,59 +155,58 @@ def ospf_cost_command(plan: LabPlan, router: str, path_index: int, paths: FrrHos
     return f"{vtysh} -c 'configure terminal' -c 'interface {interface}' -c '{cost}'"
 
 
-def _bfd_section(plan: LabPlan, router: RouterPlan) -> list[str]:
+def _bfd_section(plan: LabPlan, router: RouterPlan) -> Stanza:
+    bfd = plan.routing.bfd
+    profile = Stanza(
+        f"profile {bfd.profile}",
+        (f"detect-multiplier {bfd.multiplier}", f"receive-interval {bfd.interval_ms}", f"transmit-interval {bfd.interval_ms}"),
+    )
+    peers = [
+        Stanza(
+            f"peer {peer.address.ip} local-address {path.end(router.name).address.ip} interface {path.end(router.name).interface}",
+            (f"profile {bfd.profile}",),
+        )
+        for path in plan.paths
+        for peer in plan.neighbours(path, router.name)
+    ]
+    return Stanza("bfd", tuple(separated([profile, *peers])))
+
+
+def _path_interface(plan: LabPlan, router: RouterPlan, interface: str) -> Stanza:
     bfd = plan.routing.bfd
     lines = [
-        "bfd",
-        f" profile {bfd.profile}",
-        f"  detect-multiplier {bfd.multiplier}",
-        f"  receive-interval {bfd.interval_ms}",
-        f"  transmit-interval {bfd.interval_ms}",
-        " exit",
-        " !",
+        f"ip ospf area {OSPF_AREA}",
+        f"ip ospf network {ospf_network_type(plan)}",
+        f"ip ospf hello-interval {OSPF_HELLO_SECONDS}",
+        f"ip ospf dead-interval {OSPF_DEAD_SECONDS}",
     ]
-    for path in plan.paths:
-        end = path.end(router.name)
-        for peer in plan.neighbours(path, router.name):
-            lines += [
-                f" peer {peer.address.ip} local-address {end.address.ip} interface {end.interface}",
-                f"  profile {bfd.profile}",
-                " exit",
-                " !",
-            ]
-    return [*lines, "exit", "!"]
+    if bfd.enabled:
+        lines += ["ip ospf bfd", f"ip ospf bfd profile {bfd.profile}"]
+    return Stanza(f"interface {interface}", tuple(lines))
 
 
 def render_frr_block(plan: LabPlan, router: str) -> str:
     """The block ``router``'s ``frr.conf`` holds for the lab, markers included."""
     own = _router(plan, router)
-    bfd = plan.routing.bfd
     begin, end = frr_block_markers(plan.stack)
     active, total = plan.active_path_count, plan.path_count
-    lines = [f"{begin}: {own.name}'s route to {destinations_text(own)} over {active} of {total} paths (rewritten by every apply)"]
-    if bfd.enabled:
-        lines += _bfd_section(plan, own)
     floating = own.floating_ip.ip
-    lines += [f"interface {floating_interface(own)}", f" ip ospf area {OSPF_AREA} {floating}", f" ip ospf passive {floating}", "exit", "!"]
-    for path in plan.paths:
-        if not path.active:
-            continue
-        lines += [
-            f"interface {path.end(own.name).interface}",
-            f" ip ospf area {OSPF_AREA}",
-            f" ip ospf network {ospf_network_type(plan)}",
-            f" ip ospf hello-interval {OSPF_HELLO_SECONDS}",
-            f" ip ospf dead-interval {OSPF_DEAD_SECONDS}",
-        ]
-        if bfd.enabled:
-            lines += [" ip ospf bfd", f" ip ospf bfd profile {bfd.profile}"]
-        lines += ["exit", "!"]
-    lines += _path_host_filter(plan)
-    lines += ["router ospf", f" ospf router-id {floating}", *(f" {timer}" for timer in OSPF_TIMERS), "exit", end]
-    return "\n".join(lines) + "\n"
+    stanzas = [
+        *([_bfd_section(plan, own)] if plan.routing.bfd.enabled else []),
+        Stanza(f"interface {floating_interface(own)}", (f"ip ospf area {OSPF_AREA} {floating}", f"ip ospf passive {floating}")),
+        *(_path_interface(plan, own, path.end(own.name).interface) for path in plan.paths if path.active),
+    ]
+    block: list[FrrItem] = [
+        f"{begin}: {own.name}'s route to {destinations_text(own)} over {active} of {total} paths (rewritten by every apply)",
+        *separated(stanzas),
+        *_path_host_filter(plan),
+        Stanza("router ospf", (f"ospf router-id {floating}", *OSPF_TIMERS)),
+        end,
+    ]
+    return "\n".join(frr_lines(block)) + "\n"
 
 
-def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -> str:
+def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths) -> str:
     begin, end = frr_block_markers(plan.stack)
     if paths.vty_socket_dir is None:
         reload = "systemctl reload-or-restart frr"
@@ -221,9 +217,6 @@ def _common(plan: LabPlan, own: RouterPlan, paths: FrrHostPaths, purpose: str) -
         )
     return PROGRAMS.text(
         "frr-common.sh",
-        STACK=plan.stack,
-        ROUTER=own.name,
-        PURPOSE=purpose,
         CONF_WORD=shlex.quote(paths.config_file),
         DAEMONS_WORD=shlex.quote(paths.daemons_file),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -246,17 +239,12 @@ def render_frr_apply(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_F
     own = _router(plan, router)
     return PROGRAMS.text(
         "frr-apply.sh",
-        COMMON=_common(plan, own, paths, "apply the route over the paths, tracked by BFD"),
+        COMMON=_common(plan, own, paths),
         LOCK=router_lock(f"FRR apply of zt-ecmp stack {plan.stack} on {own.name}"),
         ROLLBACK=rollback_on_failure(
             "FRR apply",
             take_lock=False,
-            restore_lines=[
-                'write_conf "$run_dir/frr.conf.before"',
-                '[ ! -f "$run_dir/daemons.before" ] || cat "$run_dir/daemons.before" > "$daemons"',
-                "reload_frr",
-                'forwarding_restore "$run_dir/forwarding.before"',
-            ],
+            restore_lines=PROGRAMS.lines("frr-restore.sh"),
         ),
         ENABLE_DAEMONS=_enable_daemons(plan, paths),
         IPV4_FORWARDING_WORD=shlex.quote("ip forwarding" if own.forwards else ""),
@@ -273,7 +261,7 @@ def render_frr_undo(plan: LabPlan, router: str, paths: FrrHostPaths = DEFAULT_FR
     own = _router(plan, router)
     return PROGRAMS.text(
         "frr-undo.sh",
-        COMMON=_common(plan, own, paths, "remove the route and the BFD sessions"),
+        COMMON=_common(plan, own, paths),
         LOCK=router_lock(f"FRR undo of zt-ecmp stack {plan.stack} on {own.name}"),
         STATE_ROOT_WORD=shlex.quote(paths.state_root),
         ROUTER=own.name,

@@ -74,20 +74,14 @@ def _route_owner_step(plan: LabPlan, router: RouterPlan, path_index: int, frr_pa
     name, what = ("leave_out", "drain") if drained else ("put_back", "gate")
     run = f"{what} of path {path_index} of zt-ecmp stack {plan.stack} on {router.name}"
     if router.route_owner != "frr":
-        keeper = "$state_dir/keeper.sh"
-        body = [
-            f'  [ -f "{keeper}" ] || {{ echo "zt-ecmp: {router.name} has no route keeper at {keeper}; run pulumi up again" >&2; exit 1; }}',
-            f"  sh \"{keeper}\" once '{run}'",
-        ]
-        return [f"{name}() {{", *body, "}"]
-    return [
-        *lock_functions(),
-        f"{name}() {{",
-        f"  take_lock '{run}'",
-        f"  {ospf_cost_command(plan, router.name, path_index, frr_paths, drained=drained)}",
-        "  release_lock",
-        "}",
-    ]
+        return PROGRAMS.lines("keeper-step.sh", NAME=name, ROUTER=router.name, RUN=run)
+    return PROGRAMS.lines(
+        "ospf-cost-step.sh",
+        LOCK_FUNCTIONS=lock_functions(),
+        NAME=name,
+        RUN=run,
+        COST_COMMAND=ospf_cost_command(plan, router.name, path_index, frr_paths, drained=drained),
+    )
 
 
 def render_drain(
@@ -104,7 +98,6 @@ def render_drain(
     own = _linux(plan, router)
     return PROGRAMS.text(
         "drain.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         PATH=str(path_index),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -130,7 +123,6 @@ def render_gate(
     end = path.end(own.name)
     return PROGRAMS.text(
         "gate.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         PATH=str(path_index),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -146,20 +138,12 @@ def render_instance_record(
     plan: LabPlan, router: str, instances: Mapping[int, PathInstances], paths: LinuxHostPaths = DEFAULT_HOST_PATHS
 ) -> str:
     """What ``router``'s drains compare with: every path's instance keys as the apply leaves them."""
-    own = _linux(plan, router)
-    records: list[str] = []
-    for index in sorted(instances):
-        record = f'"$state_dir/instances/path{index}'
-        records += [
-            f"cat > {record}.new\" <<'ZT_ECMP_INSTANCES'",
-            *_instance_lines(plan, instances[index]),
-            "ZT_ECMP_INSTANCES",
-            f'mv {record}.new" {record}"',
-        ]
+    _linux(plan, router)  # refuses a router of another flavor
+    records = PROGRAMS.each(
+        "record-path.sh", ({"PATH_INDEX": str(index), "INSTANCES": _instance_lines(plan, instances[index])} for index in sorted(instances))
+    )
     return PROGRAMS.text(
         "record-instances.sh",
-        STACK=plan.stack,
-        ROUTER=own.name,
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         RECORDS=records,
         KEPT="|".join(f"path{index}" for index in sorted(instances)) or "''",

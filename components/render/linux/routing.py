@@ -47,6 +47,7 @@ from components.model.kernel import HASH_POLICY_SYSCTL, LAYER4_HASH_POLICY
 from components.model.naming import linux_sysctl_dropin, linux_underlay_sysctl_dropin, linux_unit
 from components.model.plan import LabPlan, NextHop, RoutePlan, RouterPlan
 from components.model.settings.schema import MAX_PATHS, MAX_ROUTERS
+from components.render.formats import SysctlFile, Unit, sysctl_text, unit_text
 from components.render.linux import PROGRAMS
 from components.render.linux.transaction import lock_functions, rollback_on_failure, router_lock
 from components.render.linux.underlay import (
@@ -188,39 +189,28 @@ def _route_block(plan: LabPlan, router: RouterPlan, route: RoutePlan) -> list[st
     """keep_routes' lines for one route: a member per active path that is not drained (drain.sh) and whose
     interface is usable, then its group."""
     text = f"{route.peer}'s {route.destination}"
-    group = _group_id(plan, route)
-    lines = [f"# {text}: group {group}", "members='' over='' down=''"]
-    for hop in route.active_next_hops:
-        end = plan.path(hop.path_index).end(router.name)
-        member = _member_id(plan, route, hop)
-        what = f"next hop {hop.address} on path {hop.path_index} ({hop.interface}) ready for {text}"
-        add = f"ip nexthop replace id {member} via {hop.address} dev {hop.interface}"
-        lines += [
-            f"if drained {hop.path_index}; then",
-            f'  down="$down {hop.path_index}(drained)"',
-            f"elif usable {hop.interface} {end.address.ip}; then",
-            f'  has_nexthop {member} {hop.address} {hop.interface} || fix "{what}" {add}',
-            f'  members="$members/{member}"',
-            f'  over="$over {hop.path_index}"',
-            "else",
-            f'  down="$down {hop.path_index}"',
-            "fi",
-        ]
-    lines.append(f'keep_group {group} "${{members#/}}" {route.destination} "{text}" "$over" "$down"')
-    return lines
+    hops = PROGRAMS.each(
+        "route-hop.sh",
+        (
+            {
+                "PATH": str(hop.path_index),
+                "INTERFACE": hop.interface,
+                "ADDRESS": str(plan.path(hop.path_index).end(router.name).address.ip),
+                "MEMBER": str(_member_id(plan, route, hop)),
+                "VIA": str(hop.address),
+                "TEXT": text,
+            }
+            for hop in route.active_next_hops
+        ),
+    )
+    return PROGRAMS.lines("route-block.sh", TEXT=text, GROUP=str(_group_id(plan, route)), DESTINATION=str(route.destination), HOPS=hops)
 
 
 def _redirect_lines(plan: LabPlan, router: RouterPlan) -> list[str]:
-    """A hub sends no ICMP redirect on any path interface, one created since the last run included (an
-    instance that restarted): conf.all is off (tune_underlay), and a device's own switch counts too."""
+    """A hub sends no ICMP redirect on any path interface (no-redirects.sh)."""
     if not router.forwards:
         return []
-    # dash's read returns 1 on a /proc/sys file (it reads it a byte at a time) though it has read the value.
-    lines = []
-    for path in plan.paths:
-        switch = f"/proc/sys/net/ipv4/conf/{path.end(router.name).interface}/send_redirects"
-        lines.append(f'if [ -f {switch} ]; then read -r redirects < {switch} || :; [ "$redirects" = 0 ] || echo 0 > {switch}; fi')
-    return lines
+    return PROGRAMS.each("no-redirects.sh", ({"INTERFACE": path.end(router.name).interface} for path in plan.paths))
 
 
 def route_keeping(plan: LabPlan, router: RouterPlan) -> str:
@@ -245,14 +235,7 @@ def route_owner_commands(plan: LabPlan, router: str) -> tuple[str, ...]:
     own = plan.router(router)
     prune = f"prune_nexthops '{' '.join(str(nexthop_id) for nexthop_id in wanted_nexthop_ids(plan, router))}'"
     if own.route_owner == "frr":
-        return (
-            *(
-                f'if [ -n "$(ip -4 route show table main exact {route.destination} proto boot)" ]; '
-                f"then ip -4 route del {route.destination} proto boot table main; fi"
-                for route in own.routes
-            ),
-            prune,
-        )
+        return (*PROGRAMS.each("drop-boot-route.sh", ({"DESTINATION": str(route.destination)} for route in own.routes)), prune)
     return ("keep_routes", prune)
 
 
@@ -271,141 +254,75 @@ def _route_file(position: int) -> str:
 
 
 def render_sysctl_conf(plan: LabPlan) -> str:
-    why = f"# zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
-    return f"{why}\n{HASH_POLICY_SYSCTL} = {LAYER4_HASH_POLICY}\n"
+    why = f"zt-ecmp {plan.stack}: ECMP over the ZeroTier paths hashes on ports, so parallel flows spread."
+    return sysctl_text(SysctlFile(settings=((HASH_POLICY_SYSCTL, str(LAYER4_HASH_POLICY)),), why=(why,)))
 
 
 def _wait_function(plan: LabPlan, router: RouterPlan, *, every_path: bool) -> str:
     """``wait_for_paths SECONDS``: until each path interface holds its /30, that is, until its instance
     has joined. The apply waits for every built path, so that `pulumi up` returns with all instances
     joined; the boot script only for the active ones, which the route needs."""
-    indices = [path.index for path in plan.paths] if every_path else [path.index for path in plan.paths if path.active]
-    checks = []
-    for index in indices:
-        end = plan.path(index).end(router.name)
-        has_address = f"ip -4 -o addr show dev {end.interface} 2>/dev/null | grep -qF ' inet {end.address} '"
-        checks.append(f'{has_address} || missing="$missing {end.interface}"')
+    ends = [path.end(router.name) for path in plan.paths if every_path or path.active]
+    checks = PROGRAMS.each("wait-check.sh", ({"INTERFACE": end.interface, "ADDRESS": str(end.address)} for end in ends))
     return "\n".join(PROGRAMS.lines("wait-for-paths.sh", CHECKS=checks))
 
 
 def _converge_function(plan: LabPlan, router: RouterPlan) -> str:
     device = floating_interface(router)
-    lines = ["converge() {"]
-    if device != "lo":
-        lines += [
-            f"  ip link show dev {device} >/dev/null 2>&1 || ip link add {device} type dummy",
-            f"  ip link set dev {device} up",
-        ]
-    lines += [
-        f"  ip addr replace {router.floating_ip} dev {device}",
-        # Written through /proc/sys so that only iproute2 is needed; the drop-in persists it.
-        f"  echo {LAYER4_HASH_POLICY} > {proc_sys(HASH_POLICY_SYSCTL)}",
-        *(f"  {command}" for command in route_owner_commands(plan, router.name)),
-    ]
-    if router.forwards and router.route_owner == "frr":
-        # With iproute2 routes keep_routes does this, and the keeper again whenever an instance restarts.
-        lines += [f"  {line}" for line in _redirect_lines(plan, router)]
-    lines.append("}")
-    return "\n".join(lines)
+    return PROGRAMS.text(
+        "converge.sh",
+        DEVICE_UP=[] if device == "lo" else PROGRAMS.lines("dummy-up.sh", DEVICE=device),
+        FLOATING_IP=str(router.floating_ip),
+        DEVICE=device,
+        HASH_POLICY=str(LAYER4_HASH_POLICY),
+        POLICY_FILE=proc_sys(HASH_POLICY_SYSCTL),
+        ROUTE_OWNER=route_owner_commands(plan, router.name),
+        REDIRECTS=_redirect_lines(plan, router) if router.route_owner == "frr" else [],
+    ).removesuffix("\n")
 
 
 def _state_functions(router: RouterPlan) -> tuple[str, str]:
     """Shell functions: ``snapshot DIR`` records what the router holds now; ``restore DIR`` puts it back."""
     device = floating_interface(router)
-    address = router.floating_ip
-    policy_file = proc_sys(HASH_POLICY_SYSCTL)
-    snapshot = ["snapshot() {", '  mkdir -p "$1"', f'  cat {policy_file} > "$1/hash_policy"', '  lab_nexthops > "$1/nexthops"']
-    # The lab's groups go first, and their routes with them: `ip route flush` cannot delete a route
-    # that points at a group (iproute2 6.1 sends its expanded next hops back, and the kernel refuses).
-    restore = ["restore() {", "  prune_nexthops ''"]
-    routes_back = []
-    for position, route in enumerate(router.routes):
-        state = f"$1/{_route_file(position)}"
-        # A route that points at a nexthop group is saved as its group's id: `ip route save` would
-        # also dump its next hops (nexthop_compat_mode), and the kernel refuses a route with both.
-        snapshot += [
-            f'  ip -4 route show table main exact {route.destination} > "{state}.txt"',
-            f'  if grep -q " nhid " "{state}.txt"; then',
-            f'    awk \'{{ for (i = 1; i < NF; i++) if ($i == "nhid") {{ print $(i + 1); exit }} }}\' "{state}.txt" > "{state}.nhid"',
-            f'  elif [ -s "{state}.txt" ]; then',
-            f'    ip -4 route save table main exact {route.destination} > "{state}.bin"',
-            "  fi",
-        ]
-        restore.append(f"  ip -4 route flush table main exact {route.destination}")
-        routes_back += [
-            f'  if [ -s "{state}.bin" ]; then ip -4 route restore < "{state}.bin"; fi',
-            f'  if [ -s "{state}.nhid" ]; then ip -4 route replace {route.destination} nhid "$(cat "{state}.nhid")" || true; fi',
-        ]
-    restore += ['  add_nexthops "$1/nexthops"', *routes_back]
-    snapshot.append(
-        f"  if ip -4 -o addr show dev {device} 2>/dev/null | grep -qF ' inet {address} '; then echo yes; else echo no; fi > \"$1/address\""
+    address = str(router.floating_ip)
+    states = [(f"$1/{_route_file(position)}", str(route.destination)) for position, route in enumerate(router.routes)]
+    snapshot = PROGRAMS.text(
+        "snapshot.sh",
+        POLICY_FILE=proc_sys(HASH_POLICY_SYSCTL),
+        ROUTES=PROGRAMS.each("snapshot-route.sh", ({"STATE": state, "DESTINATION": destination} for state, destination in states)),
+        DEVICE=device,
+        ADDRESS=address,
+        DUMMY=[] if device == "lo" else PROGRAMS.lines("snapshot-dummy.sh", DEVICE=device),
     )
-    if device == "lo":
-        restore += [
-            f"  if ip -4 -o addr show dev lo | grep -qF ' inet {address} '; then now=yes; else now=no; fi",
-            f'  if [ "$now" = yes ] && [ "$(cat "$1/address")" = no ]; then ip addr del {address} dev lo; fi',
-            f'  if [ "$now" = no ] && [ "$(cat "$1/address")" = yes ]; then ip addr add {address} dev lo; fi',
-        ]
-    else:
-        snapshot += [
-            f'  if ip link show dev {device} >/dev/null 2>&1; then echo yes; else echo no; fi > "$1/dummy"',
-            f"  if ip -o link show dev {device} 2>/dev/null | grep -q '[<,]UP[,>]'; then echo yes; else echo no; fi > \"$1/dummy_up\"",
-        ]
-        restore += [
-            '  if [ "$(cat "$1/dummy")" = no ]; then',
-            f"    if ip link show dev {device} >/dev/null 2>&1; then ip link del {device}; fi",
-            "  else",
-            f"    ip link show dev {device} >/dev/null 2>&1 || ip link add {device} type dummy",
-            f"    if ip -4 -o addr show dev {device} | grep -qF ' inet {address} '; then now=yes; else now=no; fi",
-            f'    if [ "$now" = yes ] && [ "$(cat "$1/address")" = no ]; then ip addr del {address} dev {device}; fi',
-            f'    if [ "$now" = no ] && [ "$(cat "$1/address")" = yes ]; then ip addr add {address} dev {device}; fi',
-            f'    if [ "$(cat "$1/dummy_up")" = yes ]; then ip link set dev {device} up; else ip link set dev {device} down; fi',
-            "  fi",
-        ]
-    snapshot += ['  underlay_snapshot "$1"', "}"]
-    restore += [f'  cat "$1/hash_policy" > {policy_file}', '  underlay_restore "$1"', "}"]
-    return "\n".join(snapshot), "\n".join(restore)
+    restore = PROGRAMS.text(
+        "restore.sh",
+        FLUSH_ROUTES=PROGRAMS.each("restore-flush.sh", ({"DESTINATION": destination} for _, destination in states)),
+        ROUTES_BACK=PROGRAMS.each("restore-route.sh", ({"STATE": state, "DESTINATION": destination} for state, destination in states)),
+        ADDRESS_BACK=PROGRAMS.lines("restore-address-lo.sh", ADDRESS=address)
+        if device == "lo"
+        else PROGRAMS.lines("restore-address-dummy.sh", DEVICE=device, ADDRESS=address),
+        POLICY_FILE=proc_sys(HASH_POLICY_SYSCTL),
+    )
+    return snapshot.removesuffix("\n"), restore.removesuffix("\n")
 
 
 def _refuse_operator_route(plan: LabPlan, router: RouterPlan) -> list[str]:
-    """Before the first apply changes anything: a route the router already has to a peer's floating
-    /32 would be replaced (iproute2) or win over FRR's, and flows on its next hops would leave
-    unencrypted; a nexthop object with an id of the lab's block would be taken over, and deleted by
-    undo. They are the operator's: refuse, naming them."""
+    """Before the first apply changes anything, a route to a peer's floating /32 or a nexthop object of
+    the lab's block that the router already has is refused (refuse-operator-routes.sh)."""
     ids = NexthopIds.of(plan.stack)
-    lines = ['if [ "$first_apply" = yes ]; then']
-    for route in router.routes:
-        lines += [
-            f"  existing=$(ip -4 route show table main exact {route.destination} | paste -sd ';' -)",
-            '  if [ -n "$existing" ]; then',
-            f'    echo "zt-ecmp: {router.name} already has a route to {route.destination} that zt-ecmp did not install ($existing); '
-            'remove it or choose other floating IPs, then apply again" >&2',
-            "    exit 1",
-            "  fi",
-        ]
-    lines += [
-        "  taken=$(lab_nexthops | awk '{ print $2 }' | paste -sd ' ' -)",
-        '  if [ -n "$taken" ]; then',
-        f'    echo "zt-ecmp: {router.name} already has nexthop objects with ids $taken, which zt-ecmp did not create: '
-        f"stack {plan.stack} keeps the ids {ids.first} to {ids.last} for its routes; remove them (ip nexthop del id ...) "
-        'or use another stack name, then apply again" >&2',
-        "    exit 1",
-        "  fi",
-    ]
-    return [*lines, "fi"]
+    routes = PROGRAMS.each(
+        "refuse-operator-route.sh", ({"ROUTER": router.name, "DESTINATION": str(route.destination)} for route in router.routes)
+    )
+    return PROGRAMS.lines(
+        "refuse-operator-routes.sh", ROUTES=routes, ROUTER=router.name, STACK=plan.stack, FIRST_ID=str(ids.first), LAST_ID=str(ids.last)
+    )
 
 
 def _needs_nexthops(router: RouterPlan) -> list[str]:
     """iproute2 routes are nexthop groups: a kernel or iproute2 without them is refused before anything changes."""
     if router.route_owner == "frr":
         return []
-    return [
-        "if ! ip nexthop show >/dev/null 2>&1; then",
-        f'  echo "zt-ecmp: {router.name} has no kernel nexthop objects (ip nexthop; Linux 5.3 and iproute2 5.3 or later), '
-        'which its routes need to keep their other paths when one instance stops" >&2',
-        "  exit 1",
-        "fi",
-    ]
+    return PROGRAMS.lines("needs-nexthops.sh", ROUTER=router.name)
 
 
 def _persisted_files(plan: LabPlan, paths: LinuxHostPaths) -> tuple[str, ...]:
@@ -430,24 +347,20 @@ def _keeper_control(plan: LabPlan, router: RouterPlan, paths: LinuxHostPaths) ->
     else (and after systemd, for a keeper started by hand) by the pid the keeper recorded, checked
     against its command line first, so a reused pid is never killed."""
     unit = linux_unit(plan.stack)
-    keeper = paths.keeper_script(plan)
-    stop = []
-    if paths.systemd:
-        stop.append(f"if [ -d /run/systemd/system ]; then systemctl stop {unit} 2>/dev/null || true; fi")
-    stop += [
-        'if [ -f "$state_dir/keeper.pid" ]; then',
-        '  keeper=$(cat "$state_dir/keeper.pid")',
-        f'  case "$(tr \'\\000\' \' \' < "/proc/$keeper/cmdline" 2>/dev/null)" in *" {keeper} "*) kill "$keeper" ;; esac',
-        '  rm -f "$state_dir/keeper.pid"',
-        "fi",
-    ]
+    systemd = PROGRAMS.lines("stop-keeper-unit.sh", UNIT=unit) if paths.systemd else []
+    stop = PROGRAMS.lines("stop-keeper.sh", SYSTEMD=systemd, KEEPER=paths.keeper_script(plan))
     start = []
     if paths.systemd and keeps_routes(router):
-        # --no-block: the unit's boot script waits for this run's lock, released when the run ends.
-        start.append(f"if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl --no-block start {unit}; fi")
+        start = PROGRAMS.lines("start-keeper-unit.sh", UNIT=unit)
     elif paths.systemd:
-        start.append("if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi")
+        start = PROGRAMS.lines("reload-units.sh")
     return stop, start
+
+
+def _title(plan: LabPlan, what: str) -> str:
+    """The first line after the shebang of a file the lab leaves on a router: which stack's it is and
+    what it does, for whoever finds it there. A value, since a program's own comments never reach a router."""
+    return f"# zt-ecmp {plan.stack}: {what}."
 
 
 def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HOST_PATHS) -> str:
@@ -455,12 +368,12 @@ def render_boot_script(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     Where FRR owns the routes, it waits for the active paths first; with iproute2 routes the keeper
     adds each path as its instance comes up, so nothing waits for a path that may never come."""
     own = _router(plan, router)
-    wait = [] if keeps_routes(own) else [f"wait_for_paths {BOOT_WAIT_SECONDS} || true"]
+    wait = [] if keeps_routes(own) else PROGRAMS.lines("boot-wait.sh", SECONDS=str(BOOT_WAIT_SECONDS))
+    peers = " and ".join(route.peer for route in own.routes)
     return PROGRAMS.text(
         "boot.sh",
-        STACK=plan.stack,
+        TITLE=_title(plan, f"{own.name}'s floating address and ECMP route to {peers}, re-applied at boot"),
         ROUTER=own.name,
-        PEERS=" and ".join(route.peer for route in own.routes),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=False),
         ROUTE_KEEPING=route_keeping(plan, own),
@@ -481,7 +394,7 @@ def render_keeper(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT_HO
         raise ValueError(f"router {router!r}: FRR owns its routes, and it runs no route keeper")
     return PROGRAMS.text(
         "keeper.sh",
-        STACK=plan.stack,
+        TITLE=_title(plan, f"keeps {own.name}'s routes to {destinations_text(own)} over every live path"),
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -494,36 +407,31 @@ def render_boot_unit(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAULT
     """The lab's systemd unit. With iproute2 routes it runs the boot script, then the keeper for as long
     as the router runs (restarted if it ever exits); with FRR, the boot script once."""
     own = _router(plan, router)
+    service: tuple[tuple[str, str], ...]
     if keeps_routes(own):
-        service = [
-            "Type=simple",
-            f"ExecStartPre=/bin/sh {paths.boot_script(plan)}",
-            f"ExecStart=/bin/sh {paths.keeper_script(plan)}",
-            "Restart=always",
-            "RestartSec=2",
-        ]
+        service = (
+            ("Type", "simple"),
+            ("ExecStartPre", f"/bin/sh {paths.boot_script(plan)}"),
+            ("ExecStart", f"/bin/sh {paths.keeper_script(plan)}"),
+            ("Restart", "always"),
+            ("RestartSec", "2"),
+        )
     else:
-        service = [
-            "Type=oneshot",
-            "RemainAfterExit=yes",
-            f"TimeoutStartSec={BOOT_WAIT_SECONDS + 30}",
-            f"ExecStart=/bin/sh {paths.boot_script(plan)}",
-        ]
-    return "\n".join(
-        [
-            "[Unit]",
-            f"Description=zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {destinations_text(own)}",
-            "Wants=network-online.target",
-            "After=network-online.target docker.service",
-            "",
-            "[Service]",
-            *service,
-            "",
-            "[Install]",
-            "WantedBy=multi-user.target",
-            "",
-        ]
+        service = (
+            ("Type", "oneshot"),
+            ("RemainAfterExit", "yes"),
+            ("TimeoutStartSec", str(BOOT_WAIT_SECONDS + 30)),
+            ("ExecStart", f"/bin/sh {paths.boot_script(plan)}"),
+        )
+    description = f"zt-ecmp {plan.stack}: floating {own.floating_ip} and ECMP route to {destinations_text(own)}"
+    unit = Unit(
+        (
+            ("Unit", (("Description", description), ("Wants", "network-online.target"), ("After", "network-online.target docker.service"))),
+            ("Service", service),
+            ("Install", (("WantedBy", "multi-user.target"),)),
+        )
     )
+    return unit_text(unit)
 
 
 def _heredoc_write(target: str, text: str, marker: str) -> str:
@@ -535,22 +443,16 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
     own = _router(plan, router)
     files = _persisted_files(plan, paths)
     sysctl_file, boot_script, unit_file, wants_link, underlay_sysctl, keeper_script = files
+    file_values = [{"PATH_WORD": shlex.quote(path), "INDEX": str(index)} for index, path in enumerate(files)]
     underlay_sysctl_conf = render_underlay_sysctl_conf(plan, router)
     snapshot, restore = _state_functions(own)
     stop_keeper, start_keeper = _keeper_control(plan, own, paths)
     return PROGRAMS.text(
         "routing-apply.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
-        FLOATING_IP=str(own.floating_ip),
-        FLOATING_INTERFACE=floating_interface(own),
-        ROUTES=routes_text(own),
         DESTINATIONS=destinations_text(own),
         ACTIVE=str(plan.active_path_count),
         TOTAL=str(plan.path_count),
-        SYSCTL_FILE=sysctl_file,
-        UNIT_FILE=unit_file,
-        STATE_DIR=paths.state_dir(plan),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
         NEEDS_NEXTHOPS=_needs_nexthops(own),
         WAIT_FOR_PATHS=_wait_function(plan, own, every_path=True),
@@ -559,21 +461,14 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         UNDERLAY_FUNCTIONS=underlay_shell_functions(own),
         SNAPSHOT=snapshot,
         RESTORE=restore,
-        RESTORE_FILES=[
-            f'rm -f {shlex.quote(path)}; if [ -e "$run_dir/files/{index}" ] || [ -L "$run_dir/files/{index}" ]; '
-            f'then cp -P "$run_dir/files/{index}" {shlex.quote(path)}; fi'
-            for index, path in enumerate(files)
-        ],
+        RESTORE_FILES=PROGRAMS.each("restore-file.sh", file_values),
         APPLY_WAIT_SECONDS=str(APPLY_WAIT_SECONDS),
         LOCK=router_lock(f"apply of zt-ecmp stack {plan.stack} on {own.name}"),
         REFUSE_OPERATOR_ROUTE=_refuse_operator_route(plan, own),
-        BACKUP_FILES=[
-            f'if [ -e {shlex.quote(path)} ] || [ -L {shlex.quote(path)} ]; then cp -P {shlex.quote(path)} "$run_dir/files/{index}"; fi'
-            for index, path in enumerate(files)
-        ],
+        BACKUP_FILES=PROGRAMS.each("backup-file.sh", file_values),
         ROLLBACK=rollback_on_failure(
             "apply",
-            ['restore "$run_dir/before"', "restore_files", '[ "$first_apply" = no ] || rm -rf "$state_dir"'],
+            PROGRAMS.lines("routing-restore.sh"),
             take_lock=False,
         ),
         STOP_KEEPER=stop_keeper,
@@ -584,13 +479,13 @@ def render_linux_apply(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAU
         WRITE_BOOT_SCRIPT=_heredoc_write(boot_script, render_boot_script(plan, router, paths), "ZT_ECMP_BOOT"),
         WRITE_KEEPER=_heredoc_write(keeper_script, render_keeper(plan, router, paths), "ZT_ECMP_KEEPER")
         if keeps_routes(own)
-        else f"rm -f {shlex.quote(keeper_script)}",
+        else PROGRAMS.text("remove-file.sh", TARGET_WORD=shlex.quote(keeper_script)),
         WRITE_UNIT=_heredoc_write(unit_file, render_boot_unit(plan, router, paths), "ZT_ECMP_UNIT"),
         UNIT_FILE_WORD=shlex.quote(unit_file),
         WANTS_LINK_WORD=shlex.quote(wants_link),
         WRITE_UNDERLAY_SYSCTL=_heredoc_write(underlay_sysctl, underlay_sysctl_conf, "ZT_ECMP_UNDERLAY_SYSCTL")
         if underlay_sysctl_conf
-        else f"rm -f {shlex.quote(underlay_sysctl)}",
+        else PROGRAMS.text("remove-file.sh", TARGET_WORD=shlex.quote(underlay_sysctl)),
     )
 
 
@@ -600,7 +495,6 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
     stop_keeper, _ = _keeper_control(plan, own, paths)
     return PROGRAMS.text(
         "routing-undo.sh",
-        STACK=plan.stack,
         ROUTER=own.name,
         DESTINATIONS=destinations_text(own),
         STATE_DIR_WORD=shlex.quote(paths.state_dir(plan)),
@@ -610,6 +504,6 @@ def render_linux_undo(plan: LabPlan, router: str, paths: LinuxHostPaths = DEFAUL
         ROUTE_KEEPING=route_keeping(plan, own),
         RESTORE=_state_functions(own)[1],
         PERSISTED_FILES_WORDS=" ".join(shlex.quote(path) for path in _persisted_files(plan, paths)),
-        RELOAD_UNITS=["if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi"] if paths.systemd else [],
+        RELOAD_UNITS=PROGRAMS.lines("reload-units.sh") if paths.systemd else [],
         STATE_ROOT_WORD=shlex.quote(paths.state_root),
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 from components.model.kernel import HUB_SYSCTL_KEYS
 from components.model.plan import LabPlan, RouterPlan
 from components.model.underlay import UnderlayTuning
+from components.render.formats import SysctlFile, sysctl_text
 from components.render.linux import PROGRAMS
 
 # ethtool -k prints long names; -K takes short ones.
@@ -64,108 +65,68 @@ def underlay_keys(router: RouterPlan) -> tuple[str, ...]:
     return tuple(_keys(router.underlay_tuning))
 
 
+def _rings(tuning: UnderlayTuning) -> list[dict[str, str]]:
+    """The ring sizes the plan sets, as the values of underlay-read-ring.sh and underlay-set-ring.sh."""
+    sizes = (("rx", tuning.rx_ring), ("tx", tuning.tx_ring))
+    return [
+        {"DEV": tuning.interface, "DIRECTION": direction, "FIELD": direction.upper(), "SIZE": str(size)}
+        for direction, size in sizes
+        if size is not None
+    ]
+
+
 def _snapshot_function(tuning: UnderlayTuning) -> str:
     dev = tuning.interface
-    lines = ["underlay_snapshot() {"]
-    if tuning.mtu is not None:
-        lines.append(f'  echo "{dev} $(cat /sys/class/net/{dev}/mtu)" > "$1/underlay-mtu"')
-    ethtool_lines = []
-    if tuning.link is not None:
-        ethtool_lines.append(f'  mode="$(link_mode {dev})"; [ -z "$mode" ] || echo "{dev} $mode" > "$1/underlay-link"')
-    for direction, size in (("rx", tuning.rx_ring), ("tx", tuning.tx_ring)):
-        if size is not None:
-            ethtool_lines.append(
-                f'  size="$(ring_size {dev} {direction.upper()})"; [ -z "$size" ] || echo "{dev} $size" > "$1/underlay-ring-{direction}"'
-            )
-    for name, _ in tuning.offloads:
-        if name in FEATURE_NAMES:
-            ethtool_lines.append(
-                f'  state="$(feature_state {dev} {FEATURE_NAMES[name]})"; '
-                f'[ -z "$state" ] || echo "{dev} ${{state%% *}}" > "$1/underlay-offload-{name}"'
-            )
-    if ethtool_lines:
-        lines += ["  if has_ethtool; then", *(f"  {line}" for line in ethtool_lines), "  fi"]
-    if tuning.offload("rps") is not None:
-        lines += [
-            f'  echo {dev} > "$1/underlay-rps"',
-            f"  for queue in /sys/class/net/{dev}/queues/rx-*; do",
-            '    echo "${queue##*/} $(cat "$queue/rps_cpus")" >> "$1/underlay-rps"',
-            "  done",
-        ]
-    for key, _ in tuning.sysctls:
-        lines.append(f'  echo "- $(cat {proc_sys(key)})" > "$1/underlay-sysctl-{key}"')
-    lines += ["  :", "}"]
-    return "\n".join(lines)
+    offloads = [{"DEV": dev, "NAME": name, "FEATURE": FEATURE_NAMES[name]} for name, _ in tuning.offloads if name in FEATURE_NAMES]
+    reads = [
+        *(PROGRAMS.lines("underlay-read-link.sh", DEV=dev) if tuning.link is not None else []),
+        *PROGRAMS.each("underlay-read-ring.sh", ({key: ring[key] for key in ("DEV", "DIRECTION", "FIELD")} for ring in _rings(tuning))),
+        *PROGRAMS.each("underlay-read-offload.sh", offloads),
+    ]
+    return PROGRAMS.text(
+        "underlay-snapshot.sh",
+        MTU=PROGRAMS.lines("underlay-read-mtu.sh", DEV=dev) if tuning.mtu is not None else [],
+        ETHTOOL=PROGRAMS.lines("underlay-ethtool-reads.sh", READS=reads) if reads else [],
+        RPS=PROGRAMS.lines("underlay-read-rps.sh", DEV=dev) if tuning.offload("rps") is not None else [],
+        SYSCTLS=PROGRAMS.each("underlay-read-sysctl.sh", ({"KEY": key, "FILE": proc_sys(key)} for key, _ in tuning.sysctls)),
+    ).removesuffix("\n")
+
+
+def _link_lines(tuning: UnderlayTuning) -> list[str]:
+    link = tuning.link
+    if link is None:
+        return []
+    if link.autoneg:
+        return PROGRAMS.lines("underlay-set-autoneg.sh", DEV=tuning.interface)
+    return PROGRAMS.lines("underlay-set-link.sh", DEV=tuning.interface, SPEED=str(link.speed_mbps), DUPLEX=str(link.duplex))
+
+
+def _sysctl_values(key: str, value: object) -> dict[str, str]:
+    # What asked for the value: the hub's forwarding, or the socket limits.
+    remedy = ": the hub of a hub-and-spoke lab needs it" if key in HUB_SYSCTL_KEYS else ", or remove underlay.socketBuffers"
+    return {"KEY": key, "FILE": proc_sys(key), "VALUE": str(value), "REMEDY": remedy}
 
 
 def _tune_function(tuning: UnderlayTuning) -> str:
     dev = tuning.interface
-    lines = ["tune_underlay() {"]
-    if tuning.mtu is not None:
-        lines.append(f'  [ "$(cat /sys/class/net/{dev}/mtu)" = {tuning.mtu} ] || ip link set dev {dev} mtu {tuning.mtu}')
-    ethtool_lines = []
-    link = tuning.link
-    if link is not None:
-        if link.autoneg:
-            ethtool_lines += [
-                f'  case "$(link_mode {dev})" in on*) ;; *)',
-                f"    ethtool -s {dev} autoneg on ||",
-                f'    underlay_warn "{dev}: autonegotiation not supported; speed and duplex left as they are" ;;',
-                "  esac",
-            ]
-        else:
-            ethtool_lines += [
-                f'  [ "$(link_mode {dev})" = "off {link.speed_mbps} {link.duplex}" ] ||',
-                f"    ethtool -s {dev} speed {link.speed_mbps} duplex {link.duplex} autoneg off ||",
-                f'    underlay_warn "{dev}: cannot force {link.speed_mbps} Mb/s {link.duplex} duplex; left as it is"',
-            ]
-    for direction, size in (("rx", tuning.rx_ring), ("tx", tuning.tx_ring)):
-        if size is not None:
-            ethtool_lines += [
-                f'  [ "$(ring_size {dev} {direction.upper()})" = {size} ] ||',
-                f"    ethtool -G {dev} {direction} {size} ||",
-                f'    underlay_warn "{dev}: {direction} ring not resizable to {size}; left as it is"',
-            ]
-    for name, on in tuning.offloads:
-        if name not in FEATURE_NAMES:
-            continue
-        state = "on" if on else "off"
-        ethtool_lines += [
-            f'  case "$(feature_state {dev} {FEATURE_NAMES[name]})" in',
-            f'    "{state} "*) ;;',
-            f'    *fixed) underlay_warn "{dev}: {name} is fixed by the driver; cannot turn it {state}" ;;',
-            f'    *) ethtool -K {dev} {name} {state} 2>/dev/null || underlay_warn "{dev}: cannot turn {name} {state}" ;;',
-            "  esac",
-        ]
-    if ethtool_lines:
-        lines += [
-            "  if has_ethtool; then",
-            *(f"  {line}" for line in ethtool_lines),
-            "  else",
-            f'    underlay_warn "ethtool missing: speed, duplex, rings and offloads of {dev} left as they are"',
-            "  fi",
-        ]
+    offloads = [
+        {"DEV": dev, "NAME": name, "FEATURE": FEATURE_NAMES[name], "STATE": "on" if on else "off"}
+        for name, on in tuning.offloads
+        if name in FEATURE_NAMES
+    ]
+    sets = [
+        *_link_lines(tuning),
+        *PROGRAMS.each("underlay-set-ring.sh", _rings(tuning)),
+        *PROGRAMS.each("underlay-set-offload.sh", offloads),
+    ]
     rps = tuning.offload("rps")
-    if rps is not None:
-        mask = tuning.rps_cpu_mask if rps else "0"
-        lines += [
-            f"  for queue in /sys/class/net/{dev}/queues/rx-*/rps_cpus; do",
-            f'    echo {mask} > "$queue"',
-            "  done",
-        ]
-    for key, value in tuning.sysctls:
-        target = proc_sys(key)
-        # What asked for the value: the hub's forwarding, or the socket limits.
-        remedy = ": the hub of a hub-and-spoke lab needs it" if key in HUB_SYSCTL_KEYS else ", or remove underlay.socketBuffers"
-        lines += [
-            f'  if [ "$(cat {target})" != {value} ] && ! echo {value} 2>/dev/null > {target}; then',
-            f"    echo \"zt-ecmp: cannot set {key} to {value} here (a network namespace or container sees the host's value "
-            f'read-only): set it on the host{remedy}" >&2',
-            "    return 1",
-            "  fi",
-        ]
-    lines += ["  :", "}"]
-    return "\n".join(lines)
+    return PROGRAMS.text(
+        "underlay-tune.sh",
+        MTU=PROGRAMS.lines("underlay-set-mtu.sh", DEV=dev, MTU=str(tuning.mtu)) if tuning.mtu is not None else [],
+        ETHTOOL=PROGRAMS.lines("underlay-ethtool-sets.sh", SETS=sets, DEV=dev) if sets else [],
+        RPS=PROGRAMS.lines("underlay-set-rps.sh", DEV=dev, MASK=tuning.rps_cpu_mask if rps else "0") if rps is not None else [],
+        SYSCTLS=PROGRAMS.each("underlay-set-sysctl.sh", (_sysctl_values(key, value) for key, value in tuning.sysctls)),
+    ).removesuffix("\n")
 
 
 def _bookkeeping_functions(router: RouterPlan) -> str:
@@ -197,7 +158,7 @@ def render_underlay_sysctl_conf(plan: LabPlan, router: str) -> str:
         return ""
     why = []
     if any(key not in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
-        why.append(f"# zt-ecmp {plan.stack}: UDP socket limits sized for the underlay link; every instance moves its traffic over UDP.")
+        why.append(f"zt-ecmp {plan.stack}: UDP socket limits sized for the underlay link; every instance moves its traffic over UDP.")
     if any(key in HUB_SYSCTL_KEYS for key, _ in tuning.sysctls):
-        why.append(f"# zt-ecmp {plan.stack}: {router} is the hub: it forwards between the spokes and sends them no ICMP redirects.")
-    return "\n".join([*why, *(f"{key} = {value}" for key, value in tuning.sysctls)]) + "\n"
+        why.append(f"zt-ecmp {plan.stack}: {router} is the hub: it forwards between the spokes and sends them no ICMP redirects.")
+    return sysctl_text(SysctlFile(settings=tuple((key, str(value)) for key, value in tuning.sysctls), why=tuple(why)))

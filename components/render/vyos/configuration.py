@@ -158,7 +158,7 @@ def render_pinned_start(plan: LabPlan, router: str, path_index: int) -> str | No
     cpus = ",".join(str(cpu) for cpu in plan.path(path_index).end(router).cpus)
     if not cpus:
         return None
-    return PROGRAMS.text("pinned-start.sh", STACK=plan.stack, PATH_INDEX=str(path_index), CPUS=cpus, IMAGE_ENTRYPOINT=IMAGE_ENTRYPOINT)
+    return PROGRAMS.text("pinned-start.sh", CPUS=cpus, IMAGE_ENTRYPOINT=IMAGE_ENTRYPOINT)
 
 
 # Where VyOS keeps its configuration reader: commands outside a vbash script name it in full.
@@ -172,7 +172,7 @@ def render_write_home_file(path: str, mode: str, restart_container: str | None) 
     if restart_container is None:
         return write
     restart = PROGRAMS.text("restart-container.sh", CONTAINER=restart_container, OP_MODE=OP_MODE, CLI_SHELL_API=CLI_SHELL_API)
-    return write.removesuffix("\n") + " || exit 1\n" + restart
+    return PROGRAMS.text("write-home-file-and-restart.sh", WRITE=write, RESTART=restart)
 
 
 def desired_config(plan: LabPlan, router_name: str, network_ids: Mapping[int, str] | None = None) -> TreeConfig:

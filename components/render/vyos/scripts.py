@@ -130,9 +130,8 @@ def unconfirmed_marker(stack: str, router: str) -> str:
 def _prologue(plan: LabPlan, router: str, purpose: str) -> str:
     return PROGRAMS.text(
         "prologue.vbash",
+        TITLE=f"# zt-ecmp stack {plan.stack}, router {router}: {purpose}.",
         STACK=plan.stack,
-        ROUTER=router,
-        PURPOSE=purpose,
         SCRIPT_TEMPLATE=SCRIPT_TEMPLATE,
         STATE_DIR=STATE_DIR,
         SYSTEMCTL=SYSTEMCTL,

@@ -9,8 +9,6 @@
 #@ there is none.
 #@ Block: @SOCKET@, the engine's socket on the router where the ssh:// URL names one, else none.
 #@ Values: @ROUTER@, @PATH_INDEX@, @STACK@ for the messages.
-# zt-ecmp @STACK@: before creating the container of @ROUTER@'s instance on path @PATH_INDEX@, remove one of
-# that name that a killed run of the lab left behind; refuse any other.
 set -eu
 name=@NAME_WORD@
 owner=@OWNER_WORD@

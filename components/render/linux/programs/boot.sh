@@ -2,8 +2,9 @@
 #@ What the systemd unit runs at boot: tune the underlay, wait for the active paths where FRR owns the
 #@ routes (@WAIT@; nothing with iproute2 routes, which the keeper completes as each path comes up),
 #@ take the router's lock (@LOCK@, lock.sh), converge again and say what it put back. Blocks:
-#@ @WAIT_FOR_PATHS@, @ROUTE_KEEPING@ (route-keeping.sh), @CONVERGE@ and @TUNE_UNDERLAY@ (the functions).
-# zt-ecmp @STACK@: @ROUTER@'s floating address and ECMP route to @PEERS@, re-applied at boot.
+#@ @WAIT_FOR_PATHS@, @ROUTE_KEEPING@ (route-keeping.sh), @CONVERGE@ and @TUNE_UNDERLAY@ (the functions);
+#@ @TITLE@, the line saying whose file this is.
+@TITLE@
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 state_dir=@STATE_DIR_WORD@

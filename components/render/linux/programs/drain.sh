@@ -5,9 +5,8 @@
 #@ the key of an instance that was there changes, that instance is
 #@ about to restart, and the path leaves the router's routes at once (@LEAVE_OUT@, the route owner's
 #@ way, under the router's lock) until its gate (gate.sh) puts it back, or at most @LEASE_SECONDS@ s.
-#@ An instance that is new or gone, or a router the lab is not on yet, drains nothing. It returns @SETTLE_SECONDS@ s after the path is out. Values: @STACK@, @ROUTER@, @PATH@,
+#@ An instance that is new or gone, or a router the lab is not on yet, drains nothing. It returns @SETTLE_SECONDS@ s after the path is out. Values: @ROUTER@, @PATH@,
 #@ @STATE_DIR_WORD@ (a shell word).
-# zt-ecmp @STACK@: @ROUTER@ leaves path @PATH@ out of its routes while an instance of the path restarts.
 set -eu
 umask 022
 PATH=/usr/sbin:/usr/bin:/sbin:/bin

@@ -1,9 +1,7 @@
 #@ The start FRR's apply and undo scripts share, after their shebang: where FRR keeps its files, the
 #@ checks that it is installed, and the functions both call. It changes nothing: each script takes the
-#@ router's lock before its first action. Values: @STACK@, @ROUTER@, @PURPOSE@;
-#@ shell words @CONF_WORD@, @DAEMONS_WORD@, @STATE_DIR_WORD@, @BEGIN_WORD@, @END_WORD@ (the block's
+#@ router's lock before its first action. Values: shell words @CONF_WORD@, @DAEMONS_WORD@, @STATE_DIR_WORD@, @BEGIN_WORD@, @END_WORD@ (the block's
 #@ markers); @FRR_RELOAD@, FRR's reload tool. Block: @RELOAD@, how the daemons are brought to frr.conf.
-# zt-ecmp @STACK@: FRR on @ROUTER@ (routing.linuxRoutes frr): @PURPOSE@.
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 conf=@CONF_WORD@

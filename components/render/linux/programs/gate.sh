@@ -6,8 +6,7 @@
 #@ ping over it, then puts the path back (@PUT_BACK@, the route owner's way, under the router's
 #@ lock). After @WAIT_SECONDS@ s it puts the path back all the same, so that no drain outlives the
 #@ run, and fails naming who has not rejoined. @NEIGHBOURS@: one line per neighbour on the path,
-#@ "<router> <address>". Values: @STACK@, @ROUTER@, @PATH@, @STATE_DIR_WORD@ (a shell word).
-# zt-ecmp @STACK@: @ROUTER@ puts path @PATH@ back into its routes once its restarted instances have rejoined it.
+#@ "<router> <address>". Values: @ROUTER@, @PATH@, @STATE_DIR_WORD@ (a shell word).
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 state_dir=@STATE_DIR_WORD@

@@ -5,8 +5,8 @@
 #@ run. Cheap when nothing changes: five processes a second, and a change only under the router's
 #@ lock (@LOCK_FUNCTIONS@, lock-functions.sh). Run by the lab's systemd unit (or, in the namespace
 #@ lab, as a background process); it stops by itself once undo has removed the recorded state.
-#@ Run with `once`, it keeps the routes once and stops.
-# zt-ecmp @STACK@: keeps @ROUTER@'s routes to @DESTINATIONS@ over every live path.
+#@ Run with `once`, it keeps the routes once and stops. @TITLE@: the line saying whose file this is.
+@TITLE@
 set -u
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 state_dir=@STATE_DIR_WORD@

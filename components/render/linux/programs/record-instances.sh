@@ -3,7 +3,6 @@
 #@ on a Docker engine as this apply leaves them, one file a path under $state_dir/instances. Run after
 #@ the apply, which made $state_dir. @RECORDS@: per path, the lines writing its file (rolling.py);
 #@ @KEPT@: the file names of the paths there are, as a case pattern.
-# zt-ecmp @STACK@: what @ROUTER@'s drains compare with: the instances as this apply leaves them.
 set -eu
 umask 022
 PATH=/usr/sbin:/usr/bin:/sbin:/bin

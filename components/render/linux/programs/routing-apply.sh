@@ -8,10 +8,7 @@
 #@ @UNDERLAY_FUNCTIONS@, @SNAPSHOT@, @RESTORE@), lines per persisted file (@RESTORE_FILES@,
 #@ @BACKUP_FILES@), @NEEDS_NEXTHOPS@, @REFUSE_OPERATOR_ROUTE@ and the files written (@WRITE_SYSCTL@,
 #@ @WRITE_BOOT_SCRIPT@, @WRITE_KEEPER@, @WRITE_UNIT@, @WRITE_UNDERLAY_SYSCTL@).
-#@ Values: names and counts for the comments and messages; paths as shell words (@..._WORD@).
-# zt-ecmp @STACK@: apply on @ROUTER@ (flavor linux).
-# Floating @FLOATING_IP@ on @FLOATING_INTERFACE@; ECMP to @ROUTES@ over @ACTIVE@ of @TOTAL@ paths; layer-4 hashing.
-# Persisted in @SYSCTL_FILE@ and the systemd unit @UNIT_FILE@; previous state kept in @STATE_DIR@.
+#@ Values: names and counts for the messages; paths as shell words (@..._WORD@).
 set -eu
 umask 022
 PATH=/usr/sbin:/usr/bin:/sbin:/bin

@@ -4,7 +4,6 @@
 #@ persisted files (@PERSISTED_FILES_WORDS@) and the state removed. Blocks: @UNDERLAY_RESTORE@
 #@ (underlay-common.sh), @ROUTE_KEEPING@ (route-keeping.sh, for the lab's nexthop objects), @RESTORE@
 #@ (the function putting back the routes and addresses) and @RELOAD_UNITS@ (systemd told of the unit's removal).
-# zt-ecmp @STACK@: undo on @ROUTER@ (flavor linux): restores the state recorded before the first apply.
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 state_dir=@STATE_DIR_WORD@

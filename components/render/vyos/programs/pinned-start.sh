@@ -2,7 +2,6 @@
 #@ The start script of an instance pinned to CPUs @CPUS@ on runtime vyos: VyOS's `container` has no
 #@ CPU-set option, so the image's entrypoint @IMAGE_ENTRYPOINT@ runs under taskset (util-linux, in
 #@ the Debian-based official image).
-# zt-ecmp @STACK@ path@PATH_INDEX@: the image's entrypoint on CPUs @CPUS@ (VyOS containers have no CPU set).
 if ! command -v taskset >/dev/null 2>&1; then
   echo "zt-ecmp: taskset is not in this image, so the instance cannot be pinned to CPUs @CPUS@" >&2
   exit 1

@@ -1,0 +1,2 @@
+#@ Kernel parameter @KEY@ (@FILE@).
+echo "- $(cat @FILE@)" > "$1/underlay-sysctl-@KEY@"

@@ -65,3 +65,9 @@ def test_undo_deletes_children_before_their_parents() -> None:
 def test_deepest_first_orders_any_entries() -> None:
     entries = [Entry("node", ("a",)), Entry("leaf", ("a", "b", "c")), Entry("node", ("a", "b"))]
     assert [entry.path for entry in deepest_first(entries)] == [("a", "b", "c"), ("a", "b"), ("a",)]
+
+
+def test_a_trees_lines_and_entries_are_derived_once_however_often_they_are_read() -> None:
+    config = TreeConfig("gk41", "r1", (Leaf(("interfaces", "dummy", "dum0", "address"), "10.0.55.1/32"),))
+    assert (config.set_lines is config.set_lines, config.entries is config.entries) == (True, True)
+    assert config == TreeConfig("gk41", "r1", (Leaf(("interfaces", "dummy", "dum0", "address"), "10.0.55.1/32"),))

@@ -27,7 +27,9 @@ from components.model.settings.schema import MAX_PATHS
 from components.netns.lab import missing_requirements, netns_lab
 from components.netns.sweep_driver import NetnsLabDriver, netns_sweep_plan
 from components.ops.iperf import IPERF_PORT, concurrent_ports
+from components.ops.lab_read import reach
 from components.ops.shell import ssh_shells
+from components.ops.sweep.floating import fits_one_connection
 from components.ops.sweep.orchestration import REFERENCE_SECONDS, LabDriver, Pair, SweepRow, all_pairs, default_pairs, run_sweep
 from components.ops.sweep.reports import render_sweep_markdown, sweep_report, write_sweep_reports
 from components.ops.sweep.stack_driver import StackLabDriver
@@ -206,8 +208,17 @@ def _sweep_stack(args: argparse.Namespace, rows: list[SweepRow]) -> int:
     pairs = chosen_pairs(args, plan.router_names, f"stack {args.stack}")
     check_server_ports(args.port, pairs)
     with ssh_shells(plan, private_keys(stack, plan)) as shells:
-        # Its iperf3 runs log in each by itself: a router receiving every other router's pair at once runs
-        # that many servers, and one connection carries at most sshd's MaxSessions (10 by default) of them.
+        if fits_one_connection(pairs):
+            # One connection per router carries every iperf3 run, reached before K is touched.
+            involved = sorted({router for pair in pairs for router in pair})
+            unreachable = reach({router: shells[router] for router in involved})
+            if unreachable:
+                for router in unreachable:
+                    print(router.line, file=sys.stderr)
+                print("sweep: nothing measured and K left as it is", file=sys.stderr)
+                return 3
+        # Otherwise each run logs in by itself: one connection carries at most sshd's MaxSessions (10 by
+        # default) at once, fewer than a router measuring many pairs at once holds (sessions_at_once).
         driver = StackLabDriver(StackPaths(stack), plan, shells, args.port)
         _sweep(args, rows, driver, lambda: plan, pairs, name=f"sweep-{args.stack}")
         if args.no_validate:

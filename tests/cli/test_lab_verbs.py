@@ -7,17 +7,14 @@ import argparse
 import json
 import signal
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pulumi.automation import ConfigValue, OutputValue
 
 from components.cli.main import build_parser, main
 from components.ops.shell import ssh_shells
-from tests.support.stacks import lab_plan, stack_settings
-
-FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWw=\n-----END OPENSSH PRIVATE KEY-----"
+from tests.support.closed_stack import FAKE_KEY, REFUSED, ClosedPortStack
+from tests.support.stacks import lab_plan
 
 
 def test_connect_takes_the_words_after_double_dash_as_the_command_wherever_the_options_are(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,31 +56,6 @@ def test_collect_refuses_a_folder_it_did_not_write_before_anything_else(tmp_path
     )
 
 
-@dataclass
-class ClosedPortStack:
-    """A deployed gk41 stack whose routers answer on loopback addresses, on a port nothing listens on."""
-
-    name: str = "gk41"
-
-    def get_all_config(self) -> dict[str, ConfigValue]:
-        settings = stack_settings("gk41")
-        for number, router in enumerate(settings["routers"], start=1):
-            router["ssh"].update(host=f"127.0.0.{number}", port=1)
-        values = {f"zt-ecmp:{key}": ConfigValue(json.dumps(value)) for key, value in settings.items()}
-        return {**values, "zt-ecmp:sshPrivateKey": ConfigValue(FAKE_KEY, secret=True)}
-
-    def get_config(self, key: str, *, path: bool = False) -> ConfigValue:
-        return self.get_all_config()[key]
-
-    def outputs(self) -> dict[str, OutputValue]:
-        # Deployed before the outputs recorded the settings.
-        return {}
-
-
-REFUSED = [
-    "r1 (vyos@127.0.0.1:1) unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused",
-    "r2 (vyos@127.0.0.2:1) unreachable: ssh: connect to host 127.0.0.2 port 1: Connection refused",
-]
 OLDER_DEPLOYMENT = (
     "stack gk41's outputs hold no 'settings' (deployed by an older zt-ecmp): checking the lab as Pulumi.gk41.yaml describes it, "
     "which may differ from what is deployed; `pulumi up --stack gk41` records it"

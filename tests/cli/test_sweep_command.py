@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from components.cli.main import build_parser
+from components.cli.main import build_parser, main
 from components.cli.sweep import interrupts_deferred
+from tests.support.closed_stack import REFUSED, ClosedPortStack
 
 
 def test_command_line_defaults_are_the_reference_test() -> None:
@@ -42,3 +44,21 @@ def test_while_restoring_a_first_interrupt_only_warns_and_a_second_one_abandons(
         signal.raise_signal(signal.SIGTERM)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler
+
+
+@pytest.fixture
+def unreachable_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """gk41 deployed on routers that refuse every connection; the SIGTERM handling the verb installs is undone afterwards."""
+    monkeypatch.setattr("components.cli.sweep.select_lab_stack", lambda name, project_dir: ClosedPortStack())
+    previous = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.usefixtures("unreachable_stack")
+def test_a_sweep_of_routers_that_do_not_answer_names_them_and_leaves_k_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # ClosedPortStack has no set_config: a sweep that went on to change K would fail with a traceback instead.
+    assert main(["sweep", "--stack", "gk41", "--out", str(tmp_path / "sweep")]) == 3
+    out, err = capsys.readouterr()
+    assert (out, sorted(err.splitlines())) == ("", sorted([*REFUSED, "sweep: nothing measured and K left as it is"]))
+    assert not (tmp_path / "sweep").exists()

@@ -13,7 +13,9 @@ from components.netns.lab import NetnsLab, netns_lab
 from components.netns.lab_settings import netns_lab_plan
 from components.netns.ssh_access import UNROUTED_ADDRESS, SshAccess, ssh_access
 from components.ops.collect import collect_lab
+from components.ops.lab_read import reach
 from components.ops.status import lab_status, render_status
+from components.ops.sweep.floating import fits_one_connection, measure_floating_ips
 from components.ops.validate.runner import render_results, validate_lab
 from tests.support.netns import SSH_LAB
 
@@ -39,6 +41,16 @@ def test_validate_over_ssh_passes_and_logs_in_once_per_router(access: SshAccess)
         validation = validate_lab(access.plan, shells)
     assert {result.status for result in validation.results} == {"pass", "n/a"}
     assert validation.exit_status == 0
+    assert {router: access.logins(router) - before[router] for router in ("r1", "r2")} == {"r1": 1, "r2": 1}
+
+
+def test_a_sweeps_iperf3_runs_over_ssh_log_in_once_per_router(access: SshAccess) -> None:
+    before = {router: access.logins(router) for router in ("r1", "r2")}
+    pairs = (("r1", "r2"),)
+    with access.shells() as shells:
+        assert (fits_one_connection(pairs), reach(shells)) == (True, [])
+        reports = measure_floating_ips(access.plan, shells, pairs, flows=2, seconds=1)
+    assert reports[("r1", "r2")].received_gbps > 0
     assert {router: access.logins(router) - before[router] for router in ("r1", "r2")} == {"r1": 1, "r2": 1}
 
 

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from components.model.plan import LabPlan
 from components.ops.iperf import IPERF_PORT, IperfEnds, IperfReport, measure_iperf3_concurrently
 from components.ops.shell import RouterShell
 from components.ops.sweep.orchestration import Pair
+
+# sshd's default MaxSessions (sshd_config(5)): the sessions one connection may carry at the same time.
+SSHD_MAX_SESSIONS = 10
+
+
+def sessions_at_once(pairs: Sequence[Pair]) -> Counter[str]:
+    """The SSH sessions each router of ``pairs`` holds at the same time while they are measured: an
+    iperf3 server for each pair it receives, a client for each pair it sends, and the check that a
+    server listens (``measure_iperf3_concurrently``: servers first, then every client at once)."""
+    held: Counter[str] = Counter()
+    for sender, receiver in pairs:
+        held[sender] += 1
+        held[receiver] += 1
+    return Counter({router: count + 1 for router, count in held.items()})
+
+
+def fits_one_connection(pairs: Sequence[Pair], max_sessions: int = SSHD_MAX_SESSIONS) -> bool:
+    """Whether every router's sessions fit on one connection to it (see ``sessions_at_once``)."""
+    return max(sessions_at_once(pairs).values(), default=0) <= max_sessions
 
 
 def floating_ip_tests(plan: LabPlan, shells: Mapping[str, RouterShell], pairs: Sequence[Pair]) -> dict[Pair, IperfEnds]:

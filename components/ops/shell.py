@@ -187,8 +187,20 @@ class NetnsShell:
         return _start_local(self.argv(command))
 
 
+# Runs the master ("$@") under a shell that ends it once this process is gone, however it went: the
+# shell's standard input is a pipe only this process writes to, and a reader of it (on a descriptor of
+# its own: a background list's standard input is /dev/null otherwise, POSIX sh "Asynchronous Lists")
+# sees end-of-file when the pipe's last writer dies, SIGKILL included, and ends the master. The shell
+# exits with the master's status.
+MASTER_WATCH = (
+    'exec 3<&0; "$@" </dev/null & master=$!; '
+    '{ read -r _ <&3; kill "$master" 2>/dev/null; } & reader=$!; '
+    'wait "$master"; status=$?; kill "$reader" 2>/dev/null; exit "$status"'
+)
+
+
 class _Master:
-    """One router's OpenSSH master connection: started by ``open``, ended by ``close``."""
+    """One router's OpenSSH master connection: started by ``open``, ended by ``close`` or with this process."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
@@ -208,7 +220,11 @@ class _Master:
                 return self.error
             with log.open("wb") as errors:
                 self.process = subprocess.Popen(
-                    argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+                    ["sh", "-c", MASTER_WATCH, "zt-ecmp-ssh-master", *argv],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    start_new_session=True,
                 )
             deadline = time.monotonic() + timeout
             while not socket.exists():
@@ -229,13 +245,18 @@ class _Master:
             return
         # The master is the one ssh of this run that stays: SIGTERM ends its client loop, and ssh unlinks
         # its control socket as it leaves (openssh-portable ssh.c, after ssh_session2; clientloop.c,
-        # cleanup_exit). The run's folder goes with it anyway.
-        process.terminate()
+        # cleanup_exit). The run's folder goes with it anyway. Its session holds the master, the shell
+        # watching it and the reader: all of them get it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if process.stdin is not None:
+            process.stdin.close()
 
 
 @dataclass(frozen=True)

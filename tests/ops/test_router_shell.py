@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import stat
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -120,3 +124,41 @@ def test_a_batch_that_gets_no_answer_gives_every_command_the_reason() -> None:
     answers = shell.run_all(["ip -j link show", "cat /proc/sys/net/ipv4/fib_multipath_hash_policy"])
     assert set(answers) == {"ip -j link show", "cat /proc/sys/net/ipv4/fib_multipath_hash_policy"}
     assert all(not answer.ok and answer.stderr for answer in answers.values())
+
+
+def _running_in_group(group: int) -> list[str]:
+    """The commands of the processes of process group ``group`` that still run (zombies left out)."""
+    running = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.append((stat_file.parent / "cmdline").read_text(errors="replace").replace("\0", " ").strip())
+    return running
+
+
+def test_a_master_connection_ends_when_the_tool_that_opened_it_is_killed(tmp_path: Path) -> None:
+    # A stand-in for ssh: it "logs in" by making its control socket, then stays, as a master does.
+    tool = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from components.ops.shell import _Master
+        master, folder = _Master(), Path("{tmp_path}")
+        error = master.open(["sh", "-c", "touch {tmp_path}/m.sock; exec sleep 600"], folder / "m.sock", folder / "m.log", 10)
+        print(master.process.pid, error, flush=True)
+        time.sleep(600)
+        """
+    )
+    running = subprocess.Popen([sys.executable, "-c", tool], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    assert running.stdout is not None
+    group, error = running.stdout.readline().split()
+    assert (error, any("sleep 600" in command for command in _running_in_group(int(group)))) == ("None", True)
+    running.kill()  # SIGKILL: nothing of the tool's own runs any more
+    running.wait()
+    deadline = time.monotonic() + 5
+    while _running_in_group(int(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running_in_group(int(group)) == []

@@ -129,3 +129,12 @@ def test_a_path_that_does_not_rejoin_on_the_new_image_gets_its_tag_and_image_bac
     lab.update(NEWER, IDS)
     assert [event.split()[1] for event in restarts(lab)] == CONTAINERS[1:]
     assert lab.router.running == dict.fromkeys(CONTAINERS, image_id(NEW))
+
+
+def test_a_path_the_lab_no_longer_has_loses_its_tag_once_the_update_is_confirmed(tmp_path: Path) -> None:
+    lab = deployed(tmp_path)
+    three = vyos_runtime_plan("gk41", routing={"openFirewall": True}, paths={"count": 3, "active": 3})
+    lab.update(three, IDS)
+    assert sorted(lab.router.tags) == TAGS[:3]
+    assert sorted(line for line in lab.ledger() if line.startswith("tag ")) == [f"tag {tag}" for tag in TAGS[:3]]
+    assert restarts(lab) == []

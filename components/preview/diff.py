@@ -21,7 +21,9 @@ Where an instance must restart, the diff says which and why, and how: on a Docke
 is replaced, one path at a time where a Linux router drains the path (components/infra/rolling.py),
 else all at once; on VyOS's own containers, a changed ``container name`` subtree restarts at the
 router's commit (vyos-1x src/conf_mode/container.py: ``get_config`` marks every container whose
-subtree changed, ``is_node_changed``, and ``apply`` runs ``systemctl restart`` for each in turn), and
+subtree changed, ``is_node_changed``, and ``apply`` runs ``systemctl restart`` for each in turn), a new
+image restarts them one path at a time after the commit (the containers name the lab's own tags, which
+the apply script moves path by path, components/render/vyos/programs/roll-images.vbash), and
 a rewritten home file restarts its container when it is written (components/infra/vyos_router.py).
 """
 
@@ -78,6 +80,9 @@ PROVIDER_REPLACED = "provider (replaced, delete first)"
 ROLLING = "one path at a time: each path leaves every Linux router's routes until its instances have rejoined it"
 AT_ONCE = "all at once: no Linux router takes a path out of its routes while its instances restart"
 AT_COMMIT = "at {router}'s commit, each right after the other: VyOS restarts every container whose configuration changed"
+AFTER_COMMIT = (
+    "one path at a time after {router}'s commit: each container moves to the new image once the previous path's instance has rejoined"
+)
 WHEN_WRITTEN = "on {router} when the file is written, each right after the other, without waiting for a path to rejoin"
 
 
@@ -292,6 +297,17 @@ def _leaf_change(old: set[str], new: set[str]) -> tuple[str, ...]:
     return tuple(why)
 
 
+# The pull in a VyOS apply script (components/render/vyos/programs/pull-image.vbash): the image its
+# containers move to, through the tag each names.
+PULLED_IMAGE = re.compile(r" add container image (?P<image>\S+) ")
+
+
+def _pulled_image(command: RegisteredResource | None) -> str | None:
+    text = str(revealed(command.inputs.get("create", ""))) if command is not None else ""
+    found = PULLED_IMAGE.search(text)
+    return found["image"] if found is not None else None
+
+
 def _path_of(plan: LabPlan, container: str) -> int | None:
     return next((path.index for path in plan.paths if instance_name(plan.project, plan.stack, path.index) == container), None)
 
@@ -303,6 +319,13 @@ def _vyos_commit_restarts(change: ResourceChange, before: OfflineRun, after: Off
     for container in sorted(old.keys() & new.keys()):
         if old[container] != new[container] and (path := _path_of(after.plan, container)) is not None:
             restarts.append(InstanceRestart(router, path, _leaf_change(old[container], new[container]), AT_COMMIT.format(router=router)))
+    # The containers name the lab's tags, not the image: a new image changes no leaf, and the apply
+    # script moves the tags and restarts the containers one path at a time after the commit.
+    images = [_pulled_image(_registered(run, COMMAND, change.name)) for run in (before, after)]
+    if images[0] is not None and images[1] is not None and images[0] != images[1]:
+        for container in sorted(old.keys() & new.keys()):
+            if (path := _path_of(after.plan, container)) is not None:
+                restarts.append(InstanceRestart(router, path, (f"image {images[0]} -> {images[1]}",), AFTER_COMMIT.format(router=router)))
     return tuple(restarts)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.preview.diff import AT_ONCE, ROLLING, diff_runs, render_diff_text, render_restarts
+from components.preview.diff import AFTER_COMMIT, AT_ONCE, ROLLING, diff_runs, render_diff_text, render_restarts
 from tests.support.offline_runs import changed_docker_run, changed_run, committed_run, docker_run
 from tests.support.stacks import docker_routers, stack_settings
 
@@ -34,10 +34,11 @@ def test_without_a_linux_router_the_docker_instances_restart_all_at_once() -> No
     assert f"  restarts: r2-path4 ({NEW_TAG})" in lines
 
 
-def test_on_vyos_a_new_image_tag_restarts_every_container_at_each_routers_commit() -> None:
+def test_on_vyos_a_new_image_tag_restarts_every_container_one_path_at_a_time_after_each_routers_commit() -> None:
     lines = restart_lines(committed_run("gk41"), changed_run("gk41", **NEW_IMAGE))
+    assert AFTER_COMMIT.format(router="r1").startswith("one path at a time after r1's commit")
     assert lines[:2] == [
-        "instances that restart, at r1's commit, each right after the other: VyOS restarts every container whose configuration changed:",
+        f"instances that restart, {AFTER_COMMIT.format(router='r1')}:",
         f"  restarts: r1-path1 ({NEW_TAG})",
     ]
     assert len(lines) == 2 * (1 + 4)

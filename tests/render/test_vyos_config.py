@@ -110,7 +110,7 @@ def test_runtime_vyos_runs_one_container_per_path_joined_by_network_id() -> None
     lines = desired_set_lines(vyos_runtime_plan("gk41"), "r1", network_ids(4))
     container = "set container name zt-ecmp-gk41-path3"
     assert [line for line in lines if line.startswith(container + " ")] == [
-        f"{container} image 'zerotier/zerotier:1.14.2'",
+        f"{container} image 'localhost/zt-ecmp-gk41-path3:current'",
         f"{container} allow-host-networks",
         f"{container} capability 'net-admin'",
         f"{container} device tun source '/dev/net/tun'",

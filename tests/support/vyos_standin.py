@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -144,6 +145,8 @@ VYOS_USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games"
 # interface-definitions/system_config-management.xml.in); VyOS 1.4 reverts by rebooting only.
 MISSING_TEMPLATES = {"1.4": (("system", "config-management", "commit-confirm"),), "1.5": ()}
 RELOAD_ACTION = ("system", "config-management", "commit-confirm", "action", "reload")
+# How many address queries a restarted instance's path interface answers without its address.
+REJOIN_POLLS = 2
 
 
 @dataclass
@@ -184,6 +187,19 @@ class Router:
     refused_sysctls: list[str] = field(default_factory=list)
     # podman's containers: name -> how many times it was started (running while present).
     containers: dict[str, int] = field(default_factory=dict)
+    # Local names podman tag made: name -> the image id it points at (``podman tag``).
+    tags: dict[str, str] = field(default_factory=dict)
+    # The image id each running container was started on.
+    running: dict[str, str] = field(default_factory=dict)
+    # What happened to the containers and paths, in order: `start <c> <id>`, `restart <c> <id>`,
+    # `joined <interface>` (an `ip ... to <address>` that found the planned address), `tag <name> <id>`.
+    events: list[str] = field(default_factory=list)
+    # Per container, the path interface whose address it holds: after a restart the address is gone
+    # for REJOIN_POLLS queries, as a restarted zerotier-one takes a moment to join again.
+    interfaces: dict[str, str] = field(default_factory=dict)
+    rejoining: dict[str, int] = field(default_factory=dict)
+    # Containers whose instance never joins its path while it runs the given image id.
+    unjoinable: dict[str, str] = field(default_factory=dict)
     version: str = "1.4"
     # The configuration active before the pending commit-confirm (what a 1.5 `reload` goes back to).
     before_confirm: Tree | None = None
@@ -351,18 +367,26 @@ class Router:
             if working.subtree(prefix) != before:
                 result.graft(prefix, before)
                 failed.append(" ".join(prefix))
+        containers = ("container", "name")
+        changed = frozenset(
+            name
+            for name in self.active.children(containers)
+            if result.subtree((*containers, name)) != self.active.subtree((*containers, name))
+        )
         self.active = result
         if self.failing_later:
             self.failing, self.failing_later = self.failing_later, []
-        warnings = self._activate()
+        warnings = self._activate(changed)
         if failed:
             report = "\n".join(f"[[{subtree}]] failed: simulated failure" for subtree in failed)
             return 1, "\n".join([*warnings, report, "Commit failed"])
         return 0, "\n".join(warnings)
 
-    def _activate(self) -> list[str]:
-        """What the active configuration starts: containers (vyos-1x src/conf_mode/container.py only
-        warns that a missing image "does not exist locally" and the container "will not be started",
+    def _activate(self, changed: frozenset[str] = frozenset()) -> list[str]:
+        """What the active configuration starts: containers (vyos-1x src/conf_mode/container.py
+        restarts every running container in ``changed``, those whose subtree the commit changed
+        (``is_node_changed``, then `systemctl restart vyos-container-<name>` in apply, one right after
+        the other), and only warns that a missing image "does not exist locally" and the container "will not be started",
         and the commit succeeds), and sysctls (src/conf_mode/system_sysctl.py writes a file and runs
         `sysctl -f` on it, which exits 0 when the kernel refuses a key: a refused value is no error)."""
         warnings = []
@@ -373,9 +397,11 @@ class Router:
         for name in wanted:
             image = next(iter(self.active.children(("container", "name", name, "image"))), "")
             if name in self.containers:
+                if name in changed:
+                    self.restart(name)
                 continue
-            if image in self.images:
-                self.containers[name] = 1
+            if self.image_id(image) is not None:
+                self.start(name, image, "start")
             else:
                 warnings.append(
                     f'WARNING: Image "{image}" used in container "{name}" does not exist locally.\n'
@@ -401,24 +427,82 @@ class Router:
             return 0, ""
         if words[:2] == ["restart", "container"]:
             if words[2] in self.containers:
-                self.containers[words[2]] += 1
+                self.restart(words[2])
             return 0, f'Container "{words[2]}" restarted!'
         return 0, f"Invalid command: [{' '.join(words)}]"
 
+    def image_id(self, reference: str) -> str | None:
+        """The id podman resolves ``reference`` to: a tag's image, a pulled image's own (a digest of its
+        name here), or an id itself; None when there is no such image."""
+        if reference in self.tags:
+            return self.tags[reference]
+        if reference in self.images:
+            return hashlib.sha256(reference.encode()).hexdigest()
+        known = {*self.tags.values(), *(hashlib.sha256(name.encode()).hexdigest() for name in self.images)}
+        return reference if reference in known else None
+
+    def start(self, name: str, reference: str, event: str) -> None:
+        """A container (re)started by systemd: vyos-1x's vyos-container-<name>.service runs `podman run`
+        with the configured image reference, so podman resolves a tag to the image it points at now."""
+        image = self.image_id(reference) or ""
+        self.containers[name] = self.containers.get(name, 0) + 1
+        self.running[name] = image
+        self.events.append(f"{event} {name} {image[:12]}")
+        if name in self.interfaces:
+            self.rejoining[self.interfaces[name]] = REJOIN_POLLS
+
+    def restart(self, name: str) -> None:
+        """`restart container <name>` (vyos-1x src/op_mode/container.py: `systemctl restart
+        vyos-container-<name>.service`), and container.py's restart of a changed container at commit."""
+        self.start(name, next(iter(self.active.children(("container", "name", name, "image"))), ""), "restart")
+
     def podman(self, args: list[str]) -> tuple[int, str]:
-        """``sudo podman image exists|rm <ref>`` and ``sudo podman container inspect``."""
+        """``sudo podman`` as the scripts run it (containers/podman docs/source/markdown):
+        ``image exists`` (podman-image-exists.1.md: 0 when the image is there, 1 when not), ``image rm``,
+        ``image inspect --format {{.Id}}`` (podman-image-inspect.1.md), ``tag SOURCE NAME``
+        (podman-tag.1.md: adds a name to the image SOURCE names, moving NAME if it named another),
+        ``untag IMAGE NAME`` (podman-untag.1.md: removes the name, never the image) and
+        ``container inspect --format`` with ``.State.Running``, ``.State.StartedAt`` and ``.Image``
+        (podman-container-inspect.1.md: the container's image id)."""
         if args[:2] == ["container", "inspect"]:
             name = args[-1]
             if name not in self.containers:
                 return 125, f"Error: no such container {name}"
-            return 0, f"true {self.containers[name]}"
-        verb, image = args[1], args[-1]
+            second = self.running.get(name, "") if "{{.Image}}" in args[-2] else str(self.containers[name])
+            return 0, f"true {second}"
+        if args[0] in ("tag", "untag"):
+            return self.podman_tag(args)
+        return self.podman_image(args[1], args[-1])
+
+    def podman_tag(self, args: list[str]) -> tuple[int, str]:
+        """``podman tag SOURCE NAME`` and ``podman untag IMAGE NAME``."""
+        if args[0] == "tag":
+            image = self.image_id(args[1])
+            if image is None:
+                return 125, f"Error: {args[1]}: image not known"
+            self.tags[args[2]] = image
+            self.events.append(f"tag {args[2]} {image[:12]}")
+            return 0, ""
+        if args[2] not in self.tags:
+            return 125, f"Error: {args[2]}: tag not known"
+        del self.tags[args[2]]
+        return 0, ""
+
+    def podman_image(self, verb: str, image: str) -> tuple[int, str]:
+        """``podman image exists|inspect|rm``."""
+        if verb == "inspect":
+            found = self.image_id(image)
+            return (0, found) if found is not None else (125, f"Error: {image}: image not known")
         if verb == "exists":
-            return (0 if image in self.images else 1), ""
+            return (0 if image in self.images or image in self.tags else 1), ""
         if verb == "rm" and image in self.images and image not in self.images_in_use:
             self.images.remove(image)
             return 0, ""
         return 1, f"Error: image {image} cannot be removed"
+
+    def cannot_join(self, interface: str) -> bool:
+        """Whether the container on ``interface`` runs an image its instance cannot join on."""
+        return any(self.interfaces.get(name) == interface and self.running.get(name) == image for name, image in self.unjoinable.items())
 
     def ip(self, args: list[str]) -> tuple[int, str]:
         """``ip -4 -o addr show dev <interface> [to <address>/32]``: an instance that joined holds its
@@ -426,10 +510,14 @@ class Router:
         interface = args[args.index("dev") + 1]
         if interface in self.addresses:
             held = self.addresses[interface]
-        elif interface in self.unjoined:
+        elif interface in self.unjoined or self.cannot_join(interface):
+            held = []
+        elif self.rejoining.get(interface):
+            self.rejoining[interface] -= 1
             held = []
         elif "to" in args:
             held = [args[args.index("to") + 1].replace("/32", "/30")]
+            self.events.append(f"joined {interface}")
         else:
             return 1, f'Device "{interface}" does not exist.'
         return 0, "\n".join(f"9: {interface}    inet {address} scope global {interface}" for address in held)

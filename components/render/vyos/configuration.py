@@ -41,6 +41,22 @@ def vyos_container_name(plan: LabPlan, path_index: int) -> str:
     return instance_name(plan.project, plan.stack, path_index)
 
 
+# The tag every container of the lab names instead of the image itself: an image change then leaves the
+# configuration as it is, so VyOS's commit restarts no container (vyos-1x src/conf_mode/container.py
+# restarts every container whose node changed, one right after the other), and the apply script moves
+# the tags one path at a time instead. A local name: podman resolves it without a registry
+# (containers/podman docs/source/markdown/podman-tag.1.md: "podman tag ... localhost/..."), and
+# VyOS's `container name X image` takes any ASCII up to 255 characters (vyos-1x
+# interface-definitions/container.xml.in, constraint [[:ascii:]]{1,255}). podman's repository names
+# are lowercase (containers/image docker/reference/regexp.go, alphanumeric: [a-z0-9]+).
+LOCAL_TAG = "current"
+
+
+def container_image_tag(plan: LabPlan, path_index: int) -> str:
+    """The lab's own local reference to path ``path_index``'s image, which its container names."""
+    return f"localhost/{vyos_container_name(plan, path_index).lower()}:{LOCAL_TAG}"
+
+
 def container_home(plan: LabPlan, path_index: int) -> str:
     return vyos_container_home(plan.stack, path_index)
 
@@ -137,7 +153,7 @@ def _containers(plan: LabPlan, router: RouterPlan, network_ids: Mapping[int, str
         # NET_ADMIN and the tun device are all zerotier-one needs (the official image's README asks for
         # nothing more, and an instance with only those created its tap, joined and passed traffic).
         leaves += [
-            Leaf((*container, "image"), plan.zerotier.image),
+            Leaf((*container, "image"), container_image_tag(plan, path.index)),
             Leaf((*container, "allow-host-networks")),
             Leaf((*container, "capability"), "net-admin"),
             Leaf((*container, "device", "tun", "source"), "/dev/net/tun"),

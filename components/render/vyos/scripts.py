@@ -8,9 +8,12 @@ Transaction and undo
 --------------------
 Every change to a router is one configuration session with one commit. What the lab owns on the
 router is recorded in a ledger (components/render/tree/ledger.py) beside the configuration,
-``/config/zt-ecmp/<stack>-<router>.owned``, with one kind of its own: ``image <image reference>``,
-a container image the apply step pulled (runtime vyos), removed once no version of the lab wants
-it, so destroy leaves no image behind.
+``/config/zt-ecmp/<stack>-<router>.owned``, with kinds of its own for runtime vyos: ``image <image
+reference>``, a container image the apply step pulled, removed once no version of the lab wants it,
+so destroy leaves no image behind; ``tag <local name>``, a path's own tag the apply step made (the
+name its container's ``image`` leaf holds), untagged once its path is gone and on destroy; and, in
+the pending ledger only, ``moved <local name> <image id>``, the image a tag pointed at before the
+apply step moved it.
 
 Every script runs through ``remote_command``: the script as a scratch file named after it, under a
 lock on the router (flock on /config, held by flock itself so nothing the script starts keeps it),
@@ -29,7 +32,9 @@ Apply (``render_apply_script``):
      saved configuration, which that confirm would revert to, is loaded, committed and confirmed
      now (no revert, no reboot), and the script runs again from the start.
   2. Pull the images (judged by ``podman image exists``: the op-mode pull exits 0 even when it
-     fails), enter the session and save the active configuration to a scratch file.
+     fails); make each path's tag that does not exist yet, pointing at the wanted image (the commit
+     starts the containers naming it); enter the session and save the active configuration to a
+     scratch file.
   3. Owned = ledger plus pending ledger, keeping only entries that exist in the active configuration
      (a commit that failed or was rolled back leaves entries that do not exist: they are dropped).
      Refuse if an anchor exists but is not owned, naming what the operator has there.
@@ -51,6 +56,14 @@ Apply (``render_apply_script``):
   8. Wait until every instance has joined (its interface holds its planned address), so that
      ``pulumi up`` returns only with the paths up; if they do not within JOIN_WAIT_SECONDS, exit 1
      and leave the commit unconfirmed, so VyOS reverts it.
+  9. Roll the image, one path at a time: each path whose tag points at another image id than the
+     wanted image's has the tag moved (its earlier id recorded first as ``moved`` in the pending
+     ledger) and its container restarted (op-mode ``restart container``, judged by podman: running,
+     on the wanted id), then waits, as in 8, until that instance holds its planned address again
+     before the next path. A path that does not come back gets its tag and its earlier image back,
+     and the run fails; a run interrupted between two paths leaves the later paths on their earlier
+     image, and the next run goes on from there. Each path's outcome is printed. The configuration
+     does not change with the image (the containers name the tags), so VyOS's commit restarts none.
 Underlay tuning leaves are ``replaceable``: before claiming one, apply records the operator's value
 (``cli-shell-api returnActiveValue``) as ``replaced``, once, so a later version never records the
 lab's own earlier value. A leaf at its default is not in the configuration (``existsActive`` is
@@ -61,13 +74,14 @@ router still answers: it refuses a pending commit-confirm the stack did not star
 configuration is not active, or the pending commit is another version's, it runs the saved apply
 script again first. Only once it has checked that every desired line is active does it ``confirm``,
 then check again, ``save``, promote the pending ledger (filtered by the active configuration) to
-the ledger, and remove images the lab pulled that no container of this version uses. It names the
+the ledger, and remove the tags of paths this version no longer has and images the lab pulled that
+no container of this version uses. It names the
 apply script's digest, so it runs whenever the apply script changes, as an update rather than a
 replacement.
 Delete (``render_delete_script``): owned entries (as in 3) deleted deepest first, one ``commit``;
 a commit-confirm of this stack still pending is confirmed (what is active is what destroy wants,
-while the revert could bring the lab back from the saved configuration); ``save``, the images the
-lab pulled removed, ledger files, the marker and the saved apply script removed, and the state
+while the revert could bring the lab back from the saved configuration); ``save``, the tags the lab
+made and the images it pulled removed, ledger files, the marker and the saved apply script removed, and the state
 folder when it is empty. It needs nothing but the ledger, so it also undoes nodes an older version
 created.
 
@@ -91,7 +105,7 @@ from components.model.plan import LabPlan
 from components.render.tree.config import Leaf, TreeConfig
 from components.render.tree.ledger import RECORDABLE_VALUE_GLOB
 from components.render.vyos import PROGRAMS
-from components.render.vyos.configuration import OP_MODE, container_images, desired_config
+from components.render.vyos.configuration import OP_MODE, container_image_tag, container_images, desired_config, vyos_container_name
 
 STATE_DIR = VYOS_STATE_DIR
 SCRIPT_TEMPLATE = "/opt/vyatta/etc/functions/script-template"
@@ -152,9 +166,31 @@ def _join_paths(plan: LabPlan, router: str) -> list[str]:
     return [f"{path.end(router).interface} {path.end(router).address.ip}" for path in plan.paths]
 
 
+def _path_tags(plan: LabPlan, router: str) -> list[str]:
+    """Per path of a router that runs VyOS's own containers: ``<container> <tag> <interface> <address>``."""
+    if not container_images(plan, router):
+        return []
+    ends = [(path.index, path.end(router)) for path in plan.paths]
+    return [f"{vyos_container_name(plan, i)} {container_image_tag(plan, i)} {end.interface} {end.address.ip}" for i, end in ends]
+
+
+def _wanted_tags(plan: LabPlan, router: str) -> list[str]:
+    return [container_image_tag(plan, path.index) for path in plan.paths] if container_images(plan, router) else []
+
+
 def _pull_images(plan: LabPlan, router: str) -> str:
-    pulls = "".join(PROGRAMS.text("pull-image.vbash", IMAGE=image, OP_MODE=OP_MODE) for image in container_images(plan, router))
-    return PROGRAMS.text("pull-images.vbash", PULLS=pulls) if pulls else ""
+    images = container_images(plan, router)
+    if not images:
+        return ""
+    pulls = "".join(PROGRAMS.text("pull-image.vbash", IMAGE=image, OP_MODE=OP_MODE) for image in images)
+    return PROGRAMS.text("pull-images.vbash", PULLS=pulls, TAGS=_path_tags(plan, router), IMAGE=images[0])
+
+
+def _roll_images(plan: LabPlan, router: str) -> str:
+    images = container_images(plan, router)
+    if not images:
+        return ""
+    return PROGRAMS.text("roll-images.vbash", IMAGE=images[0], OP_MODE=OP_MODE, JOIN_WAIT_SECONDS=str(JOIN_WAIT_SECONDS))
 
 
 def _apply_script(plan: LabPlan, router: str, config: TreeConfig, digest: str | None) -> str:
@@ -177,6 +213,7 @@ def _apply_script(plan: LabPlan, router: str, config: TreeConfig, digest: str | 
         UNDERLAY_INTERFACE=own.underlay_interface,
         UNDERLAY_ADDRESS=str(own.underlay_address.ip),
         PULL_IMAGES=_pull_images(plan, router),
+        ROLL_IMAGES=_roll_images(plan, router),
         STILL_OWNED=_still_owned(),
         REMOVE_IN_ORDER=PROGRAMS.text("remove-in-order.vbash"),
         PUT_BACK=PROGRAMS.text("put-back.vbash", LEDGER='"$work/unwanted"'),
@@ -245,10 +282,12 @@ def _confirm_script(plan: LabPlan, router: str, config: TreeConfig, digest: str)
         DESIRED=config.set_lines,
         ABSENT=config.absent_lines,
         IMAGES=container_images(plan, router),
+        TAGS=_wanted_tags(plan, router),
         RELOAD_ACTION_PATH=" ".join(RELOAD_ACTION.leaves[0].path),
         RELOAD_DESIRED=RELOAD_ACTION.set_lines,
         APPLY_DIGEST_LINE=_digest_line(digest),
         KEEP_PENDING=_keep_owned('cat "$pending"', '"$ledger.new"'),
+        REMOVE_TAGS=PROGRAMS.text("remove-tags.vbash", LEDGER='"$ledger"'),
         REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$ledger"'),
     )
 
@@ -261,6 +300,7 @@ def render_delete_script(plan: LabPlan, router: str) -> str:
         STILL_OWNED=_still_owned(),
         REMOVE_IN_ORDER=PROGRAMS.text("remove-in-order.vbash"),
         PUT_BACK=PROGRAMS.text("put-back.vbash", LEDGER='"$work/owned"'),
+        REMOVE_TAGS=PROGRAMS.text("remove-tags.vbash", LEDGER='"$work/owned"'),
         REMOVE_IMAGES=PROGRAMS.text("remove-images.vbash", LEDGER='"$work/owned"'),
     )
 

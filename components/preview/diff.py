@@ -297,17 +297,6 @@ def _leaf_change(old: set[str], new: set[str]) -> tuple[str, ...]:
     return tuple(why)
 
 
-# The pull in a VyOS apply script (components/render/vyos/programs/pull-image.vbash): the image its
-# containers move to, through the tag each names.
-PULLED_IMAGE = re.compile(r" add container image (?P<image>\S+) ")
-
-
-def _pulled_image(command: RegisteredResource | None) -> str | None:
-    text = str(revealed(command.inputs.get("create", ""))) if command is not None else ""
-    found = PULLED_IMAGE.search(text)
-    return found["image"] if found is not None else None
-
-
 def _path_of(plan: LabPlan, container: str) -> int | None:
     return next((path.index for path in plan.paths if instance_name(plan.project, plan.stack, path.index) == container), None)
 
@@ -321,8 +310,8 @@ def _vyos_commit_restarts(change: ResourceChange, before: OfflineRun, after: Off
             restarts.append(InstanceRestart(router, path, _leaf_change(old[container], new[container]), AT_COMMIT.format(router=router)))
     # The containers name the lab's tags, not the image: a new image changes no leaf, and the apply
     # script moves the tags and restarts the containers one path at a time after the commit.
-    images = [_pulled_image(_registered(run, COMMAND, change.name)) for run in (before, after)]
-    if images[0] is not None and images[1] is not None and images[0] != images[1]:
+    images = before.plan.zerotier.image, after.plan.zerotier.image
+    if images[0] != images[1]:
         for container in sorted(old.keys() & new.keys()):
             if (path := _path_of(after.plan, container)) is not None:
                 restarts.append(InstanceRestart(router, path, (f"image {images[0]} -> {images[1]}",), AFTER_COMMIT.format(router=router)))

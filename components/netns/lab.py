@@ -204,6 +204,12 @@ class NetnsLab:
             )
             switch = ("ip", "-n", self.switch_namespace, "link", "set", port)
             _run([*switch, "master", path_bridge(path_index)])
+            # A ZeroTier network never floods a unicast frame: the destination MAC names the member it
+            # goes to (zerotier-one node/MAC.hpp, MAC::toAddress; node/Switch.cpp sends it to that peer
+            # alone). The bridge knows every member's MAC from the start in the same way, so a frame
+            # for a router whose entry it has not learnt yet never reaches the others.
+            mac = path_mac(path_index, router.site_number)
+            _run(["bridge", "-n", self.switch_namespace, "fdb", "replace", mac, "dev", port, "master", "static"])
             _run([*switch, "up"])
             if self.rate_mbit is not None:
                 # What the path delivers to the router: one instance's ceiling, as its sending is.

@@ -31,7 +31,7 @@ def _size(text: str) -> tuple[int, int]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_dir_argument(parser)
     parser.add_argument("--size", type=_size, action="append", help="MxN to time, e.g. 16x8 (repeatable; default: 2x8 to 16x8)")
-    parser.add_argument("--repeats", type=whole_number(1), default=3, help="runs per size; the fastest counts (default 3)")
+    parser.add_argument("--repeats", type=whole_number(1), default=5, help="samples per size; the fastest counts (default 5)")
     parser.add_argument(
         "--first-up",
         action="store_true",

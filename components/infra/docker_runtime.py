@@ -196,11 +196,11 @@ class ZeroTierInstance(pulumi.ComponentResource):
         self.register_outputs({"containerName": self.container.name})
 
 
-def _local_conf(plan: LabPlan, router: str, path_index: int, peers: Mapping[str, pulumi.Output[str]]) -> pulumi.Input[str]:
+def _local_conf(plan: LabPlan, router: str, path_index: int, peers: pulumi.Output[dict[str, str]] | None) -> pulumi.Input[str]:
     """local.conf, naming the other routers' instances once their node ids are known."""
-    if not peers:
+    if peers is None:
         return render_local_conf(plan, router, path_index)
-    return pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, router, path_index))
+    return peers.apply(functools.partial(render_local_conf, plan, router, path_index))
 
 
 def docker_host(plan: LabPlan, router: RouterPlan) -> ZeroTierHost:

@@ -63,7 +63,11 @@ def vyos_router(context: RouterContext) -> pulumi.ComponentResource:
             router,
             network_ids or {},
             {index: path.identities[router.name] for index, path in context.paths.items() if router.name in path.identities},
-            {index: path.node_ids(introduced_routers(plan, router.name)) for index, path in context.paths.items() if path.identities},
+            {
+                index: peers
+                for index, path in context.paths.items()
+                if (peers := path.node_ids(introduced_routers(plan, router.name))) is not None
+            },
         )
         if runs_instances
         else []

@@ -123,7 +123,7 @@ def instance_homes(
     router: RouterPlan,
     network_ids: Mapping[int, pulumi.Input[str]],
     identities: Mapping[int, InstanceIdentity],
-    peer_node_ids: Mapping[int, Mapping[str, pulumi.Input[str]]],
+    peer_node_ids: Mapping[int, pulumi.Output[dict[str, str]]],
 ) -> list[InstanceHome]:
     """Each instance's home on a runtime-vyos router: local.conf, devicemap, its start script when pinned,
     and the identity the lab made for it (none: it makes its own at first start)."""
@@ -134,8 +134,8 @@ def instance_homes(
         peers = peer_node_ids.get(path.index)
         local_conf: pulumi.Input[str] = (
             render_local_conf(plan, router.name, path.index)
-            if not peers
-            else pulumi.Output.all(**peers).apply(functools.partial(render_local_conf, plan, router.name, path.index))
+            if peers is None
+            else peers.apply(functools.partial(render_local_conf, plan, router.name, path.index))
         )
         files = [HomeFile("local-conf", "local.conf", local_conf), HomeFile("devicemap", "devicemap", devicemap)]
         if (start := render_pinned_start(plan, router.name, path.index)) is not None:

@@ -45,6 +45,7 @@ class ZeroTierPath(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.identities = {}
         self.members = {}
+        self._node_ids_made: dict[tuple[str, ...], pulumi.Output[dict[str, str]]] = {}
         if path.existing_network_id is not None:
             # Bring your own network: managed elsewhere, so nothing is created here and each
             # instance generates its identity at first start.
@@ -104,9 +105,31 @@ class ZeroTierPath(pulumi.ComponentResource):
             )
         self.register_outputs({"networkId": self.network_id})
 
-    def node_ids(self, routers: Iterable[RouterPlan]) -> dict[str, pulumi.Output[str]]:
-        """The node ids of ``routers``' instances on this path, by router (none with networks of your own).
+    def node_ids(self, routers: Iterable[RouterPlan]) -> pulumi.Output[dict[str, str]] | None:
+        """The node ids of ``routers``' instances on this path, by router, as one Output; None when there
+        are none (no routers, or networks of your own).
 
         An instance's local.conf is built from the ids of the routers it is told of and no others: an
-        id of a router being added is unknown in a preview, and would make the whole file unknown."""
-        return {router.name: self.identities[router.name].node_id for router in routers if router.name in self.identities}
+        id of a router being added is unknown in a preview, and would make the whole file unknown.
+        Each router is told of those before it (``introduced_routers``), so each router's ids are the
+        previous router's and one more, made once: two Outputs per router, where gathering every
+        router's ids anew made two per id, M x M per path at M sites."""
+        names = tuple(router.name for router in routers if router.name in self.identities)
+        return self._node_ids_of(names) if names else None
+
+    def _node_ids_of(self, names: tuple[str, ...]) -> pulumi.Output[dict[str, str]]:
+        if names not in self._node_ids_made:
+            *before, last = names
+            node_id = self.identities[last].node_id
+            # An apply whose function returns an Output waits for it and keeps the resources of both
+            # (pulumi/output.py ``Output.apply``): the ids depend on exactly these routers' identities.
+            self._node_ids_made[names] = (
+                self._node_ids_of(tuple(before)).apply(lambda known: node_id.apply(functools.partial(_with_node_id, known, last)))
+                if before
+                else node_id.apply(functools.partial(_with_node_id, {}, last))
+            )
+        return self._node_ids_made[names]
+
+
+def _with_node_id(known: dict[str, str], router: str, node_id: str) -> dict[str, str]:
+    return {**known, router: node_id}

@@ -7,22 +7,24 @@ command and the tests both use this, so what they show is what ``pulumi up`` wou
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import gc
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.proto import source_pb2
+from pulumi.runtime.proto import resource_pb2, source_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop
 
 from components.infra.program import deploy
 from components.model.plan import LabPlan, build_plan
@@ -111,6 +113,10 @@ def _unwrap(value: Any) -> Any:
 class LabMocks(pulumi.runtime.Mocks):
     """Deterministic fake outputs shaped like the real providers' (ids, keys)."""
 
+    # Whether ``new_resource`` answers at once. Mocks that take time, as an engine step does, set it
+    # False: the run then asks them from worker threads, side by side, as the SDK does.
+    answers_at_once: ClassVar[bool] = True
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         outputs = dict(args.inputs)
         if args.typ == "zerotier:index/network:Network":
@@ -136,26 +142,50 @@ class RecordingMonitor(MockMonitor):
         self.run = run
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        if request.type != "pulumi:pulumi:Stack":
-            self.run.resources.append(
-                RegisteredResource(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent_urn=request.parent,
-                    custom=request.custom,
-                    inputs=_unwrap(rpc.deserialize_properties(request.object, keep_unknowns=True)),
-                    replace_on_changes=tuple(request.replaceOnChanges),
-                    delete_before_replace=bool(request.deleteBeforeReplace),
-                    dependencies=tuple(
-                        sorted({*request.dependencies, *(urn for deps in request.propertyDependencies.values() for urn in deps.urns)})
-                    ),
-                    property_dependencies={key: tuple(sorted(deps.urns)) for key, deps in request.propertyDependencies.items()},
-                    provider=request.provider,
-                    hooks={kind.name: tuple(names) for kind, names in request.hooks.ListFields()},
-                )
+        """What the SDK's mock monitor does (pulumi/runtime/mocks.py ``MockMonitor.RegisterResource``:
+        the URN, the mocks' id and outputs, the registration kept for ``getResource``), without its
+        event loop: it serializes the outputs with ``_sync_await``, which pumps the loop the program
+        runs on when called on the program's thread (``_engine_calls_inline``). The mocks' outputs are
+        plain data, so serializing them never waits. Resource transforms are not passed on: the
+        program registers none."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        # As the program gave them, before the mocks see them.
+        recorded = _unwrap(inputs)
+        resource_id, state = self.mocks.new_resource(
+            pulumi.runtime.MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
             )
+        )
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
+        response = resource_pb2.RegisterResourceResponse(
+            urn=urn, id=resource_id or "", object=_without_waiting(rpc.serialize_properties(state, {}))
+        )
+        self.run.resources.append(
+            RegisteredResource(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent_urn=request.parent,
+                custom=request.custom,
+                inputs=recorded,
+                replace_on_changes=tuple(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                dependencies=tuple(
+                    sorted({*request.dependencies, *(dep for deps in request.propertyDependencies.values() for dep in deps.urns)})
+                ),
+                property_dependencies={key: tuple(sorted(deps.urns)) for key, deps in request.propertyDependencies.items()},
+                provider=request.provider,
+                hooks={kind.name: tuple(names) for kind, names in request.hooks.ListFields()},
+            )
+        )
         return response
 
 
@@ -219,6 +249,58 @@ def _no_stack_traces() -> Iterator[None]:
         yield
     finally:
         sdk_resource._get_stack_trace = original
+
+
+_Result = TypeVar("_Result")
+
+
+def _without_waiting(coroutine: Coroutine[Any, Any, _Result]) -> _Result:
+    """The result of a coroutine that never waits, run to its end in one step, with no event loop."""
+    try:
+        coroutine.send(None)
+    except StopIteration as finished:
+        return finished.value  # type: ignore[no-any-return]
+    coroutine.close()
+    raise RuntimeError(f"{coroutine!r} waited for something; only plain data can be serialized without an event loop")
+
+
+class _InlineExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Runs what it is given at once, on the caller's thread; its pool never starts a thread.
+
+    A ThreadPoolExecutor because asyncio takes no other kind as a loop's default executor
+    (asyncio/base_events.py ``set_default_executor``)."""
+
+    def submit(self, fn: Callable[..., _Result], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[_Result]:
+        future: concurrent.futures.Future[_Result] = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            # Handed to the task that awaits it, as a worker thread would.
+            future.set_exception(error)
+        return future
+
+
+@contextlib.contextmanager
+def _engine_calls_inline(mocks: LabMocks) -> Iterator[None]:
+    """The SDK's calls to the engine answered on the program's own thread while the run lasts.
+
+    The SDK sends every request to the engine from a worker thread of the event loop's default
+    executor (pulumi/runtime/resource.py ``do_register``: ``run_in_executor(None, ...)``), so that a
+    slow engine never blocks the program. The mock engine answers at once, and each request handed to
+    a thread and back cost more than the answer: a sixth of a 16-site plan. Mocks that take time
+    (``answers_at_once`` False) keep the threads. The loop is the SDK's own for this thread
+    (pulumi/runtime/sync_await.py ``_ensure_event_loop``, which ``pulumi.runtime.test`` runs on), and
+    its executor is put back after: asyncio keeps it in ``_default_executor`` and has no getter."""
+    if not mocks.answers_at_once:
+        yield
+        return
+    loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
+    previous = loop._default_executor
+    loop.set_default_executor(_InlineExecutor())
+    try:
+        yield
+    finally:
+        loop._default_executor = previous
 
 
 def contains_unknowns(val: Any) -> bool:
@@ -311,7 +393,7 @@ def run_offline(
     collector = _LogCollector(run)
     logger.addHandler(collector)
     try:
-        with _cyclic_collector_paused(), _no_stack_traces(), _unknowns_found_without_cycles():
+        with _cyclic_collector_paused(), _no_stack_traces(), _unknowns_found_without_cycles(), _engine_calls_inline(mocks):
             _fresh_root(project, stack)
             monitor = RecordingMonitor(mocks, run)
             pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pulumi
 from components.infra.program import deploy
 from components.infra.rolling import DRAINS
 from components.model.settings import NAMESPACE
-from components.preview.offline import LabMocks, run_offline
+from components.preview.offline import LabMocks, OfflineRun, run_offline
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 
 TEMPLATE_STACK = "gk41-sites"
@@ -63,34 +64,64 @@ def sized_settings(values: dict[str, Any], routers: int, paths: int) -> dict[str
     return grown
 
 
-def time_plans(sizes: Sequence[tuple[int, int]] = SIZES, repeats: int = 3, project_dir: Path = PROJECT_DIR) -> list[PlanTiming]:
-    """The fastest of ``repeats`` offline runs for each (M, N)."""
+def time_plans(
+    sizes: Sequence[tuple[int, int]] = SIZES,
+    repeats: int = 5,
+    project_dir: Path = PROJECT_DIR,
+    run: Callable[..., OfflineRun] = run_offline,
+) -> list[PlanTiming]:
+    """The fastest of ``repeats`` samples of offline runs (``run``) for each (M, N), per run.
+
+    A shared machine's speed drifts by a quarter within a minute and slows down in bursts, so:
+    - the sizes take turns, one sample each per round, after one untimed run that loads every module,
+      so that drift slows every size alike rather than the ones timed last;
+    - a sample of a smaller lab is several runs, as many as make up the largest lab's instances, so
+      that every sample lasts about as long: the fastest of short samples would catch quiet moments
+      a long one never gets, and show growth that is not the program's;
+    - between runs, untimed, what the last one left is collected, so that no run pays for the one
+      before it, as no `zt-ecmp plan` does."""
     project, values, secrets = load_stack_without_secrets(TEMPLATE_STACK, project_dir)
-    timings = []
-    for routers, paths in sizes:
-        settings = sized_settings(values, routers, paths)
-        best, resources = float("inf"), 0
-        for _ in range(repeats):
-            started = time.perf_counter()
-            run = run_offline(project, f"bench-m{routers}-n{paths}", settings, secrets)
-            best = min(best, time.perf_counter() - started)
-            resources = len(run.resources)
-        timings.append(PlanTiming(routers, paths, resources, best))
-    return timings
+    settings = {size: sized_settings(values, *size) for size in sizes}
+    largest = max(routers * paths for routers, paths in sizes)
+    batches = {(routers, paths): max(1, round(largest / (routers * paths))) for routers, paths in sizes}
+    run(project, "bench-warm-up", sized_settings(values, 2, 1), secrets)
+    best = dict.fromkeys(sizes, float("inf"))
+    resources = dict.fromkeys(sizes, 0)
+    for _ in range(repeats):
+        for (routers, paths), values_of_size in settings.items():
+            batch = batches[routers, paths]
+            seconds = 0.0
+            for _ in range(batch):
+                started = time.perf_counter()
+                done = run(project, f"bench-m{routers}-n{paths}", values_of_size, secrets)
+                seconds += time.perf_counter() - started
+                resources[routers, paths] = len(done.resources)
+                del done
+                gc.collect()
+            best[routers, paths] = min(best[routers, paths], seconds / batch)
+    return [PlanTiming(routers, paths, resources[routers, paths], best[routers, paths]) for routers, paths in settings]
 
 
 def render_timings(timings: Sequence[PlanTiming]) -> str:
     """A Markdown table, and what to read in it: the resources grow as M x N, while each router's
-    configuration holds a route to each of its M - 1 peers, so its text grows as M x N per router."""
+    configuration holds a route to each of its M - 1 peers, so its text grows as M x N per router.
+    Below it, how much dearer a resource of the largest lab is than one of the smallest."""
     rows = [
         "| M routers | N paths | M x N | resources | plan, s | ms per instance | ms per resource |",
         "|---|---|---|---|---|---|---|",
     ]
     rows += [
         f"| {t.routers} | {t.paths} | {t.routers * t.paths} | {t.resources} | {t.seconds:.2f} | {t.per_instance_ms:.1f} "
-        f"| {t.per_resource_ms:.1f} |"
+        f"| {t.per_resource_ms:.2f} |"
         for t in timings
     ]
+    if len(timings) > 1:
+        smallest, largest = min(timings, key=lambda t: t.resources), max(timings, key=lambda t: t.resources)
+        growth = largest.per_resource_ms / smallest.per_resource_ms - 1
+        rows += [
+            "",
+            f"ms per resource, {largest.routers} x {largest.paths} against {smallest.routers} x {smallest.paths}: {growth:+.0%}",
+        ]
     return "\n".join(rows) + "\n"
 
 
@@ -116,6 +147,8 @@ class TimedMocks(LabMocks):
     """Mocks whose every create takes as long as the engine's step for it: the Python SDK registers a
     resource once those it depends on are registered, so the wall time of the run follows the program's
     longest chain of dependencies, as a real first `pulumi up` does."""
+
+    answers_at_once = False
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         runs_nothing = args.typ == "command:remote:Command" and "create" not in args.inputs

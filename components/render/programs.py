@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
@@ -96,27 +97,33 @@ class Programs:
 
     def text(self, name: str, **values: Value) -> str:
         """Program ``name`` with every placeholder replaced by its value."""
-        source = self.source(name)
-        if not source.endswith("\n"):
-            raise ValueError(f"{self.package} program {name}: the file must end with a newline")
-        used: set[str] = set()
+        lines, _ = self._template(name, values).render(values)
+        return self._recorded(name, values, _joined(lines))
 
-        def value(placeholder: str) -> Value:
-            if placeholder not in values:
-                raise KeyError(f"{self.package} program {name}: no value for @{placeholder}@")
-            used.add(placeholder)
-            return values[placeholder]
+    def digested(self, name: str, placeholder: str, digest_line: Callable[[str], str], **values: Value) -> tuple[str, str]:
+        """Program ``name`` naming its own version, and that version: the sha256 of the text rendered
+        with block ``placeholder`` empty, which then holds the one line ``digest_line(digest)``. One
+        rendering, where rendering without and with the line would take two."""
+        without = {**values, placeholder: []}
+        template = self._template(name, without)
+        if not any(isinstance(line, _Block) and line.placeholder == placeholder for line in template.lines):
+            raise ValueError(f"{self.package} program {name}: @{placeholder}@ must stand alone on its line")
+        lines, blocks = template.render(without)
+        digest = hashlib.sha256(_joined(lines).encode()).hexdigest()
+        at, indent = blocks[placeholder]
+        lines.insert(at, f"{indent}{digest_line(digest)}")
+        return self._recorded(name, {**values, placeholder: [digest_line(digest)]}, _joined(lines)), digest
 
-        out: list[str] = []
-        for line in _without_comments(source.removesuffix("\n").split("\n")):
-            if block := BLOCK.match(line):
-                indent, placeholder = block.groups()
-                out += [f"{indent}{each}" for each in _lines(value(placeholder))]
-            else:
-                out.append(PLACEHOLDER.sub(lambda match: _text(value(match.group(1)), match.group(1)), line))
-        if unused := sorted(set(values) - used):
+    def _template(self, name: str, values: Mapping[str, Value]) -> _Template:
+        """Program ``name``, once every placeholder has a value and every value a placeholder."""
+        template = _template(self.package, name)
+        if missing := next((placeholder for placeholder in template.placeholders if placeholder not in values), None):
+            raise KeyError(f"{self.package} program {name}: no value for @{missing}@")
+        if unused := sorted(set(values) - set(template.placeholders)):
             raise ValueError(f"{self.package} program {name} has no placeholder for {', '.join(unused)}")
-        text = "".join(f"{line}\n" for line in out)
+        return template
+
+    def _recorded(self, name: str, values: Mapping[str, Value], text: str) -> str:
         if (rendered := _RENDERED.get()) is not None:
             rendered.append(Rendered(self.package, name, dict(values), text))
         return text
@@ -127,7 +134,7 @@ class Programs:
         return [line for each in values for line in self.lines(name, **each)]
 
     def lines(self, name: str, **values: Value) -> list[str]:
-        """The same as lines, for scripts put together line by line."""
+        """The same as ``text``, as lines, for scripts put together line by line."""
         return self.text(name, **values).removesuffix("\n").split("\n")
 
 
@@ -148,6 +155,69 @@ def _without_comments(lines: list[str]) -> list[str]:
         open_heredocs += [(match.group(3), match.group(1) == "-") for match in HEREDOC.finditer(line)]
         kept.append(line)
     return kept
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A placeholder alone on its line: a block of lines, each with the line's indentation."""
+
+    indent: str
+    placeholder: str
+
+
+# A line of a program as rendered: kept as it is, a block, or the parts of a line with placeholders
+# in it (``PLACEHOLDER.split``: literal text and placeholder names by turns).
+_Line = str | _Block | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A program file read once: its lines without comments, and its placeholders in order of appearance."""
+
+    lines: tuple[_Line, ...]
+    placeholders: tuple[str, ...]
+
+    def render(self, values: Mapping[str, Value]) -> tuple[list[str], dict[str, tuple[int, str]]]:
+        """The lines with every placeholder replaced by its value, and where each block begins among
+        them, with its indentation."""
+        out: list[str] = []
+        blocks: dict[str, tuple[int, str]] = {}
+        for line in self.lines:
+            if isinstance(line, str):
+                out.append(line)
+            elif isinstance(line, _Block):
+                blocks.setdefault(line.placeholder, (len(out), line.indent))
+                out += [f"{line.indent}{each}" for each in _lines(values[line.placeholder])]
+            else:
+                # Literal text and placeholder names by turns, as re.split leaves them: names at odd places.
+                out.append("".join(_text(values[part], part) if index % 2 else part for index, part in enumerate(line)))
+        return out, blocks
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+@functools.cache
+def _template(package: str, name: str) -> _Template:
+    source = _source(package, name)
+    if not source.endswith("\n"):
+        raise ValueError(f"{package} program {name}: the file must end with a newline")
+    lines: list[_Line] = []
+    for line in _without_comments(source.removesuffix("\n").split("\n")):
+        if block := BLOCK.match(line):
+            lines.append(_Block(*block.groups()))
+        elif PLACEHOLDER.search(line):
+            lines.append(tuple(PLACEHOLDER.split(line)))
+        else:
+            lines.append(line)
+    placeholders: list[str] = []
+    for each in lines:
+        if isinstance(each, _Block):
+            placeholders.append(each.placeholder)
+        elif isinstance(each, tuple):
+            placeholders += each[1::2]
+    return _Template(tuple(lines), tuple(dict.fromkeys(placeholders)))
 
 
 @functools.cache

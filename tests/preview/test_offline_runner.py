@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from typing import Any
+import threading
+from typing import Any, ClassVar
 
 import pulumi
 import pytest
 from pulumi.output import UNKNOWN
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.sync_await import _ensure_event_loop
 
-from components.preview.offline import RegisteredResource, contains_unknowns, register_offline, resolved_outputs, run_stack_offline
+from components.preview import offline
+from components.preview.offline import (
+    LabMocks,
+    RecordingMonitor,
+    RegisteredResource,
+    contains_unknowns,
+    register_offline,
+    resolved_outputs,
+    run_stack_offline,
+)
+from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 
 
 def _resolve(outputs: dict[str, object]) -> dict[str, object]:
@@ -61,9 +75,70 @@ def _outputs_made(build: object) -> int:
 
 
 def test_an_offline_run_leaves_the_garbage_collector_and_the_sdk_as_it_found_them() -> None:
-    stack_trace, finds_unknowns = sdk_resource._get_stack_trace, rpc.contains_unknowns
+    loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
+    found = (True, sdk_resource._get_stack_trace, rpc.contains_unknowns, loop._default_executor)
     run_stack_offline("gk41")
-    assert (gc.isenabled(), sdk_resource._get_stack_trace, rpc.contains_unknowns) == (True, stack_trace, finds_unknowns)
+    assert (gc.isenabled(), sdk_resource._get_stack_trace, rpc.contains_unknowns, loop._default_executor) == found
+
+
+class ThreadsSeen(LabMocks):
+    """The mocks, noting the thread each resource was asked from."""
+
+    def __init__(self) -> None:
+        self.threads: set[int] = set()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.threads.add(threading.get_ident())
+        return super().new_resource(args)
+
+
+class TakingTime(ThreadsSeen):
+    answers_at_once = False
+
+
+def _run_gk41(mocks: LabMocks) -> offline.OfflineRun:
+    project, values, secrets = load_stack_without_secrets("gk41", PROJECT_DIR)
+    return offline.run_offline(project, "gk41", values, secrets, mocks=mocks)
+
+
+def test_mocks_that_answer_at_once_are_asked_on_the_programs_own_thread() -> None:
+    mocks = ThreadsSeen()
+    _run_gk41(mocks)
+    assert mocks.threads == {threading.get_ident()}
+
+
+def test_mocks_that_take_time_are_asked_from_worker_threads_as_the_sdk_asks_an_engine() -> None:
+    mocks = TakingTime()
+    _run_gk41(mocks)
+    assert threading.get_ident() not in mocks.threads and len(mocks.threads) >= 1
+
+
+class BothAnswers(RecordingMonitor):
+    """Each registration answered by the recording monitor and by the SDK's own mock monitor."""
+
+    answers: ClassVar[list[tuple[Any, Any]]] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
+        ours = super().RegisterResource(request)
+        self.answers.append((ours, MockMonitor.RegisterResource(self, request)))  # type: ignore[no-untyped-call]
+        return ours
+
+
+def test_the_recording_monitor_answers_every_registration_as_the_sdks_mock_monitor_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # From worker threads, where the SDK's monitor may run its own event loop.
+    monkeypatch.setattr(offline, "RecordingMonitor", BothAnswers)
+    BothAnswers.answers = []
+    run = _run_gk41(TakingTime())
+    assert len(BothAnswers.answers) == len(run.resources) + 1  # and the stack's own
+    assert [ours for ours, _ in BothAnswers.answers] == [sdks for _, sdks in BothAnswers.answers]
+
+
+def test_only_what_never_waits_is_run_without_an_event_loop() -> None:
+    async def waits() -> None:
+        await asyncio.sleep(0)
+
+    with pytest.raises(RuntimeError, match="waited for something"):
+        offline._without_waiting(waits())
 
 
 CALLS = 1000

@@ -6,6 +6,7 @@ import pytest
 
 from components.cli.main import main
 from components.model.plan import LabPlan, build_plan
+from components.preview.offline import OfflineRun
 from components.preview.plan_timing import (
     TEMPLATE_STACK,
     FirstUpTiming,
@@ -14,6 +15,7 @@ from components.preview.plan_timing import (
     render_first_ups,
     render_timings,
     sized_settings,
+    time_plans,
 )
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 from components.stack.settings import parse_qualified_settings
@@ -30,9 +32,38 @@ def test_the_largest_size_is_a_valid_lab_of_sixteen_sites_on_eight_27s() -> None
 
 
 def test_the_table_reports_time_per_instance_and_per_resource() -> None:
-    assert render_timings([PlanTiming(routers=16, paths=8, resources=960, seconds=19.2)]).splitlines()[2] == (
-        "| 16 | 8 | 128 | 960 | 19.20 | 150.0 | 20.0 |"
+    assert render_timings([PlanTiming(routers=16, paths=8, resources=960, seconds=19.2)]).splitlines()[2:] == [
+        "| 16 | 8 | 128 | 960 | 19.20 | 150.0 | 20.00 |"
+    ]
+
+
+def test_below_the_table_is_how_much_dearer_a_resource_of_the_largest_lab_is() -> None:
+    table = render_timings(
+        [PlanTiming(routers=2, paths=8, resources=134, seconds=0.268), PlanTiming(routers=16, paths=8, resources=960, seconds=2.4)]
     )
+    assert table.splitlines()[-1] == "ms per resource, 16 x 8 against 2 x 8: +25%"
+
+
+def test_the_sizes_take_turns_after_one_untimed_run_so_a_drifting_machine_slows_them_alike() -> None:
+    stacks: list[str] = []
+
+    def run(project: str, stack: str, values: object, secrets: object) -> OfflineRun:
+        stacks.append(stack)
+        return OfflineRun(plan=None)  # type: ignore[arg-type]
+
+    time_plans([(8, 8), (16, 8)], repeats=2, run=run)
+    assert stacks == ["bench-warm-up", *["bench-m8-n8"] * 2, "bench-m16-n8", *["bench-m8-n8"] * 2, "bench-m16-n8"]
+
+
+def test_a_sample_of_a_smaller_lab_runs_it_as_often_as_makes_up_the_largest_labs_instances() -> None:
+    stacks: list[str] = []
+
+    def run(project: str, stack: str, values: object, secrets: object) -> OfflineRun:
+        stacks.append(stack)
+        return OfflineRun(plan=None)  # type: ignore[arg-type]
+
+    time_plans([(2, 8), (4, 8), (16, 8)], repeats=1, run=run)
+    assert [stacks.count(f"bench-m{routers}-n8") for routers in (2, 4, 16)] == [8, 4, 1]
 
 
 def test_a_size_must_be_written_m_x_n(capsys: pytest.CaptureFixture[str]) -> None:

@@ -128,6 +128,27 @@ def test_a_program_file_ends_with_a_newline(folder: Folder) -> None:
         programs.text("j.sh")
 
 
+def test_a_digested_program_names_the_sha256_of_its_text_without_that_line(folder: Folder) -> None:
+    programs = folder.write("k.sh", "#!/bin/sh\n  @VERSION@\necho @WHO@\n")
+    text, digest = programs.digested("k.sh", "VERSION", lambda digest: f"# version {digest}", WHO="r1")
+    # sha256 of "#!/bin/sh\necho r1\n"
+    assert digest == "dfd0b90aafff6bdb9fe0711e1c6c2b2e96b22ffbaa4cb76b891ec405b63d7c18"
+    assert text == f"#!/bin/sh\n  # version {digest}\necho r1\n"
+
+
+def test_a_digested_program_is_recorded_as_rendered_with_its_digest_line(folder: Folder) -> None:
+    programs = folder.write("l.sh", "@VERSION@\necho\n")
+    with recording() as rendered:
+        text, digest = programs.digested("l.sh", "VERSION", lambda digest: f"# {digest}")
+    assert [(each.name, dict(each.values), each.text) for each in rendered] == [("l.sh", {"VERSION": [f"# {digest}"]}, text)]
+
+
+def test_the_digest_line_of_a_program_stands_alone_on_its_line(folder: Folder) -> None:
+    programs = folder.write("m.sh", "echo @VERSION@\n")
+    with pytest.raises(ValueError, match="@VERSION@ must stand alone on its line"):
+        programs.digested("m.sh", "VERSION", str)
+
+
 def test_the_renderers_keep_their_programs_as_shell_files() -> None:
     assert PROGRAM_FILES, f"no programs under {RENDER}"
     for path in PROGRAM_FILES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from components.render.tree.ledger import SAFE_WORD, Entry, EntryKind, deepest_first
+from components.render.tree.ledger import SAFE_WORD, SAFE_WORDS, Entry, deepest_first
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,13 @@ class Leaf:
     value: str | None = None
 
     def __post_init__(self) -> None:
-        for word in (*self.path, *((self.value,) if self.value is not None else ())):
-            if not SAFE_WORD.match(word):
-                raise ValueError(f"{word!r} cannot be used in a configuration path or value here; expected {SAFE_WORD.pattern}")
+        words = self.words
+        # One match for all the words (a router's tree holds thousands of leaves at 16 sites); a word
+        # with a space in it would read as two, so the spaces are counted too.
+        joined = " ".join(words)
+        if not SAFE_WORDS.fullmatch(joined) or joined.count(" ") != len(words) - 1:
+            word = next(word for word in words if not SAFE_WORD.match(word))
+            raise ValueError(f"{word!r} cannot be used in a configuration path or value here; expected {SAFE_WORD.pattern}")
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -67,14 +71,17 @@ class TreeConfig:
         """Every node the leaves create, shallowest first: what the lab may come to own."""
         leaf_paths = {leaf.words for leaf in self.leaves}
         anchors = set(self.anchors)
-        paths: set[tuple[str, ...]] = set(leaf_paths)
+        # Every proper prefix of a leaf's path. Leaves share most of theirs (thousands of next-hops
+        # under a few routes), and a prefix already here came with all of its own.
+        parents: set[tuple[str, ...]] = set()
         for leaf in self.leaves:
-            paths.update(leaf.path[:length] for length in range(1, len(leaf.path)))
-        entries = []
-        for path in paths:
-            kind: EntryKind = "leaf" if path in leaf_paths else "anchor" if path in anchors else "node"
-            entries.append(Entry(kind, path))
-        return tuple(sorted(entries, key=lambda entry: (entry.depth, entry.path)))
+            for length in range(len(leaf.path) - 1, 0, -1):
+                if (prefix := leaf.path[:length]) in parents:
+                    break
+                parents.add(prefix)
+        # By depth, then by path: two sorts, the second stable.
+        ordered = sorted(sorted(leaf_paths | parents), key=len)
+        return tuple(Entry("leaf" if path in leaf_paths else "anchor" if path in anchors else "node", path) for path in ordered)
 
 
 def undo_lines(config: TreeConfig) -> tuple[str, ...]:

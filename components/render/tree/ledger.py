@@ -37,6 +37,8 @@ from typing import Literal
 # Words go into shell word lists and the ledger unquoted: no spaces, quotes or shell syntax (`!` is
 # VyOS's negation in firewall matches; the scripts run without history expansion).
 SAFE_WORD = re.compile(r"^[A-Za-z0-9._:/@+,=!-]+$")
+# Safe words, each after a space.
+SAFE_WORDS = re.compile(r"[A-Za-z0-9._:/@+,=!-]+(?: [A-Za-z0-9._:/@+,=!-]+)*")
 # A shell pattern for the values an operator's leaf must not hold to be recorded as ``replaced`` and
 # set back later: the ledger's words, without `!`.
 RECORDABLE_VALUE_GLOB = "*[!A-Za-z0-9._:/@+,=-]*"

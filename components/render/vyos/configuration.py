@@ -75,8 +75,9 @@ def _static_routes(router: RouterPlan) -> list[Leaf]:
     """Every route with all its next hops; those of inactive paths ``disable``d."""
     leaves = []
     for route in router.routes:
+        destination = route_path(route)
         for hop in route.next_hops:
-            next_hop = (*route_path(route), "next-hop", str(hop.address))
+            next_hop = (*destination, "next-hop", str(hop.address))
             leaves.append(Leaf(next_hop))
             if not hop.active:
                 leaves.append(Leaf((*next_hop, "disable")))
@@ -104,7 +105,8 @@ def bfd_leaves(plan: LabPlan, router: RouterPlan) -> list[Leaf]:
             peer = ("protocols", "bfd", "peer", str(other.address.ip))
             leaves += [Leaf((*peer, "profile"), bfd.profile), Leaf((*peer, "source", "address"), str(end.address.ip))]
     for route in router.routes:
-        leaves += [Leaf((*route_path(route), "next-hop", str(hop.address), "bfd", "profile"), bfd.profile) for hop in route.next_hops]
+        destination = route_path(route)
+        leaves += [Leaf((*destination, "next-hop", str(hop.address), "bfd", "profile"), bfd.profile) for hop in route.next_hops]
     return leaves
 
 

@@ -95,7 +95,6 @@ the revert): saving is the confirm step's job.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -193,12 +192,15 @@ def _roll_images(plan: LabPlan, router: str) -> str:
     return PROGRAMS.text("roll-images.vbash", IMAGE=images[0], OP_MODE=OP_MODE, JOIN_WAIT_SECONDS=str(JOIN_WAIT_SECONDS))
 
 
-def _apply_script(plan: LabPlan, router: str, config: TreeConfig, digest: str | None) -> str:
+def _apply_script_and_digest(plan: LabPlan, router: str, config: TreeConfig) -> tuple[str, str]:
+    """The apply script, whose digest line names its version, and that digest: the sha256 of the
+    script without its digest line."""
     minutes = plan.routing.commit_confirm_minutes
     own = plan.router(router)
-    return PROGRAMS.text(
+    return PROGRAMS.digested(
         "apply.vbash",
-        DIGEST=[_digest_line(digest)] if digest is not None else [],
+        "DIGEST",
+        _digest_line,
         PROLOGUE=_prologue(plan, router, f"apply, then confirm within {minutes} minutes"),
         DESIRED=config.set_lines,
         ENTRIES=[entry.ledger_line for entry in config.entries],
@@ -228,14 +230,10 @@ def _digest_line(digest: str) -> str:
     return f"# apply digest {digest}"
 
 
-def _apply_digest(plan: LabPlan, router: str, config: TreeConfig) -> str:
-    return hashlib.sha256(_apply_script(plan, router, config, None).encode()).hexdigest()
-
-
 def apply_digest(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
     """What identifies one version of the apply script (the script without its digest line): the
     confirm step checks the saved copy by it."""
-    return _apply_digest(plan, router, desired_config(plan, router, network_ids))
+    return _apply_script_and_digest(plan, router, desired_config(plan, router, network_ids))[1]
 
 
 def render_apply_script(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> str:
@@ -249,8 +247,7 @@ def render_confirm_script(plan: LabPlan, router: str, network_ids: Mapping[int, 
     If the configuration the apply step committed is not active (VyOS rolled it back because an
     interrupted update never confirmed it, or the update stopped before committing), this runs the
     saved apply script again first, so the same ``pulumi up`` converges."""
-    config = desired_config(plan, router, network_ids)
-    return _confirm_script(plan, router, config, _apply_digest(plan, router, config))
+    return render_transaction(plan, router, network_ids).confirm
 
 
 @dataclass(frozen=True)
@@ -264,12 +261,12 @@ class VyosTransaction:
 
 def render_transaction(plan: LabPlan, router: str, network_ids: Mapping[int, str] | None = None) -> VyosTransaction:
     """``render_apply_script``, ``render_confirm_script`` and the set lines, from one rendering of the
-    desired configuration and of the apply script's digest: rendered apart, a router's apply script
-    was rendered three times (twice for its digest) and its configuration five."""
+    desired configuration and of the apply script: rendered apart, a router's apply script was
+    rendered three times (twice for its digest) and its configuration five."""
     config = desired_config(plan, router, network_ids)
-    digest = _apply_digest(plan, router, config)
+    apply, digest = _apply_script_and_digest(plan, router, config)
     return VyosTransaction(
-        apply=_apply_script(plan, router, config, digest),
+        apply=apply,
         confirm=_confirm_script(plan, router, config, digest),
         set_lines=config.set_lines,
     )

@@ -1,0 +1,68 @@
+"""What a path tells each router's instance of the others: the node ids of the routers before it, at a cost that grows with M, not M x M."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
+from components.model.naming import path_member_resource
+from components.model.plan import LabPlan, build_plan
+from components.preview.offline import LabMocks, register_offline
+from components.preview.plan_timing import TEMPLATE_STACK, sized_settings
+from components.render.zerotier import introduced_routers
+from components.stack.files import PROJECT_DIR, load_stack_without_secrets
+from components.stack.settings import parse_qualified_settings
+
+
+def _sixteen_sites() -> LabPlan:
+    project, values, secrets = load_stack_without_secrets(TEMPLATE_STACK, PROJECT_DIR)
+    return build_plan(parse_qualified_settings(sized_settings(values, 16, 1), secrets).lab, project, "bench")
+
+
+def _node_id(router: str) -> str:
+    node_id, _ = LabMocks().new_resource(
+        pulumi.runtime.MockResourceArgs("zerotier:index/identity:Identity", path_member_resource(1, router), {})
+    )
+    assert node_id is not None
+    return node_id
+
+
+def _told(plan: LabPlan) -> tuple[dict[str, Any], int]:
+    """What each router is told, and how many Outputs telling them all made."""
+    told: dict[str, Any] = {}
+    made = 0
+    track = pulumi.Output._track
+
+    def counting(self: pulumi.Output[object]) -> None:
+        nonlocal made
+        made += 1
+        track(self)
+
+    def build() -> None:
+        path = ZeroTierPath("path1", ZeroTierPathArgs(path=plan.path(1), stack="bench"))
+        pulumi.Output._track = counting  # type: ignore[method-assign]
+        try:
+            for router in plan.routers:
+                if (ids := path.node_ids(introduced_routers(plan, router.name))) is not None:
+                    ids.apply(lambda known, name=router.name: told.__setitem__(name, known))  # type: ignore[misc]
+        finally:
+            pulumi.Output._track = track  # type: ignore[method-assign]
+
+    register_offline(build)
+    return told, made
+
+
+def test_each_router_is_told_the_node_ids_of_the_routers_before_it_and_no_others() -> None:
+    told, _ = _told(_sixteen_sites())
+    assert "site1" not in told
+    assert told["site3"] == {"site1": _node_id("site1"), "site2": _node_id("site2")}
+    assert list(told["site16"]) == [f"site{number}" for number in range(1, 16)]
+
+
+def test_telling_sixteen_routers_makes_two_outputs_per_router_not_some_per_peer() -> None:
+    # 15 routers are told: the ids of each are the previous router's and one more. Gathering each
+    # router's peers anew (Output.all over them) made 150 for the 120 peers of those 15 routers.
+    _, made = _told(_sixteen_sites())
+    assert made == 2 * 15

@@ -331,11 +331,12 @@ def _path_plans(config: LabConfig, project: str, stack: str) -> tuple[PathPlan, 
     return tuple(plans)
 
 
-def _routes(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> tuple[RoutePlan, ...]:
-    """From router ``position`` to every other router's floating /32, one next hop per path: the peer's
-    address on it, or the hub's where the two are spokes."""
+def _routes(
+    config: LabConfig, position: int, paths: tuple[PathPlan, ...], floating: tuple[ipaddress.IPv4Interface, ...]
+) -> tuple[RoutePlan, ...]:
+    """From router ``position`` to every other router's floating /32 (``floating``, in router order), one
+    next hop per path: the peer's address on it, or the hub's where the two are spokes."""
     router = config.routers[position]
-    floating = floating_ips(config)
     hub = config.routing.active_hub
     routes = []
     for number, peer in enumerate(config.routers):
@@ -362,14 +363,22 @@ def _route_owner(config: LabConfig, router: RouterConfig) -> RouteOwner:
     return config.routing.linux_routes if config.routing.linux_routes in owners else owners[0]
 
 
-def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) -> RouterPlan:
+@dataclass(frozen=True)
+class _Sites:
+    """Every router's site number and floating /32, in router order: derived once for all routers."""
+
+    numbers: tuple[int, ...]
+    floating_ips: tuple[ipaddress.IPv4Interface, ...]
+
+
+def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...], sites: _Sites) -> RouterPlan:
     router = config.routers[position]
-    floating = floating_ips(config)
+    floating = sites.floating_ips
     ssh = router.ssh
     return RouterPlan(
         name=router.name,
         position=position,
-        site_number=site_numbers(config)[position],
+        site_number=sites.numbers[position],
         flavor=router.flavor,
         runtime=router.container_runtime,
         ssh=SshTarget(ssh.host, ssh.port, ssh.user, ssh.auth, ssh.private_key_config, ssh.host_key),
@@ -380,7 +389,7 @@ def _router_plan(config: LabConfig, position: int, paths: tuple[PathPlan, ...]) 
         floating_ip=floating[position],
         dummy_interface=config.addressing.dummy_interface,
         floating_on=config.addressing.floating_on,
-        routes=_routes(config, position, paths),
+        routes=_routes(config, position, paths, floating),
         route_owner=_route_owner(config, router),
         underlay_tuning=underlay_tuning(config, position),
         forwards=config.routing.active_hub == router.name,
@@ -392,6 +401,7 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
     if problems := _container_name_problems(config, project, stack):
         raise ConfigError(problems)
     paths = _path_plans(config, project, stack)
+    sites = _Sites(site_numbers(config), floating_ips(config))
     zt = config.zerotier
     return LabPlan(
         project=project,
@@ -422,6 +432,6 @@ def build_plan(config: LabConfig, project: str, stack: str) -> LabPlan:
             hub=config.routing.active_hub,
         ),
         paths=paths,
-        routers=tuple(_router_plan(config, position, paths) for position in range(len(config.routers))),
+        routers=tuple(_router_plan(config, position, paths, sites) for position in range(len(config.routers))),
         capacity=estimate_capacity(config),
     )

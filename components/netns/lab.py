@@ -77,6 +77,9 @@ def missing_requirements() -> list[str]:
 QUIET_BYTES = 3_000
 QUIET_SECONDS = 0.1
 QUIET_TIMEOUT_SECONDS = 3.0
+# How long a run waits for an earlier run's connections to close: TCP's retransmission timer backs
+# off from 200 ms, doubling, so a few tries take seconds.
+CLOSE_TIMEOUT_SECONDS = 10.0
 
 
 def _run(argv: Sequence[str], *, input_text: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -516,6 +519,18 @@ class NetnsLab:
                 return now
             previous = now
 
+    def await_closed_connections(self, port: int, timeout_seconds: float = CLOSE_TIMEOUT_SECONDS) -> None:
+        """Once no router holds a TCP connection of an earlier run on ``port`` (TIME-WAIT aside: it
+        sends nothing), or ``timeout_seconds`` passed. A client whose server has gone can still hold
+        unacknowledged data, and resends it when its retransmission timer fires, seconds later on a
+        loaded machine: a quiet 100 ms does not show that it has finished."""
+        deadline = time.monotonic() + timeout_seconds
+        listing = f"ss -Htn state connected exclude time-wait '( sport = :{port} or dport = :{port} )'"
+        while any(self.shell(router.name).run(listing).stdout.strip() for router in self.plan.routers):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(QUIET_SECONDS)
+
     def peer(self, sender: str, receiver: str | None = None) -> RouterPlan:
         """``receiver``, or where none is named the one other router of a two-router lab."""
         if receiver is not None:
@@ -544,6 +559,7 @@ class NetnsLab:
         with iperf3_server(self.shell(peer.name), server_ip, seconds=seconds, port=port):
             # Read right around the client alone, once what an earlier run left in the queues and socket
             # buffers has drained, so the counters hold this run's traffic and no more.
+            self.await_closed_connections(port)
             before = self.quiet_counters()
             report = run_client(self.shell(client), server_ip=server_ip, client_ip=client_ip, flows=flows, seconds=seconds, port=port)
             after = self.all_counters()

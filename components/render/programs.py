@@ -187,7 +187,9 @@ class _Template:
                 out.append(line)
             elif isinstance(line, _Block):
                 blocks.setdefault(line.placeholder, (len(out), line.indent))
-                out += [f"{line.indent}{each}" for each in _lines(values[line.placeholder])]
+                block = _lines(values[line.placeholder])
+                # A whole script goes in as a block (remote-command.sh's): at 16 sites, 3,000 lines.
+                out += [f"{line.indent}{each}" for each in block] if line.indent else block
             else:
                 # Literal text and placeholder names by turns, as re.split leaves them: names at odd places.
                 out.append("".join(_text(values[part], part) if index % 2 else part for index, part in enumerate(line)))

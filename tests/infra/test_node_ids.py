@@ -14,6 +14,7 @@ from components.preview.plan_timing import TEMPLATE_STACK, sized_settings
 from components.render.zerotier import introduced_routers
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 from components.stack.settings import parse_qualified_settings
+from tests.support.output_count import counting_outputs
 
 
 def _sixteen_sites() -> LabPlan:
@@ -29,40 +30,43 @@ def _node_id(router: str) -> str:
     return node_id
 
 
-def _told(plan: LabPlan) -> tuple[dict[str, Any], int]:
-    """What each router is told, and how many Outputs telling them all made."""
+def _told(plan: LabPlan) -> dict[str, Any]:
+    """What each router is told on path 1."""
     told: dict[str, Any] = {}
-    made = 0
-    track = pulumi.Output._track
-
-    def counting(self: pulumi.Output[object]) -> None:
-        nonlocal made
-        made += 1
-        track(self)
 
     def build() -> None:
         path = ZeroTierPath("path1", ZeroTierPathArgs(path=plan.path(1), stack="bench"))
-        pulumi.Output._track = counting  # type: ignore[method-assign]
-        try:
-            for router in plan.routers:
-                if (ids := path.node_ids(introduced_routers(plan, router.name))) is not None:
-                    ids.apply(lambda known, name=router.name: told.__setitem__(name, known))  # type: ignore[misc]
-        finally:
-            pulumi.Output._track = track  # type: ignore[method-assign]
+        for router in plan.routers:
+            if (ids := path.node_ids(introduced_routers(plan, router.name))) is not None:
+                ids.apply(lambda known, name=router.name: told.__setitem__(name, known))  # type: ignore[misc]
 
     register_offline(build)
-    return told, made
+    return told
+
+
+def _outputs_made(plan: LabPlan, *, telling: bool) -> int:
+    """The Outputs a run with path 1 alone makes, and with every router told the node ids it needs."""
+
+    def build() -> None:
+        path = ZeroTierPath("path1", ZeroTierPathArgs(path=plan.path(1), stack="bench"))
+        for router in plan.routers if telling else ():
+            path.node_ids(introduced_routers(plan, router.name))
+
+    with counting_outputs() as count:
+        register_offline(build)
+    return count.made
 
 
 def test_each_router_is_told_the_node_ids_of_the_routers_before_it_and_no_others() -> None:
-    told, _ = _told(_sixteen_sites())
+    told = _told(_sixteen_sites())
     assert "site1" not in told
     assert told["site3"] == {"site1": _node_id("site1"), "site2": _node_id("site2")}
     assert list(told["site16"]) == [f"site{number}" for number in range(1, 16)]
 
 
 def test_telling_sixteen_routers_makes_two_outputs_per_router_not_some_per_peer() -> None:
-    # 15 routers are told: the ids of each are the previous router's and one more. Gathering each
-    # router's peers anew (Output.all over them) made 150 for the 120 peers of those 15 routers.
-    _, made = _told(_sixteen_sites())
-    assert made == 2 * 15
+    # 15 routers are told: the ids of each are the previous router's and one more (two Outputs; the
+    # first router's, one). Gathering each router's peers anew, Output.all over them, made 255 for
+    # the 120 peers of those 15 routers.
+    plan = _sixteen_sites()
+    assert _outputs_made(plan, telling=True) - _outputs_made(plan, telling=False) == 2 * 15 - 1

@@ -26,6 +26,7 @@ from components.preview.offline import (
     run_stack_offline,
 )
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
+from tests.support.output_count import counting_outputs
 
 
 def _resolve(outputs: dict[str, object]) -> dict[str, object]:
@@ -58,20 +59,9 @@ def test_resolving_outputs_makes_no_output_per_item_of_plain_data() -> None:
 
 
 def _outputs_made(build: object) -> int:
-    made = 0
-    track = pulumi.Output._track
-
-    def counting(self: pulumi.Output[object]) -> None:
-        nonlocal made
-        made += 1
-        track(self)
-
-    pulumi.Output._track = counting  # type: ignore[method-assign]
-    try:
+    with counting_outputs() as count:
         register_offline(build)  # type: ignore[arg-type]
-    finally:
-        pulumi.Output._track = track  # type: ignore[method-assign]
-    return made
+    return count.made
 
 
 def test_an_offline_run_leaves_the_garbage_collector_and_the_sdk_as_it_found_them() -> None:

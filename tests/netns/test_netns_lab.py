@@ -193,33 +193,41 @@ def test_lab_namespaces_are_gone_after_an_exception() -> None:
 
 
 HELD_PORT = 5299
+HOLD_SECONDS = 2
 
 
-def _connections_on(lab: NetnsLab, port: int) -> str:
-    listing = f"ss -Htn state connected exclude time-wait '( sport = :{port} or dport = :{port} )'"
+def _listed(lab: NetnsLab, state: str, port: int) -> str:
+    listing = f"ss -Htn state {state} exclude time-wait '( sport = :{port} or dport = :{port} )'"
     return "".join(lab.shell(router.name).run(listing).stdout for router in lab.plan.routers)
 
 
+def _until_listed(lab: NetnsLab, state: str, port: int) -> str:
+    for _ in range(100):
+        if listed := _listed(lab, state, port):
+            return listed
+        subprocess.run(["sleep", "0.1"], check=True)
+    return ""
+
+
 def test_a_run_starts_only_once_an_earlier_runs_connections_have_closed(lab: NetnsLab) -> None:
-    # A connection held for a second, as a client resending to a server that has gone holds one.
+    # A connection held for a while, as a client resending to a server that has gone holds one.
     near, far = (str(lab.plan.path(1).end(name).address.ip) for name in ("r1", "r2"))
     server = lab.shell("r1").start(
-        f"python3 -c \"import socket, time; s = socket.create_server(('{near}', {HELD_PORT})); c, _ = s.accept();"
-        ' time.sleep(1); c.close()"'
+        f"python3 -c \"import socket; s = socket.create_server(('{near}', {HELD_PORT})); c, _ = s.accept(); c.recv(1); c.close()\""
     )
-    client = lab.shell("r2").start(
-        f"python3 -c \"import socket, time; c = socket.create_connection(('{near}', {HELD_PORT}), timeout=5, source_address=('{far}', 0));"
-        ' c.recv(1); c.close()"'
-    )
+    processes = [server]
     try:
-        for _ in range(50):
-            if _connections_on(lab, HELD_PORT):
-                break
-            subprocess.run(["sleep", "0.1"], check=True)
-        held = _connections_on(lab, HELD_PORT)
+        assert _until_listed(lab, "listening", HELD_PORT)
+        processes.append(
+            lab.shell("r2").start(
+                f"python3 -c \"import socket, time; c = socket.create_connection(('{near}', {HELD_PORT}), source_address=('{far}', 0));"
+                f' time.sleep({HOLD_SECONDS}); c.close()"'
+            )
+        )
+        held = _until_listed(lab, "connected", HELD_PORT)
         lab.await_closed_connections(HELD_PORT)
-        assert (bool(held), _connections_on(lab, HELD_PORT)) == (True, "")
+        assert (bool(held), _listed(lab, "connected", HELD_PORT)) == (True, "")
     finally:
-        for process in (server, client):
+        for process in processes:
             process.kill()
             process.wait()

@@ -84,6 +84,8 @@ class OfflineRun:
     resources: list[RegisteredResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
+    # What each component registered as its outputs (kept in state), by URN.
+    component_outputs: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [resource for resource in self.resources if resource.type == type_token]
@@ -187,6 +189,10 @@ class RecordingMonitor(MockMonitor):
             )
         )
         return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
+        self.run.component_outputs[request.urn] = _unwrap(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 class _LogCollector(logging.Handler):

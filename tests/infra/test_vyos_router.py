@@ -13,7 +13,8 @@ from components.infra.connection import RouterConnection
 from components.infra.vyos_router import VyosRouter, instance_homes, vyos_router_args
 from components.infra.zerotier_path import InstanceIdentity
 from components.model.plan import LabPlan
-from components.preview.offline import RegisteredResource, SecretValue, register_offline
+from components.preview.offline import RegisteredResource, SecretValue, register_offline, run_stack_offline
+from components.render.vyos.configuration import desired_set_lines
 from components.render.vyos.scripts import apply_digest, remote_command, render_apply_script, render_delete_script
 from tests.support.stacks import docker_plan
 from tests.support.variants import FAKE_IDENTITY_SECRET, FAKE_SSH_KEY, network_ids, vyos_runtime_plan
@@ -210,3 +211,11 @@ def test_the_last_home_takes_the_stack_folder_and_the_state_folder_with_it() -> 
         home.inputs["delete"]
         == 'sudo rm -rf "/config/zt-ecmp/gk41/path1"\nrmdir "/config/zt-ecmp/gk41" "/config/zt-ecmp" 2>/dev/null || true\n'
     )
+
+
+def test_a_vyos_router_keeps_the_set_lines_it_should_hold_in_its_outputs_as_one_text() -> None:
+    # One text, a set line per line: the SDK serializes a list item by item, hundreds per router at 16 sites.
+    run = run_stack_offline("ms01")
+    router = run.named("zt-ecmp:index:VyosRouter", "r1-vyos")
+    ids = {path.index: run.outputs["networkIds"][f"path{path.index}"] for path in run.plan.paths}
+    assert run.component_outputs[router.urn]["configuration"] == "\n".join(desired_set_lines(run.plan, "r1", ids))

@@ -44,25 +44,30 @@ def test_below_the_table_is_how_much_dearer_a_resource_of_the_largest_lab_is() -
     assert table.splitlines()[-1] == "ms per resource, 16 x 8 against 2 x 8: +25%"
 
 
-def test_the_sizes_take_turns_after_one_untimed_run_so_a_drifting_machine_slows_them_alike() -> None:
+def _stacks_run(sizes: list[tuple[int, int]], repeats: int) -> list[str]:
+    """The stacks ``time_plans`` runs, in order, with a run that registers nothing."""
     stacks: list[str] = []
 
     def run(project: str, stack: str, values: object, secrets: object) -> OfflineRun:
         stacks.append(stack)
         return OfflineRun(plan=None)  # type: ignore[arg-type]
 
-    time_plans([(8, 8), (16, 8)], repeats=2, run=run)
-    assert stacks == ["bench-warm-up", *["bench-m8-n8"] * 2, "bench-m16-n8", *["bench-m8-n8"] * 2, "bench-m16-n8"]
+    time_plans(sizes, repeats=repeats, run=run)
+    return stacks
+
+
+def test_the_sizes_take_turns_after_one_untimed_run_so_a_drifting_machine_slows_them_alike() -> None:
+    assert _stacks_run([(8, 8), (16, 8)], repeats=2) == [
+        "bench-warm-up",
+        *["bench-m8-n8"] * 2,
+        "bench-m16-n8",
+        *["bench-m8-n8"] * 2,
+        "bench-m16-n8",
+    ]
 
 
 def test_a_sample_of_a_smaller_lab_runs_it_as_often_as_makes_up_the_largest_labs_instances() -> None:
-    stacks: list[str] = []
-
-    def run(project: str, stack: str, values: object, secrets: object) -> OfflineRun:
-        stacks.append(stack)
-        return OfflineRun(plan=None)  # type: ignore[arg-type]
-
-    time_plans([(4, 8), (16, 4)], repeats=1, run=run)
+    stacks = _stacks_run([(4, 8), (16, 4)], repeats=1)
     assert (stacks.count("bench-m4-n8"), stacks.count("bench-m16-n4")) == (2, 1)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from components.cli.main import build_parser, main
 from components.ops.shell import ssh_shells
-from tests.support.closed_stack import FAKE_KEY, REFUSED, ClosedPortStack
+from tests.support.closed_stack import FAKE_KEY, REFUSED, deployed_on_closed_ports
 from tests.support.stacks import lab_plan
 
 
@@ -65,10 +64,8 @@ OLDER_DEPLOYMENT = (
 @pytest.fixture
 def unreachable_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The stack above as the one deployed; the SIGTERM handling the verbs install is undone afterwards."""
-    monkeypatch.setattr("components.cli.deployed.select_lab_stack", lambda name, project_dir: ClosedPortStack())
-    previous = signal.getsignal(signal.SIGTERM)
-    yield
-    signal.signal(signal.SIGTERM, previous)
+    with deployed_on_closed_ports(monkeypatch, "components.cli.deployed.select_lab_stack"):
+        yield
 
 
 @pytest.mark.usefixtures("unreachable_stack")

@@ -10,7 +10,7 @@ import pytest
 
 from components.cli.main import build_parser, main
 from components.cli.sweep import interrupts_deferred
-from tests.support.closed_stack import REFUSED, ClosedPortStack
+from tests.support.closed_stack import REFUSED, deployed_on_closed_ports
 
 
 def test_command_line_defaults_are_the_reference_test() -> None:
@@ -49,10 +49,8 @@ def test_while_restoring_a_first_interrupt_only_warns_and_a_second_one_abandons(
 @pytest.fixture
 def unreachable_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """gk41 deployed on routers that refuse every connection; the SIGTERM handling the verb installs is undone afterwards."""
-    monkeypatch.setattr("components.cli.sweep.select_lab_stack", lambda name, project_dir: ClosedPortStack())
-    previous = signal.getsignal(signal.SIGTERM)
-    yield
-    signal.signal(signal.SIGTERM, previous)
+    with deployed_on_closed_ports(monkeypatch, "components.cli.sweep.select_lab_stack"):
+        yield
 
 
 @pytest.mark.usefixtures("unreachable_stack")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pytest
 from pulumi.automation import ConfigValue, OutputValue
 
 from tests.support.stacks import stack_settings
@@ -37,3 +41,15 @@ REFUSED = [
     "r1 (vyos@127.0.0.1:1) unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused",
     "r2 (vyos@127.0.0.2:1) unreachable: ssh: connect to host 127.0.0.2 port 1: Connection refused",
 ]
+
+
+@contextlib.contextmanager
+def deployed_on_closed_ports(monkeypatch: pytest.MonkeyPatch, selector: str) -> Iterator[None]:
+    """``selector`` (the dotted name a verb selects its stack by) answers with a ClosedPortStack; the
+    SIGTERM handling the verb installs is undone afterwards."""
+    monkeypatch.setattr(selector, lambda name, project_dir: ClosedPortStack())
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -525,11 +525,16 @@ class NetnsLab:
         unacknowledged data, and resends it when its retransmission timer fires, seconds later on a
         loaded machine: a quiet 100 ms does not show that it has finished."""
         deadline = time.monotonic() + timeout_seconds
-        listing = f"ss -Htn state connected exclude time-wait '( sport = :{port} or dport = :{port} )'"
-        while any(self.shell(router.name).run(listing).stdout.strip() for router in self.plan.routers):
+        while self.tcp_sockets(port, "connected"):
             if time.monotonic() > deadline:
                 return
             time.sleep(QUIET_SECONDS)
+
+    def tcp_sockets(self, port: int, state: str) -> str:
+        """Every router's TCP sockets on ``port`` in ``state`` (an ``ss`` state filter: ``connected``,
+        ``listening``), TIME-WAIT aside, as ``ss`` lists them; empty when there are none."""
+        listing = f"ss -Htn state {state} exclude time-wait '( sport = :{port} or dport = :{port} )'"
+        return "".join(self.shell(router.name).run(listing).stdout for router in self.plan.routers).strip()
 
     def peer(self, sender: str, receiver: str | None = None) -> RouterPlan:
         """``receiver``, or where none is named the one other router of a two-router lab."""

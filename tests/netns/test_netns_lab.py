@@ -196,14 +196,9 @@ HELD_PORT = 5299
 HOLD_SECONDS = 2
 
 
-def _listed(lab: NetnsLab, state: str, port: int) -> str:
-    listing = f"ss -Htn state {state} exclude time-wait '( sport = :{port} or dport = :{port} )'"
-    return "".join(lab.shell(router.name).run(listing).stdout for router in lab.plan.routers)
-
-
 def _until_listed(lab: NetnsLab, state: str, port: int) -> str:
     for _ in range(100):
-        if listed := _listed(lab, state, port):
+        if listed := lab.tcp_sockets(port, state):
             return listed
         subprocess.run(["sleep", "0.1"], check=True)
     return ""
@@ -226,7 +221,7 @@ def test_a_run_starts_only_once_an_earlier_runs_connections_have_closed(lab: Net
         )
         held = _until_listed(lab, "connected", HELD_PORT)
         lab.await_closed_connections(HELD_PORT)
-        assert (bool(held), _listed(lab, "connected", HELD_PORT)) == (True, "")
+        assert (bool(held), lab.tcp_sockets(HELD_PORT, "connected")) == (True, "")
     finally:
         for process in processes:
             process.kill()

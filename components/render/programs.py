@@ -106,13 +106,14 @@ class Programs:
         rendering, where rendering without and with the line would take two."""
         without = {**values, placeholder: []}
         template = self._template(name, without)
-        if not any(isinstance(line, _Block) and line.placeholder == placeholder for line in template.lines):
+        if placeholder not in template.blocks:
             raise ValueError(f"{self.package} program {name}: @{placeholder}@ must stand alone on its line")
         lines, blocks = template.render(without)
         digest = hashlib.sha256(_joined(lines).encode()).hexdigest()
         at, indent = blocks[placeholder]
-        lines.insert(at, f"{indent}{digest_line(digest)}")
-        return self._recorded(name, {**values, placeholder: [digest_line(digest)]}, _joined(lines)), digest
+        line = digest_line(digest)
+        lines.insert(at, f"{indent}{line}")
+        return self._recorded(name, {**values, placeholder: [line]}, _joined(lines)), digest
 
     def _template(self, name: str, values: Mapping[str, Value]) -> _Template:
         """Program ``name``, once every placeholder has a value and every value a placeholder."""
@@ -172,10 +173,12 @@ _Line = str | _Block | tuple[str, ...]
 
 @dataclass(frozen=True)
 class _Template:
-    """A program file read once: its lines without comments, and its placeholders in order of appearance."""
+    """A program file read once: its lines without comments, its placeholders in order of appearance,
+    and those that stand alone on their lines (blocks)."""
 
     lines: tuple[_Line, ...]
     placeholders: tuple[str, ...]
+    blocks: frozenset[str]
 
     def render(self, values: Mapping[str, Value]) -> tuple[list[str], dict[str, tuple[int, str]]]:
         """The lines with every placeholder replaced by its value, and where each block begins among
@@ -219,7 +222,8 @@ def _template(package: str, name: str) -> _Template:
             placeholders.append(each.placeholder)
         elif isinstance(each, tuple):
             placeholders += each[1::2]
-    return _Template(tuple(lines), tuple(dict.fromkeys(placeholders)))
+    blocks = frozenset(each.placeholder for each in lines if isinstance(each, _Block))
+    return _Template(tuple(lines), tuple(dict.fromkeys(placeholders)), blocks)
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import weakref
 from typing import Any, ClassVar
 
 import pulumi
@@ -13,8 +14,11 @@ from pulumi.output import UNKNOWN
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.sync_await import _ensure_event_loop
 
+from components.infra.program import deploy
+from components.model.plan import LabPlan
 from components.preview import offline
 from components.preview.offline import (
     LabMocks,
@@ -26,6 +30,7 @@ from components.preview.offline import (
     run_stack_offline,
 )
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
+from components.stack.settings import StackSettings
 from tests.support.output_count import counting_outputs
 
 
@@ -207,3 +212,30 @@ def test_an_offline_run_finds_unknowns_without_the_sdks_recursive_walk() -> None
     finally:
         rpc.contains_unknowns = finds_unknowns
     assert (len(resources) > 0, walked) == (True, 0)
+
+
+def test_what_a_run_made_is_freed_when_the_run_ends_without_the_cyclic_collector() -> None:
+    # A resource and its Outputs are a reference cycle (pulumi/output.py: an Output holds the
+    # resources it depends on), so without the runner's release every resource made would outlive
+    # the run until the collector ran.
+    project, values, secrets = load_stack_without_secrets("gk41", PROJECT_DIR)
+    made: list[weakref.ref[pulumi.Resource]] = []
+
+    def program(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
+        pulumi.runtime.register_stack_transformation(lambda args: made.append(weakref.ref(args.resource)))
+        return deploy(plan, settings)
+
+    gc.collect()
+    gc.disable()
+    try:
+        offline.run_offline(project, "gk41", values, secrets, program)
+        alive = [ref() for ref in made if ref() is not None]
+    finally:
+        gc.enable()
+    assert (len(made) > 50, alive) == (True, [])
+
+
+def test_a_run_leaves_nothing_of_its_own_in_the_sdks_settings_for_the_next_run_to_free() -> None:
+    run_stack_offline("gk41")
+    held = (pulumi.runtime.get_root_resource(), SETTINGS.monitor, SETTINGS.rpc_manager.rpcs, SETTINGS.outputs)
+    assert held == (None, None, [], set())

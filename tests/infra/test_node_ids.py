@@ -8,18 +8,11 @@ import pulumi
 
 from components.infra.zerotier_path import ZeroTierPath, ZeroTierPathArgs
 from components.model.naming import path_member_resource
-from components.model.plan import LabPlan, build_plan
+from components.model.plan import LabPlan
 from components.preview.offline import LabMocks, register_offline
-from components.preview.plan_timing import TEMPLATE_STACK, sized_settings
 from components.render.zerotier import introduced_routers
-from components.stack.files import PROJECT_DIR, load_stack_without_secrets
-from components.stack.settings import parse_qualified_settings
 from tests.support.output_count import counting_outputs
-
-
-def _sixteen_sites() -> LabPlan:
-    project, values, secrets = load_stack_without_secrets(TEMPLATE_STACK, PROJECT_DIR)
-    return build_plan(parse_qualified_settings(sized_settings(values, 16, 1), secrets).lab, project, "bench")
+from tests.support.stacks import sized_plan
 
 
 def _node_id(router: str) -> str:
@@ -58,7 +51,7 @@ def _outputs_made(plan: LabPlan, *, telling: bool) -> int:
 
 
 def test_each_router_is_told_the_node_ids_of_the_routers_before_it_and_no_others() -> None:
-    told = _told(_sixteen_sites())
+    told = _told(sized_plan(16, 1))
     assert "site1" not in told
     assert told["site3"] == {"site1": _node_id("site1"), "site2": _node_id("site2")}
     assert list(told["site16"]) == [f"site{number}" for number in range(1, 16)]
@@ -68,5 +61,5 @@ def test_telling_sixteen_routers_makes_two_outputs_per_router_not_some_per_peer(
     # 15 routers are told: the ids of each are the previous router's and one more (two Outputs; the
     # first router's, one). Gathering each router's peers anew, Output.all over them, made 255 for
     # the 120 peers of those 15 routers.
-    plan = _sixteen_sites()
+    plan = sized_plan(16, 1)
     assert _outputs_made(plan, telling=True) - _outputs_made(plan, telling=False) == 2 * 15 - 1

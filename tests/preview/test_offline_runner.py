@@ -6,6 +6,7 @@ import asyncio
 import gc
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pulumi
@@ -91,9 +92,9 @@ class TakingTime(ThreadsSeen):
     answers_at_once = False
 
 
-def _run_gk41(mocks: LabMocks) -> offline.OfflineRun:
+def _run_gk41(mocks: LabMocks | None = None, program: Callable[..., dict[str, Any]] = deploy) -> offline.OfflineRun:
     project, values, secrets = load_stack_without_secrets("gk41", PROJECT_DIR)
-    return offline.run_offline(project, "gk41", values, secrets, mocks=mocks)
+    return offline.run_offline(project, "gk41", values, secrets, program, mocks=mocks)
 
 
 def test_mocks_that_answer_at_once_are_asked_on_the_programs_own_thread() -> None:
@@ -218,7 +219,6 @@ def test_what_a_run_made_is_freed_when_the_run_ends_without_the_cyclic_collector
     # A resource and its Outputs are a reference cycle (pulumi/output.py: an Output holds the
     # resources it depends on), so without the runner's release every resource made would outlive
     # the run until the collector ran.
-    project, values, secrets = load_stack_without_secrets("gk41", PROJECT_DIR)
     made: list[weakref.ref[pulumi.Resource]] = []
 
     def program(plan: LabPlan, settings: StackSettings) -> dict[str, Any]:
@@ -228,7 +228,7 @@ def test_what_a_run_made_is_freed_when_the_run_ends_without_the_cyclic_collector
     gc.collect()
     gc.disable()
     try:
-        offline.run_offline(project, "gk41", values, secrets, program)
+        _run_gk41(program=program)
         alive = [ref() for ref in made if ref() is not None]
     finally:
         gc.enable()

@@ -5,29 +5,23 @@ from __future__ import annotations
 import pytest
 
 from components.cli.main import main
-from components.model.plan import LabPlan, build_plan
+from components.model.plan import build_plan
 from components.preview.offline import OfflineRun
 from components.preview.plan_timing import (
-    TEMPLATE_STACK,
     FirstUpTiming,
     PlanTiming,
     first_up_settings,
     render_first_ups,
     render_timings,
-    sized_settings,
     time_plans,
 )
 from components.stack.files import PROJECT_DIR, load_stack_without_secrets
 from components.stack.settings import parse_qualified_settings
-
-
-def _sized_plan(routers: int, paths: int) -> LabPlan:
-    project, values, secrets = load_stack_without_secrets(TEMPLATE_STACK, PROJECT_DIR)
-    return build_plan(parse_qualified_settings(sized_settings(values, routers, paths), secrets).lab, project, "bench")
+from tests.support.stacks import sized_plan
 
 
 def test_the_largest_size_is_a_valid_lab_of_sixteen_sites_on_eight_27s() -> None:
-    plan = _sized_plan(16, 8)
+    plan = sized_plan(16, 8)
     assert (len(plan.routers), plan.path_count, str(plan.path(8).subnet)) == (16, 8, "10.14.0.224/27")
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from components.model.plan import LabPlan, build_plan
 from components.model.settings import NAMESPACE, LabConfig, parse_lab_config
-from components.stack.files import PROJECT_DIR, load_stack_file
+from components.preview.plan_timing import TEMPLATE_STACK, sized_settings
+from components.stack.files import PROJECT_DIR, load_stack_file, load_stack_without_secrets
+from components.stack.settings import parse_qualified_settings
 
 
 @cache
@@ -40,6 +42,13 @@ def lab_config(stack: str = "gk41", **changes: Any) -> LabConfig:
 
 def lab_plan(stack: str = "gk41", **changes: Any) -> LabPlan:
     return build_plan(lab_config(stack, **changes), "zt-ecmp", stack)
+
+
+def sized_plan(routers: int, paths: int) -> LabPlan:
+    """The plan of a lab that ``zt-ecmp bench-plan`` times: its template stack's first router repeated
+    ``routers`` times, with ``paths`` paths."""
+    project, values, secrets = load_stack_without_secrets(TEMPLATE_STACK, PROJECT_DIR)
+    return build_plan(parse_qualified_settings(sized_settings(values, routers, paths), secrets).lab, project, "bench")
 
 
 def docker_plan(stack: str = "gk41", **changes: Any) -> LabPlan:

@@ -209,21 +209,20 @@ def _template(package: str, name: str) -> _Template:
     if not source.endswith("\n"):
         raise ValueError(f"{package} program {name}: the file must end with a newline")
     lines: list[_Line] = []
+    placeholders: list[str] = []
+    blocks: set[str] = set()
     for line in _without_comments(source.removesuffix("\n").split("\n")):
         if block := BLOCK.match(line):
             lines.append(_Block(*block.groups()))
+            placeholders.append(block[2])
+            blocks.add(block[2])
         elif PLACEHOLDER.search(line):
-            lines.append(tuple(PLACEHOLDER.split(line)))
+            parts = tuple(PLACEHOLDER.split(line))
+            lines.append(parts)
+            placeholders += parts[1::2]
         else:
             lines.append(line)
-    placeholders: list[str] = []
-    for each in lines:
-        if isinstance(each, _Block):
-            placeholders.append(each.placeholder)
-        elif isinstance(each, tuple):
-            placeholders += each[1::2]
-    blocks = frozenset(each.placeholder for each in lines if isinstance(each, _Block))
-    return _Template(tuple(lines), tuple(dict.fromkeys(placeholders)), blocks)
+    return _Template(tuple(lines), tuple(dict.fromkeys(placeholders)), frozenset(blocks))
 
 
 @functools.cache
